@@ -1,0 +1,2 @@
+/** @module stats — intervals and scores computed once, centrally, from what attacks count. */
+export * from './intervals.js';
