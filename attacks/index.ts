@@ -1,0 +1,15 @@
+/**
+ * @module attacks — the registry of attacks.
+ */
+import type { Attack } from './types.js';
+import { uniqueness } from './uniqueness/index.js';
+
+export type { Attack, AttackContext, AttackOutcome, AvailableInputs, MetricOut, QiSpec } from './types.js';
+
+/** Every attack, in the order reports list them. */
+export const ATTACKS: readonly Attack[] = [uniqueness];
+
+/** Looks up an attack by id (undefined when none). */
+export function findAttack(id: string): Attack | undefined {
+  return ATTACKS.find((a) => a.id === id);
+}

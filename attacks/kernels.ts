@@ -1,0 +1,24 @@
+/**
+ * @module attacks/kernels — the registry of pure kernels that workers run by name.
+ */
+import { composeKeys, groupKeys } from './uniqueness/kernels.js';
+
+/** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
+export const KERNELS = {
+  'uniqueness.composeKeys': composeKeys,
+  'uniqueness.groupKeys': groupKeys,
+} as const;
+
+export type KernelName = keyof typeof KERNELS;
+export type KernelPayload<K extends KernelName> = Parameters<(typeof KERNELS)[K]>[0];
+export type KernelResult<K extends KernelName> = ReturnType<(typeof KERNELS)[K]>;
+
+/**
+ * Runs a kernel by name (the worker side of the pool; also callable in-thread).
+ * @throws Error when no kernel has that name (a programming error)
+ */
+export function runKernel(name: string, payload: unknown): unknown {
+  const k = (KERNELS as Record<string, (p: unknown) => unknown>)[name];
+  if (!k) throw new Error(`no kernel named ${name}`);
+  return k(payload);
+}

@@ -1,0 +1,79 @@
+/**
+ * @module attacks/types — what an attack is, what it receives and what it returns.
+ *
+ * An attack is a small descriptor plus an async `run` that cuts its work into kernel calls on the
+ * pool and merges them. It counts; src/stats and src/policy score and judge (house style 2).
+ */
+import type { ColumnKind, EncodedTable } from '../src/encode/types.js';
+import type { WorkerPool } from '../src/pool/pool.js';
+
+/** A quasi-identifier and how it is compared. */
+export interface QiSpec {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** Which inputs a trial supplied (for deciding whether an attack can run). */
+export interface AvailableInputs {
+  release: boolean;
+  original: boolean;
+  control: boolean;
+  auxiliary: boolean;
+  qi: number;
+  sensitive: number;
+}
+
+/** Everything an attack may read. Raw strings are not here: attacks see codes and numbers only. */
+export interface AttackContext {
+  release: EncodedTable;
+  original?: EncodedTable;
+  control?: EncodedTable;
+  qi: readonly QiSpec[];
+  sensitive: readonly string[];
+  pool: WorkerPool;
+  /** Seed derived for this attack from the run seed. */
+  seed: number;
+  /** A record is "at risk" when its risk exceeds this (from the policy). */
+  recordThreshold: number;
+}
+
+/** A metric as an attack returns it. Exact figures have ci95 null. */
+export interface MetricOut {
+  value: number;
+  ci95: [number, number] | null;
+  n?: number;
+}
+
+/** A histogram as an attack returns it. */
+export interface HistogramOut {
+  label: string;
+  bins: string[];
+  classes: number[];
+  records: number[];
+}
+
+/** What `run` returns. */
+export interface AttackOutcome {
+  metrics: Record<string, MetricOut>;
+  /** Per-record measures for record-risk.csv (one value per release row; no raw values). */
+  perRecord?: Record<string, Int32Array | Float64Array>;
+  histograms?: HistogramOut[];
+  details?: Record<string, unknown>;
+  warnings?: string[];
+  /** Method note for the report (semantics, approximations). */
+  method?: string;
+}
+
+/** An attack descriptor (house style 1). */
+export interface Attack {
+  id: string;
+  title: string;
+  /** One plain-language sentence of what it shows. */
+  summary: string;
+  references: readonly string[];
+  /** Metric name → one-line plain explanation. Policies may only check metrics listed here. */
+  metrics: Readonly<Record<string, string>>;
+  /** null when the inputs allow the attack, else the reason it must be skipped. */
+  needs(inputs: AvailableInputs): string | null;
+  run(ctx: AttackContext): Promise<AttackOutcome>;
+}

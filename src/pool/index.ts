@@ -1,0 +1,2 @@
+/** @module pool — the worker pool. */
+export * from './pool.js';
