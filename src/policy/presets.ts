@@ -1,0 +1,84 @@
+/**
+ * @module policy/presets — named policies, each number with where it comes from.
+ */
+import type { Policy } from './schema.js';
+
+const EL_EMAM_2013 =
+  'El Emam K. Guide to the De-Identification of Personal Health Information. CRC Press, 2013 (maximum-risk thresholds 0.33, 0.2, 0.1, 0.05 chosen by the sensitivity of the data and the controls on the recipient)';
+const EL_EMAM_DANKAR_2008 =
+  'El Emam K, Dankar FK. Protecting privacy using k-anonymity. JAMIA 2008;15(5):627-637. doi:10.1197/jamia.M2716 (k=5 as the common choice for data shared with a trusted recipient)';
+const CMS_11 =
+  'US Centers for Medicare & Medicaid Services, cell size suppression policy: no cell (and so no group of records) under 11 in public data (k=11)';
+const EMA_0070 =
+  'European Medicines Agency, External guidance on the implementation of Policy 0070 (2016/2018): re-identification risk threshold 0.09 for public release of clinical reports (≈ k=11)';
+const NDB_10 =
+  "Japan MHLW, NDB (National Database of Health Insurance Claims) third-party provision and open-data publication rules: counts of fewer than 10 patients are not published (≈ k=10)";
+const UNIQ =
+  'El Emam K. Heuristics for de-identifying health data. IEEE Security & Privacy 2008;6(4):58-61. doi:10.1109/MSP.2008.84 (uniqueness thresholds of 5% and 20% used in practice)';
+
+function maxRisk(name: string, description: string, threshold: number, sources: string[]): Policy {
+  return {
+    name,
+    description,
+    recordThreshold: threshold,
+    required: ['uniqueness'],
+    optional: [],
+    checks: [
+      {
+        attack: 'uniqueness',
+        metric: 'prosecutorRiskMax',
+        max: threshold,
+        bound: 'pessimistic',
+        source: sources[0],
+      },
+    ],
+    sources,
+  };
+}
+
+function uniquenessCeiling(name: string, ceiling: number): Policy {
+  return {
+    name,
+    description: `At most ${ceiling * 100}% of records unique on their quasi-identifiers.`,
+    recordThreshold: 0.2,
+    required: ['uniqueness'],
+    optional: [],
+    checks: [
+      { attack: 'uniqueness', metric: 'sampleUniqueFraction', max: ceiling, bound: 'pessimistic', source: UNIQ },
+    ],
+    sources: [UNIQ],
+  };
+}
+
+/** Every preset, by name. `controlled` is the default. */
+export const PRESETS: Readonly<Record<string, Policy>> = {
+  controlled: maxRisk(
+    'controlled',
+    'Controlled sharing under a data-use agreement: no record with re-identification risk above 0.2 (every group ≥ 5).',
+    0.2,
+    [EL_EMAM_2013, EL_EMAM_DANKAR_2008],
+  ),
+  'controlled-k3': maxRisk(
+    'controlled-k3',
+    'Controlled sharing with strong recipient controls: no record with risk above 1/3 (every group ≥ 3).',
+    1 / 3,
+    [EL_EMAM_2013],
+  ),
+  public: maxRisk(
+    'public',
+    'Public release: no record with re-identification risk above 1/11 (every group ≥ 11).',
+    1 / 11,
+    [CMS_11, EMA_0070],
+  ),
+  'jp-ndb': maxRisk(
+    'jp-ndb',
+    'Japanese NDB publication rule: no group of fewer than 10 patients (risk ≤ 0.1).',
+    0.1,
+    [NDB_10],
+  ),
+  'uniqueness-5': uniquenessCeiling('uniqueness-5', 0.05),
+  'uniqueness-20': uniquenessCeiling('uniqueness-20', 0.2),
+};
+
+/** The preset used when neither --policy nor --preset is given. */
+export const DEFAULT_PRESET = 'controlled';

@@ -1,0 +1,3 @@
+/** @module trial — trial files and flags → a Trial. */
+export * from './resolve.js';
+export * from './schema.js';

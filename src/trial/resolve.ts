@@ -1,0 +1,170 @@
+/**
+ * @module trial/resolve — trial file + command-line flags → a validated Trial.
+ *
+ * Flags are parsed here, at the boundary, into typed values; every message names the flag and
+ * echoes the value.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import YAML from 'yaml';
+import { q, ReidgateError } from '../errors.js';
+import { ColumnKind, type QiSpec, REPORT_FORMATS, type Trial, TrialFile } from './schema.js';
+
+/** Flags of `reidgate run` as commander hands them over (strings, unparsed). */
+export interface RunFlags {
+  release?: string;
+  original?: string;
+  control?: string;
+  auxiliary?: string;
+  qi?: string;
+  sensitive?: string;
+  id?: string;
+  aligned?: boolean;
+  attacks?: string;
+  policy?: string;
+  preset?: string;
+  seed?: string;
+  workers?: string;
+  targets?: string;
+  out?: string;
+  format?: string;
+  missing?: string;
+  delimiter?: string;
+}
+
+/** Splits a comma-separated flag value, dropping empty items. */
+export function splitList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}
+
+/**
+ * Parses a whole-number flag.
+ * @throws ReidgateError('USAGE') naming the flag when the value is not an integer within [min, max]
+ */
+export function parseIntFlag(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const t = value.trim();
+  if (!/^[+-]?\d+$/.test(t)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a whole number`);
+  const n = Number(t);
+  if (n < min || n > max) {
+    throw new ReidgateError('USAGE', `${flag} ${q(value)}: must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}`);
+  }
+  return n;
+}
+
+/** Parses `age:numeric` or `sex` into a QI spec. */
+function parseQi(entry: string, flag: string): QiSpec {
+  const i = entry.lastIndexOf(':');
+  if (i > 0) {
+    const kind = entry.slice(i + 1);
+    const k = ColumnKind.safeParse(kind);
+    if (k.success) return { name: entry.slice(0, i), kind: k.data };
+    throw new ReidgateError('USAGE', `${flag} ${q(entry)}: unknown kind ${q(kind)} (kinds: ${ColumnKind.options.join(', ')})`);
+  }
+  return { name: entry, kind: 'categorical' };
+}
+
+/**
+ * Reads a trial file.
+ * @throws ReidgateError('INPUT_NOT_FOUND') when unreadable, ('TRIAL') when invalid (names the field)
+ */
+export function readTrialFile(path: string): TrialFile {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new Error('directory');
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ReidgateError('INPUT_NOT_FOUND', `trial file ${path}: cannot read it (missing, a directory or not permitted)`);
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (e) {
+    throw new ReidgateError('TRIAL', `trial file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ReidgateError('TRIAL', `trial file ${path}: expected a mapping of fields (release, qi, …)`);
+  }
+  const r = TrialFile.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ReidgateError('TRIAL', `trial file ${path}: ${i.path.join('.') || 'trial'}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/** The default worker count: the machine's cores, at most 8. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * Merges a trial file (optional) and flags into a Trial. Flags win.
+ * @param trialPath - the trial file, if any
+ * @param flags - raw flag values
+ * @param cwd - base for flag paths
+ * @throws ReidgateError('USAGE') for bad flags or a missing release / QI list
+ */
+export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd = process.cwd()): Trial {
+  const file = trialPath ? readTrialFile(trialPath) : {};
+  const base = trialPath ? dirname(resolve(cwd, trialPath)) : cwd;
+  const fromFile = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
+  const fromFlag = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+
+  const release = fromFlag(flags.release) ?? fromFile(file.release);
+  if (!release) {
+    throw new ReidgateError('USAGE', '--release: no release given (pass --release FILE or a trial file with `release:`)');
+  }
+  let qi: QiSpec[];
+  if (flags.qi !== undefined) qi = splitList(flags.qi).map((e) => parseQi(e, '--qi'));
+  else qi = (file.qi ?? []).map((e) => (typeof e === 'string' ? parseQi(e, 'qi') : { name: e.name, kind: e.kind }));
+  if (qi.length === 0) {
+    throw new ReidgateError('USAGE', '--qi: no quasi-identifiers given (pass --qi a,b,c or `qi:` in the trial file)');
+  }
+  const dupQi = qi.find((x, i) => qi.findIndex((y) => y.name === x.name) !== i);
+  if (dupQi) throw new ReidgateError('USAGE', `--qi: column ${q(dupQi.name)} is listed twice`);
+  const sensitive = flags.sensitive !== undefined ? splitList(flags.sensitive) : (file.sensitive ?? []);
+  const both = sensitive.find((s) => qi.some((x) => x.name === s));
+  if (both) throw new ReidgateError('USAGE', `--sensitive: column ${q(both)} is also a quasi-identifier; a column is one or the other`);
+
+  const format = flags.format !== undefined ? splitList(flags.format) : (file.format ?? [...REPORT_FORMATS]);
+  for (const f of format) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
+      throw new ReidgateError('USAGE', `--format ${q(f)}: unknown format (formats: ${REPORT_FORMATS.join(', ')})`);
+    }
+  }
+  if (format.length === 0) throw new ReidgateError('USAGE', `--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
+  const attacks = flags.attacks !== undefined ? splitList(flags.attacks) : file.attacks;
+  if (attacks && attacks.length === 0) throw new ReidgateError('USAGE', '--attacks: the list is empty');
+  if (flags.delimiter !== undefined && ![',', ';', '\t', '|', '\\t', 'tab'].includes(flags.delimiter)) {
+    throw new ReidgateError('USAGE', `--delimiter ${q(flags.delimiter)}: use one of , ; tab |`);
+  }
+  const delimiter = flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
+
+  return {
+    name: file.name,
+    file: trialPath ? resolve(cwd, trialPath) : undefined,
+    release,
+    original: fromFlag(flags.original) ?? fromFile(file.original),
+    control: fromFlag(flags.control) ?? fromFile(file.control),
+    auxiliary: fromFlag(flags.auxiliary) ?? fromFile(file.auxiliary),
+    qi,
+    sensitive,
+    id: flags.id ?? file.id,
+    aligned: flags.aligned ?? file.aligned ?? false,
+    attacks,
+    policy: fromFlag(flags.policy) ?? fromFile(file.policy),
+    preset: flags.preset ?? (flags.policy ? undefined : file.preset),
+    seed: flags.seed !== undefined ? parseIntFlag('--seed', flags.seed, 0, 2 ** 31 - 1) : (file.seed ?? 1),
+    workers: flags.workers !== undefined ? parseIntFlag('--workers', flags.workers, 1, 256) : (file.workers ?? defaultWorkers()),
+    targets: flags.targets !== undefined ? parseIntFlag('--targets', flags.targets, 1) : file.targets,
+    out: fromFlag(flags.out) ?? (file.out ? resolve(base, file.out) : resolve(cwd, 'reidgate-report')),
+    format: format as Trial['format'],
+    missing: flags.missing !== undefined ? flags.missing.split(',') : file.missing,
+    delimiter,
+  };
+}
+

@@ -1,0 +1,88 @@
+/**
+ * @module trial/schema — the trial file (YAML or JSON) and the resolved Trial.
+ *
+ * ```yaml
+ * name: Adult, k=5
+ * release: ../adult/adult_k5_release.csv    # paths are relative to the trial file
+ * qi: [age, sex, {name: education, kind: categorical}]
+ * sensitive: [salary-class]
+ * preset: controlled                        # or policy: my-policy.yaml
+ * seed: 1
+ * ```
+ * Command-line flags override the file's fields.
+ */
+import { z } from 'zod';
+
+export const ColumnKind = z.enum(['categorical', 'numeric', 'date']);
+
+export const QiEntry = z.union([
+  z.string().min(1),
+  z.object({ name: z.string().min(1), kind: ColumnKind.default('categorical') }).strict(),
+]);
+
+export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
+
+/** The trial file as written by users. */
+export const TrialFile = z
+  .object({
+    name: z.string().optional(),
+    release: z.string().min(1).optional(),
+    original: z.string().min(1).optional(),
+    control: z.string().min(1).optional(),
+    auxiliary: z.string().min(1).optional(),
+    qi: z.array(QiEntry).optional(),
+    sensitive: z.array(z.string().min(1)).optional(),
+    id: z.string().min(1).optional(),
+    aligned: z.boolean().optional(),
+    attacks: z.array(z.string().min(1)).optional(),
+    policy: z.string().min(1).optional(),
+    preset: z.string().min(1).optional(),
+    seed: z.number().int().nonnegative().optional(),
+    workers: z.number().int().positive().optional(),
+    targets: z.number().int().positive().optional(),
+    out: z.string().min(1).optional(),
+    format: z.array(z.enum(REPORT_FORMATS)).min(1).optional(),
+    /** Tokens read as missing in CSV inputs (default: empty, NA, ?, null). */
+    missing: z.array(z.string()).optional(),
+    /** Force the CSV delimiter instead of sniffing it. */
+    delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  })
+  .strict();
+export type TrialFile = z.infer<typeof TrialFile>;
+
+/** A quasi-identifier with its kind. */
+export interface QiSpec {
+  name: string;
+  kind: z.infer<typeof ColumnKind>;
+}
+
+/** A fully resolved trial: every default filled, paths absolute. */
+export interface Trial {
+  name?: string;
+  /** Where the trial file was, when there was one. */
+  file?: string;
+  release: string;
+  original?: string;
+  control?: string;
+  auxiliary?: string;
+  qi: QiSpec[];
+  sensitive: string[];
+  id?: string;
+  aligned: boolean;
+  /** Attacks asked for by name; undefined = every attack the inputs allow. */
+  attacks?: string[];
+  policy?: string;
+  preset?: string;
+  seed: number;
+  workers: number;
+  targets?: number;
+  out: string;
+  format: Array<(typeof REPORT_FORMATS)[number]>;
+  missing?: string[];
+  delimiter?: string;
+}
+
+/** JSON Schema of the trial file (committed as schemas/trial.schema.json). */
+export function trialJsonSchema(): unknown {
+  return z.toJSONSchema(TrialFile, { io: 'input' });
+}
