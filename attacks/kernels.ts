@@ -1,12 +1,13 @@
 /**
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
-import { composeKeys, groupKeys } from './uniqueness/kernels.js';
+import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
 
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
+  'uniqueness.pairUniques': pairUniques,
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

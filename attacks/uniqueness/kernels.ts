@@ -77,3 +77,34 @@ export function groupKeys(p: GroupKeysPayload): GroupKeysResult {
   }
   return { part: p.part, sizes: sizes.slice(0, index.size) };
 }
+
+export interface PairUniquesPayload {
+  columns: KeyPart[];
+  /** Column index pairs to test. */
+  pairs: Array<[number, number]>;
+}
+
+/** For each pair of columns, the number of records unique on that pair's values alone. */
+export function pairUniques(p: PairUniquesPayload): number[] {
+  const cols = p.columns.map((c) => new Int32Array(c.codes));
+  const n = cols.length > 0 ? cols[0].length : 0;
+  return p.pairs.map(([a, b]) => {
+    const ca = cols[a];
+    const cb = cols[b];
+    const ra = p.columns[a].radix;
+    const index = new KeyIndex(Math.min(n, 1 << 16));
+    let sizes = new Int32Array(1024);
+    for (let i = 0; i < n; i++) {
+      const id = index.idOf(ca[i] - MISSING + ra * (cb[i] - MISSING));
+      if (id >= sizes.length) {
+        const grown = new Int32Array(sizes.length * 2);
+        grown.set(sizes);
+        sizes = grown;
+      }
+      sizes[id]++;
+    }
+    let uniques = 0;
+    for (let k = 0; k < index.size; k++) if (sizes[k] === 1) uniques++;
+    return uniques;
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * @module run/run-trial — one trial, end to end: load → encode → attacks on the pool → policy → report.
+ *
+ * Input problems throw ReidgateError before anything is written. Once inputs are valid, an attack
+ * that throws is recorded with status "error", and the verdict becomes "error" (fail-closed).
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ATTACKS, findAttack } from '../../attacks/index.js';
+import type { AttackOutcome, AvailableInputs } from '../../attacks/types.js';
+import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
+import { encodeTable } from '../encode/encode.js';
+import type { EncodedTable } from '../encode/types.js';
+import { isReidgateError, listNames, q, ReidgateError } from '../errors.js';
+import { loadTable } from '../io/index.js';
+import type { LoadedTable } from '../io/types.js';
+import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
+import type { AttackResult, Report } from '../report/model.js';
+import { WorkerPool } from '../pool/pool.js';
+import type { Trial } from '../trial/schema.js';
+import { VERSION } from '../version.js';
+
+/** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
+const OUTPUTS = ['report.json', 'report.md', 'report.html', 'junit.xml', 'record-risk.csv'];
+
+/** Progress events (the CLI prints them; library code never does). */
+export type Progress = (event: { stage: string; attack?: string; seconds?: number; detail?: string }) => void;
+
+export interface TrialResult {
+  report: Report;
+  exitCode: 0 | 1 | 3;
+  written: string[];
+}
+
+/** Derives an attack's seed from the run seed (FNV-1a over the attack id), so attacks do not share streams. */
+export function deriveSeed(seed: number, id: string): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function inputInfo(t: LoadedTable) {
+  return {
+    path: t.path,
+    sha256: t.sha256,
+    rows: t.table.numRows,
+    columns: t.table.schema.fields.map((f) => f.name),
+    format: t.format,
+    bytes: t.bytes,
+  };
+}
+
+/** Checks that each named column exists in a table, naming the flag and listing the columns. */
+function requireColumns(t: LoadedTable, names: readonly string[], flag: string, role: string): void {
+  const cols = t.table.schema.fields.map((f) => f.name);
+  for (const n of names) {
+    if (!cols.includes(n)) {
+      throw new ReidgateError('COLUMN', `${flag}: column ${q(n)} not in ${role} ${t.path} (columns: ${listNames(cols)})`);
+    }
+  }
+}
+
+/** Which attacks to plan: the ones asked for, or all. Unknown ids are a usage error. */
+export function planAttacks(ids: readonly string[] | undefined) {
+  if (!ids) return ATTACKS.map((a) => ({ attack: a, explicit: false }));
+  return ids.map((id) => {
+    const attack = findAttack(id);
+    if (!attack) {
+      throw new ReidgateError('ATTACK_UNKNOWN', `--attacks: unknown attack ${q(id)} (attacks: ${listNames(ATTACKS.map((a) => a.id))})`);
+    }
+    return { attack, explicit: true };
+  });
+}
+
+/**
+ * Runs a trial and writes its outputs.
+ * @param trial - the resolved trial
+ * @param progress - optional progress callback
+ * @returns the report, the exit code (0 pass, 1 fail, 3 error) and the files written
+ * @throws ReidgateError for usage and input errors (nothing is written then)
+ */
+export async function runTrial(trial: Trial, progress: Progress = () => {}): Promise<TrialResult> {
+  const policy = resolvePolicy({ policy: trial.policy, preset: trial.preset });
+  const plan = planAttacks(trial.attacks);
+  const loadOpts = { missing: trial.missing, delimiter: trial.delimiter };
+
+  progress({ stage: 'load', detail: trial.release });
+  const release = await loadTable(trial.release, { ...loadOpts, role: '--release' });
+  requireColumns(release, trial.qi.map((x) => x.name), '--qi', 'release');
+  requireColumns(release, trial.sensitive, '--sensitive', 'release');
+  const loaded: Record<string, LoadedTable> = { release };
+  for (const role of ['original', 'control', 'auxiliary'] as const) {
+    const path = trial[role];
+    if (path) loaded[role] = await loadTable(path, { ...loadOpts, role: `--${role}` });
+  }
+
+  progress({ stage: 'encode' });
+  const specs = [...trial.qi, ...trial.sensitive.map((name) => ({ name, kind: 'categorical' as const }))];
+  const encoded: Record<string, EncodedTable> = {
+    release: encodeTable(release.table, specs, `--release ${release.path}`),
+  };
+  const available: AvailableInputs = {
+    release: true,
+    original: !!loaded.original,
+    control: !!loaded.control,
+    auxiliary: !!loaded.auxiliary,
+    qi: trial.qi.length,
+    sensitive: trial.sensitive.length,
+  };
+
+  await Promise.all(OUTPUTS.map((f) => rm(join(trial.out, f), { force: true }).catch(() => {})));
+
+  const pool = new WorkerPool(trial.workers);
+  const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
+  try {
+    const settled = await Promise.all(
+      plan.map(async ({ attack, explicit }) => {
+        const base = { id: attack.id, title: attack.title, references: [...attack.references] };
+        const reason = attack.needs(available);
+        if (reason) {
+          progress({ stage: 'skip', attack: attack.id, detail: reason });
+          return { run: { id: attack.id, status: 'skipped' as const, reason, explicit, metrics: {} }, base, seconds: 0 };
+        }
+        progress({ stage: 'attack', attack: attack.id });
+        const t0 = performance.now();
+        try {
+          const outcome = await attack.run({
+            release: encoded.release,
+            qi: trial.qi,
+            sensitive: trial.sensitive,
+            pool,
+            seed: deriveSeed(trial.seed, attack.id),
+            recordThreshold: policy.recordThreshold,
+          });
+          const seconds = (performance.now() - t0) / 1000;
+          progress({ stage: 'done', attack: attack.id, seconds });
+          return { run: { id: attack.id, status: 'ok' as const, explicit, metrics: outcome.metrics }, base, seconds, outcome };
+        } catch (e) {
+          const seconds = (performance.now() - t0) / 1000;
+          const msg = isReidgateError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e);
+          progress({ stage: 'error', attack: attack.id, detail: msg });
+          return { run: { id: attack.id, status: 'error' as const, reason: msg, explicit, metrics: {} }, base, seconds };
+        }
+      }),
+    );
+    const evaluation = evaluate(
+      policy,
+      settled.map((s) => s.run),
+    );
+    for (const s of settled) {
+      const attack = findAttack(s.run.id)!;
+      const th = evaluation.thresholds[s.run.id] ?? {};
+      const o = s.outcome;
+      results.push({
+        run: s.run,
+        outcome: o,
+        result: {
+          ...s.base,
+          status: s.run.status,
+          verdict: evaluation.attackVerdicts[s.run.id] ?? 'none',
+          seconds: s.seconds,
+          reason: s.run.reason,
+          metrics: Object.fromEntries(
+            Object.entries(o?.metrics ?? {}).map(([k, m]) => [
+              k,
+              {
+                value: m.value,
+                ci95: m.ci95,
+                n: m.n,
+                threshold: th[k]?.threshold ?? null,
+                op: th[k]?.op ?? null,
+                passed: th[k]?.passed ?? null,
+                explain: attack.metrics[k],
+              },
+            ]),
+          ),
+          method: o?.method,
+          details: o?.details ?? {},
+          histograms: o?.histograms ?? [],
+          warnings: o?.warnings ?? [],
+        },
+      });
+    }
+
+    const report: Report = {
+      schemaVersion: 1,
+      tool: { name: 'reidgate', version: VERSION },
+      verdict: evaluation.verdict,
+      summary: evaluation.summary,
+      seed: trial.seed,
+      createdAt: new Date().toISOString(),
+      trial: {
+        name: trial.name,
+        qi: trial.qi.map((x) => x.name),
+        sensitive: trial.sensitive,
+        attacks: plan.map((p) => p.attack.id),
+        workers: trial.workers,
+        missingSemantics:
+          'A missing or suppressed value is its own value: it matches only other missing or suppressed values (no wildcard matching).',
+      },
+      policy: {
+        name: policy.name,
+        description: policy.description,
+        recordThreshold: policy.recordThreshold,
+        sources: policy.sources,
+      },
+      inputs: Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)])),
+      attacks: results.map((r) => r.result),
+      checks: evaluation.checks,
+      warnings: Object.values(loaded).flatMap((t) => t.warnings),
+      containsRecordValues: false,
+    };
+
+    progress({ stage: 'write', detail: trial.out });
+    const written = await writeReports(report, trial.out, trial.format as ReportFormat[]);
+    const perRecord: Record<string, Int32Array | Float64Array> = {};
+    for (const r of results) Object.assign(perRecord, r.outcome?.perRecord ?? {});
+    if (Object.keys(perRecord).length > 0) {
+      written.push(await writeRecordRisk(trial.out, encoded.release.rows, perRecord));
+    }
+    const exitCode = evaluation.verdict === 'pass' ? 0 : evaluation.verdict === 'fail' ? 1 : 3;
+    return { report, exitCode, written };
+  } finally {
+    await pool.close();
+  }
+}
