@@ -1,0 +1,74 @@
+/**
+ * @module bench/run — `npm run bench`: tinybench benchmarks of the release gate's hot path.
+ *
+ * For generated tables of 100k and 1M rows × 10 QIs: CSV load (streamed parse + dictionary coding),
+ * encode onto shared memory, and the uniqueness attack with 1 and 2 workers. Prints a table of mean
+ * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
+ *
+ * Options: BENCH_ROWS=100000,1000000 (sizes), BENCH_ITER=5 (iterations per task).
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import { uniqueness } from '../attacks/uniqueness/index.js';
+import { encodeTable } from '../src/encode/encode.js';
+import { loadTable } from '../src/io/index.js';
+import { WorkerPool } from '../src/pool/pool.js';
+import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
+
+const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
+const iterations = Number(process.env.BENCH_ITER ?? 5);
+const dataDir = '.bench-data';
+mkdirSync(dataDir, { recursive: true });
+
+let peakRss = 0;
+const sample = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+const timer = setInterval(sample, 20);
+
+const qi = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' as const }));
+const bench = new Bench({ iterations, warmupIterations: 1, time: 0, warmupTime: 0 });
+const pools = new Map<number, WorkerPool>([
+  [1, new WorkerPool(1)],
+  [2, new WorkerPool(2)],
+]);
+
+for (const rows of sizes) {
+  const path = join(dataDir, `bench-${rows}.csv`);
+  if (!existsSync(path)) await writeBenchCsv(path, rows);
+  const mb = (statSync(path).size / 2 ** 20).toFixed(0);
+  const loaded = await loadTable(path);
+  const encoded = encodeTable(loaded.table, qi, path);
+  bench.add(`load CSV ${rows} rows × 10 (${mb} MB)`, async () => {
+    await loadTable(path);
+  });
+  bench.add(`encode ${rows} rows × 10`, () => {
+    encodeTable(loaded.table, qi, path);
+  });
+  for (const [w, pool] of pools) {
+    bench.add(`uniqueness ${rows} rows × 10 QIs, ${w} worker${w > 1 ? 's' : ''}`, async () => {
+      await uniqueness.run({ release: encoded, qi, sensitive: [], pool, seed: 1, recordThreshold: 0.2 });
+    });
+  }
+}
+
+await bench.run();
+clearInterval(timer);
+sample();
+for (const p of pools.values()) await p.close();
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log('| task | mean (ms) | min (ms) | max (ms) | samples |');
+console.log('|---|---:|---:|---:|---:|');
+for (const t of bench.tasks) {
+  const r = t.result;
+  if (!r || r.state !== 'completed') {
+    console.log(`| ${t.name} | failed | | | |`);
+    continue;
+  }
+  const l = r.latency;
+  console.log(`| ${t.name} | ${l.mean.toFixed(0)} | ${l.min.toFixed(0)} | ${l.max.toFixed(0)} | ${l.samplesCount} |`);
+}
+console.log(`peak RSS over the whole run: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
