@@ -21,6 +21,29 @@ export interface AvailableInputs {
   auxiliary: boolean;
   qi: number;
   sensitive: number;
+  /** Some knowledge of the population: --population, --sampling-fraction, --population-table or --weights. */
+  population: boolean;
+}
+
+/**
+ * What the trial says about the population the release was sampled from. At least one field is set
+ * when the object is present. Validated at the boundary: size ≥ release rows, 0 < fraction ≤ 1,
+ * weights finite and > 0.
+ */
+export interface PopulationKnowledge {
+  /** Population size N (--population N, or rows / fraction for --sampling-fraction). */
+  size?: number;
+  /** Sampling fraction f = n / N (--sampling-fraction f, or rows / N for --population N). */
+  samplingFraction?: number;
+  /** Per-record sampling weights (--weights COL), one per release row, on shared memory. */
+  weights?: Float64Array;
+  /**
+   * Exact population class size of each release record (--population-table FILE): the number of
+   * population records with the same QI values (0 if none). One per release row, on shared memory.
+   */
+  populationClassSize?: Float64Array;
+  /** Which flag the knowledge came from (for the report). */
+  source: 'population' | 'sampling-fraction' | 'population-table' | 'weights';
 }
 
 /** Everything an attack may read. Raw strings are not here: attacks see codes and numbers only. */
@@ -35,6 +58,13 @@ export interface AttackContext {
   seed: number;
   /** A record is "at risk" when its risk exceeds this (from the policy). */
   recordThreshold: number;
+  /** Population knowledge, when the trial gives any. */
+  population?: PopulationKnowledge;
+  /**
+   * Wildcard semantics (--wildcard): when true, a QI code equal to `WILDCARD` (-2) matches any value,
+   * as in ARX; when false (the default) suppressed tokens were encoded as ordinary values.
+   */
+  wildcard: boolean;
 }
 
 /** A metric as an attack returns it. Exact figures have ci95 null. */

@@ -12,11 +12,17 @@ export type ColumnKind = 'categorical' | 'numeric' | 'date';
 /** Code used for a missing value in `codes`. */
 export const MISSING = -1;
 
+/**
+ * Code used for a suppressed value (a --wildcard token such as `*`) when wildcard semantics are on:
+ * it matches any value. Without --wildcard, suppressed tokens are ordinary dictionary values.
+ */
+export const WILDCARD = -2;
+
 /** What a worker receives for one column: plain data, postable across threads. */
 export interface SharedColumnData {
   name: string;
   kind: ColumnKind;
-  /** Int32 codes, one per row; `MISSING` for null. */
+  /** Int32 codes, one per row; `MISSING` for null, `WILDCARD` for a wildcard token (only with --wildcard). */
   codes: SharedArrayBuffer;
   /** Number of distinct non-missing values (codes are 0 … cardinality-1). */
   cardinality: number;

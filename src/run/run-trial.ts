@@ -106,6 +106,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     auxiliary: !!loaded.auxiliary,
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
+    population: false,
   };
 
   await Promise.all(OUTPUTS.map((f) => rm(join(trial.out, f), { force: true }).catch(() => {})));
@@ -131,6 +132,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             pool,
             seed: deriveSeed(trial.seed, attack.id),
             recordThreshold: policy.recordThreshold,
+            wildcard: false,
           });
           const seconds = (performance.now() - t0) / 1000;
           progress({ stage: 'done', attack: attack.id, seconds });

@@ -19,6 +19,7 @@ describe.each(pools.map((p) => [p.workers, p] as const))('uniqueness with %i wor
       pool,
       seed: 1,
       recordThreshold: 0.2,
+      wildcard: false,
     });
     const v = (k: string) => out.metrics[k].value;
     expect(v('records')).toBe(5);
@@ -46,6 +47,7 @@ describe.each(pools.map((p) => [p.workers, p] as const))('uniqueness with %i wor
       pool,
       seed: 1,
       recordThreshold: 0.2,
+      wildcard: false,
     });
     expect(out.metrics.sampleUniques.value).toBe(1000);
     expect(out.metrics.prosecutorRiskMean.value).toBe(1);
@@ -59,6 +61,7 @@ describe.each(pools.map((p) => [p.workers, p] as const))('uniqueness with %i wor
       pool,
       seed: 1,
       recordThreshold: 0.2,
+      wildcard: false,
     });
     expect(out.metrics.equivalenceClasses.value).toBe(1);
     expect(out.metrics.prosecutorRiskMax.value).toBeCloseTo(1 / 50, 12);
@@ -84,6 +87,7 @@ describe.each(pools.map((p) => [p.workers, p] as const))('uniqueness with %i wor
       pool,
       seed: 1,
       recordThreshold: 0.2,
+      wildcard: false,
     });
     const reference = new Map<string, number>();
     for (let i = 0; i < n; i++) {
