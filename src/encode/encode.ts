@@ -3,7 +3,7 @@
  */
 import { makeVector, type Table, type Vector, Type } from 'apache-arrow';
 import { listNames, q, ReidgateError } from '../errors.js';
-import { type Column, type ColumnKind, type EncodedTable, MISSING } from './types.js';
+import { type Column, type ColumnKind, type EncodedTable, MISSING, WILDCARD } from './types.js';
 
 /** Allocates an Int32Array on shared memory. */
 export function sharedInt32(n: number): Int32Array {
@@ -26,12 +26,17 @@ function cellKey(v: unknown): string | null {
  * Dictionary-codes one Arrow column into a shared Int32Array. Dictionary-typed chunks are recoded
  * per dictionary entry (cost ∝ distinct values + rows); other types go value by value.
  */
-function encodeVector(vec: Vector, rows: number): { codes: Int32Array; dictionary: string[] } {
+function encodeVector(
+  vec: Vector,
+  rows: number,
+  wildcards: ReadonlySet<string>,
+): { codes: Int32Array; dictionary: string[] } {
   const codes = sharedInt32(rows);
   const dictionary: string[] = [];
   const index = new Map<string, number>();
   const codeOf = (s: string | null): number => {
     if (s === null) return MISSING;
+    if (wildcards.size > 0 && wildcards.has(s)) return WILDCARD;
     let c = index.get(s);
     if (c === undefined) {
       c = dictionary.length;
@@ -75,7 +80,7 @@ function numbersFrom(codes: Int32Array, perCode: Float64Array): Float64Array {
   const out = sharedFloat64(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
-    out[i] = c === MISSING ? Number.NaN : perCode[c];
+    out[i] = c < 0 ? Number.NaN : perCode[c];
   }
   return out;
 }
@@ -84,7 +89,11 @@ function numbersFrom(codes: Int32Array, perCode: Float64Array): Float64Array {
 export interface ColumnSpec {
   name: string;
   kind: ColumnKind;
+  /** Tokens that become WILDCARD (match any value) in this column; none by default. */
+  wildcards?: ReadonlySet<string>;
 }
+
+const NO_WILDCARDS: ReadonlySet<string> = new Set();
 
 /**
  * Encodes the named columns of a table onto shared memory.
@@ -104,7 +113,7 @@ export function encodeTable(table: Table, specs: readonly ColumnSpec[], role: st
     if (!vec) {
       throw new ReidgateError('COLUMN', `${role}: column ${q(spec.name)} not found (columns: ${listNames(names)})`);
     }
-    const { codes, dictionary } = encodeVector(vec, table.numRows);
+    const { codes, dictionary } = encodeVector(vec, table.numRows, spec.wildcards ?? NO_WILDCARDS);
     let numbers: Float64Array | undefined;
     if (spec.kind !== 'categorical') {
       const perCode = new Float64Array(dictionary.length);

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
-import type { AttackOutcome, AvailableInputs } from '../../attacks/types.js';
+import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
 import { encodeTable } from '../encode/encode.js';
 import type { EncodedTable } from '../encode/types.js';
@@ -19,6 +19,7 @@ import type { AttackResult, Report } from '../report/model.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
+import { resolvePopulation } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
 const OUTPUTS = ['report.json', 'report.md', 'report.html', 'junit.xml', 'record-risk.csv'];
@@ -87,7 +88,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   progress({ stage: 'load', detail: trial.release });
   const release = await loadTable(trial.release, { ...loadOpts, role: '--release' });
   requireColumns(release, trial.qi.map((x) => x.name), '--qi', 'release');
-  requireColumns(release, trial.sensitive, '--sensitive', 'release');
+  requireColumns(release, trial.sensitive.map((x) => x.name), '--sensitive', 'release');
   const loaded: Record<string, LoadedTable> = { release };
   for (const role of ['original', 'control', 'auxiliary'] as const) {
     const path = trial[role];
@@ -95,10 +96,12 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   }
 
   progress({ stage: 'encode' });
-  const specs = [...trial.qi, ...trial.sensitive.map((name) => ({ name, kind: 'categorical' as const }))];
+  const wildcards = new Set(trial.wildcard);
+  const specs = [...trial.qi.map((x) => ({ ...x, wildcards })), ...trial.sensitive];
   const encoded: Record<string, EncodedTable> = {
     release: encodeTable(release.table, specs, `--release ${release.path}`),
   };
+  const population = await resolvePopulation(trial, release, encoded.release);
   const available: AvailableInputs = {
     release: true,
     original: !!loaded.original,
@@ -106,7 +109,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     auxiliary: !!loaded.auxiliary,
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
-    population: false,
+    population: population !== undefined,
   };
 
   await Promise.all(OUTPUTS.map((f) => rm(join(trial.out, f), { force: true }).catch(() => {})));
@@ -128,12 +131,14 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           const outcome = await attack.run({
             release: encoded.release,
             qi: trial.qi,
-            sensitive: trial.sensitive,
+            sensitive: trial.sensitive.map((x) => x.name),
             pool,
             seed: deriveSeed(trial.seed, attack.id),
             recordThreshold: policy.recordThreshold,
-            wildcard: false,
-          });
+            population,
+            wildcard: wildcards.size > 0,
+            suda: trial.suda,
+          } as AttackContext);
           const seconds = (performance.now() - t0) / 1000;
           progress({ stage: 'done', attack: attack.id, seconds });
           return { run: { id: attack.id, status: 'ok' as const, explicit, metrics: outcome.metrics }, base, seconds, outcome };
@@ -194,11 +199,13 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
       trial: {
         name: trial.name,
         qi: trial.qi.map((x) => x.name),
-        sensitive: trial.sensitive,
+        sensitive: trial.sensitive.map((x) => x.name),
         attacks: plan.map((p) => p.attack.id),
         workers: trial.workers,
         missingSemantics:
-          'A missing or suppressed value is its own value: it matches only other missing or suppressed values (no wildcard matching).',
+          wildcards.size > 0
+            ? `Wildcard model: the suppressed token${wildcards.size > 1 ? 's' : ''} ${[...wildcards].map((w) => `"${w}"`).join(', ')} in a quasi-identifier match${wildcards.size > 1 ? '' : 'es'} any value (as in ARX); a missing value is its own value.`
+            : 'A missing or suppressed value is its own value: it matches only other missing or suppressed values (no wildcard matching).',
       },
       policy: {
         name: policy.name,

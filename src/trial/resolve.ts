@@ -31,6 +31,12 @@ export interface RunFlags {
   format?: string;
   missing?: string;
   delimiter?: string;
+  population?: string;
+  samplingFraction?: string;
+  populationTable?: string;
+  weights?: string;
+  wildcard?: string;
+  sudaMaxSize?: string;
 }
 
 /** Splits a comma-separated flag value, dropping empty items. */
@@ -52,6 +58,17 @@ export function parseIntFlag(flag: string, value: string, min: number, max = Num
   if (n < min || n > max) {
     throw new ReidgateError('USAGE', `${flag} ${q(value)}: must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}`);
   }
+  return n;
+}
+
+/**
+ * Parses a fraction flag in (0, 1].
+ * @throws ReidgateError('USAGE') naming the flag when the value is not a number in (0, 1]
+ */
+export function parseFraction(flag: string, value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a number`);
+  if (!(n > 0 && n <= 1)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: must lie in (0, 1]`);
   return n;
 }
 
@@ -126,9 +143,36 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   }
   const dupQi = qi.find((x, i) => qi.findIndex((y) => y.name === x.name) !== i);
   if (dupQi) throw new ReidgateError('USAGE', `--qi: column ${q(dupQi.name)} is listed twice`);
-  const sensitive = flags.sensitive !== undefined ? splitList(flags.sensitive) : (file.sensitive ?? []);
-  const both = sensitive.find((s) => qi.some((x) => x.name === s));
-  if (both) throw new ReidgateError('USAGE', `--sensitive: column ${q(both)} is also a quasi-identifier; a column is one or the other`);
+  const sensitive =
+    flags.sensitive !== undefined
+      ? splitList(flags.sensitive).map((e) => parseQi(e, '--sensitive'))
+      : (file.sensitive ?? []).map((e) => (typeof e === 'string' ? parseQi(e, 'sensitive') : { name: e.name, kind: e.kind }));
+  const both = sensitive.find((s) => qi.some((x) => x.name === s.name));
+  if (both) {
+    throw new ReidgateError('USAGE', `--sensitive: column ${q(both.name)} is also a quasi-identifier; a column is one or the other`);
+  }
+  const population = flags.population !== undefined ? parseIntFlag('--population', flags.population, 1) : file.population;
+  const samplingFraction =
+    flags.samplingFraction !== undefined ? parseFraction('--sampling-fraction', flags.samplingFraction) : file.samplingFraction;
+  const populationTable = fromFlag(flags.populationTable) ?? fromFile(file.populationTable);
+  const weights = flags.weights ?? file.weights;
+  const given = [
+    population !== undefined && '--population',
+    samplingFraction !== undefined && '--sampling-fraction',
+    populationTable !== undefined && '--population-table',
+  ].filter(Boolean);
+  if (given.length > 1) {
+    throw new ReidgateError('USAGE', `${given.join(' and ')}: give one description of the population, not several`);
+  }
+  if (weights && sensitive.some((s) => s.name === weights)) {
+    throw new ReidgateError('USAGE', `--weights: column ${q(weights)} is also a sensitive attribute`);
+  }
+  if (weights && qi.some((s) => s.name === weights)) {
+    throw new ReidgateError('USAGE', `--weights: column ${q(weights)} is also a quasi-identifier`);
+  }
+  const wildcard = flags.wildcard !== undefined ? splitList(flags.wildcard) : (file.wildcard ?? []);
+  const suda = { ...file.suda };
+  if (flags.sudaMaxSize !== undefined) suda.maxMsuSize = parseIntFlag('--suda-max-size', flags.sudaMaxSize, 1, qi.length);
 
   const format = flags.format !== undefined ? splitList(flags.format) : (file.format ?? [...REPORT_FORMATS]);
   for (const f of format) {
@@ -165,6 +209,12 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     format: format as Trial['format'],
     missing: flags.missing !== undefined ? flags.missing.split(',') : file.missing,
     delimiter,
+    population,
+    samplingFraction,
+    populationTable,
+    weights,
+    wildcard,
+    suda: Object.keys(suda).length > 0 ? suda : undefined,
   };
 }
 

@@ -31,7 +31,7 @@ export const TrialFile = z
     control: z.string().min(1).optional(),
     auxiliary: z.string().min(1).optional(),
     qi: z.array(QiEntry).optional(),
-    sensitive: z.array(z.string().min(1)).optional(),
+    sensitive: z.array(QiEntry).optional(),
     id: z.string().min(1).optional(),
     aligned: z.boolean().optional(),
     attacks: z.array(z.string().min(1)).optional(),
@@ -46,6 +46,25 @@ export const TrialFile = z
     missing: z.array(z.string()).optional(),
     /** Force the CSV delimiter instead of sniffing it. */
     delimiter: z.enum([',', ';', '\t', '|']).optional(),
+    /** Population size N the release was sampled from. */
+    population: z.number().int().positive().optional(),
+    /** Sampling fraction n / N, in (0, 1]. */
+    samplingFraction: z.number().gt(0).lte(1).optional(),
+    /** A reference population table with the QI columns (and optionally a `count` column). */
+    populationTable: z.string().min(1).optional(),
+    /** A release column of sampling weights. */
+    weights: z.string().min(1).optional(),
+    /** Suppressed tokens that match any value (ARX's wildcard model), e.g. ["*"]. */
+    wildcard: z.array(z.string().min(1)).optional(),
+    /** SUDA parameters. */
+    suda: z
+      .object({
+        maxMsuSize: z.number().int().positive().optional(),
+        disFraction: z.number().gt(0).lte(1).optional(),
+        maxMsus: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type TrialFile = z.infer<typeof TrialFile>;
@@ -66,7 +85,7 @@ export interface Trial {
   control?: string;
   auxiliary?: string;
   qi: QiSpec[];
-  sensitive: string[];
+  sensitive: QiSpec[];
   id?: string;
   aligned: boolean;
   /** Attacks asked for by name; undefined = every attack the inputs allow. */
@@ -80,6 +99,13 @@ export interface Trial {
   format: Array<(typeof REPORT_FORMATS)[number]>;
   missing?: string[];
   delimiter?: string;
+  population?: number;
+  samplingFraction?: number;
+  populationTable?: string;
+  weights?: string;
+  /** Wildcard tokens; empty = suppressed tokens are ordinary values. */
+  wildcard: string[];
+  suda?: { maxMsuSize?: number; disFraction?: number; maxMsus?: number };
 }
 
 /** JSON Schema of the trial file (committed as schemas/trial.schema.json). */

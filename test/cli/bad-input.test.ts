@@ -71,3 +71,30 @@ describe('bad input exits 2 with a one-line message', () => {
     expectInputError([t], [/trial2\.yaml/, /qis/]);
   });
 });
+
+describe('population and weights inputs (issue 3) exit 2 naming the problem', () => {
+  const weighted = file('weighted.csv', 'age,sex,w\n34,F,10\n45,M,-2\n');
+  const blankW = file('blankw.csv', 'age,sex,w\n34,F,10\n45,M,\n');
+  it('a population smaller than the release', () =>
+    expectInputError(['--release', good, '--qi', 'age', '--population', '1'], [/--population/, /smaller/]));
+  it('a sampling fraction outside (0, 1]', () => {
+    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', '0'], [/--sampling-fraction/, /\(0, 1\]/]);
+    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', '1.5'], [/--sampling-fraction/]);
+    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', 'half'], [/--sampling-fraction/]);
+  });
+  it('a weights column with a negative value', () =>
+    expectInputError(['--release', weighted, '--qi', 'age', '--weights', 'w'], [/--weights/, /row 2/, /positive/]));
+  it('a weights column with a blank', () =>
+    expectInputError(['--release', blankW, '--qi', 'age', '--weights', 'w'], [/--weights/, /blank/]));
+  it('a weights column that does not exist', () =>
+    expectInputError(['--release', good, '--qi', 'age', '--weights', 'wt'], [/--weights/, /wt/]));
+  it('a population table whose columns do not match', () => {
+    const pop = file('pop.csv', 'agegroup,sex,count\n30,F,100\n');
+    expectInputError(['--release', good, '--qi', 'age,sex', '--population-table', pop], [/--population-table/, /age/]);
+  });
+  it('two descriptions of the population at once', () =>
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--population', '100', '--sampling-fraction', '0.1'],
+      [/--population/, /--sampling-fraction/],
+    ));
+});
