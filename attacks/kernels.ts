@@ -2,12 +2,14 @@
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
 import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
+import { wildcardCounts } from './uniqueness/wildcard.js';
 
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
   'uniqueness.pairUniques': pairUniques,
+  'uniqueness.wildcardCounts': wildcardCounts,
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -16,8 +16,10 @@
  */
 import { ranges } from '../../src/pool/pool.js';
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import type { Column } from '../../src/encode/types.js';
+import { CODE_OFFSET, type Column, MISSING } from '../../src/encode/types.js';
+import { ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome, HistogramOut } from '../types.js';
+import { wildcardPatterns } from './wildcard.js';
 
 /** Largest integer a Float64 holds exactly. */
 const MAX_KEY = 2 ** 53;
@@ -65,9 +67,9 @@ export async function groupRows(cols: readonly Column[], pool: AttackContext['po
   while (j < cols.length) {
     const parts: { codes: SharedArrayBuffer; radix: number }[] = [];
     let product = prevRadix;
-    while (j < cols.length && product * (cols[j].cardinality + 1) < MAX_KEY) {
-      product *= cols[j].cardinality + 1;
-      parts.push({ codes: cols[j].codes.buffer as SharedArrayBuffer, radix: cols[j].cardinality + 1 });
+    while (j < cols.length && product * (cols[j].cardinality + CODE_OFFSET) < MAX_KEY) {
+      product *= cols[j].cardinality + CODE_OFFSET;
+      parts.push({ codes: cols[j].codes.buffer as SharedArrayBuffer, radix: cols[j].cardinality + CODE_OFFSET });
       j++;
     }
     if (parts.length === 0) {
@@ -114,35 +116,60 @@ export async function groupRows(cols: readonly Column[], pool: AttackContext['po
   return { classSize, sizes };
 }
 
-/** Builds the class-size histogram (classes and records per bin). */
-export function classSizeHistogram(sizes: Int32Array): HistogramOut {
+/**
+ * Builds the class-size histogram from per-record sizes: records per bin, and classes per bin counted
+ * as Σ 1/|exact class| over the bin's records (records of one exact class share their size).
+ */
+export function classSizeHistogram(effective: Int32Array | Float64Array, exact: Int32Array, label = 'class size'): HistogramOut {
   const classes = new Array(BINS.length).fill(0);
   const records = new Array(BINS.length).fill(0);
-  for (let i = 0; i < sizes.length; i++) {
-    const s = sizes[i];
+  for (let i = 0; i < effective.length; i++) {
+    const s = effective[i];
     const b = BINS.findIndex(([lo, hi]) => s >= lo && s <= hi);
-    classes[b]++;
-    records[b] += s;
+    classes[b] += 1 / exact[i];
+    records[b]++;
   }
-  return { label: 'class size', bins: BINS.map((b) => b[2]), classes, records };
+  return { label, bins: BINS.map((b) => b[2]), classes: classes.map(Math.round), records };
 }
 
-/** Summary figures of a set of classes. */
-export function summarize(sizes: Int32Array, records: number, recordThreshold: number) {
+/** Summary figures over per-record class sizes. */
+export function summarize(effective: Int32Array | Float64Array, recordThreshold: number) {
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
   let uniques = 0;
   let atRisk = 0;
+  let riskSum = 0;
   const violating = new Map<number, number>(K_REPORTED.map((k) => [k, 0]));
-  for (let i = 0; i < sizes.length; i++) {
-    const s = sizes[i];
+  for (let i = 0; i < effective.length; i++) {
+    const s = effective[i];
     if (s < min) min = s;
     if (s > max) max = s;
     if (s === 1) uniques++;
-    if (1 / s > recordThreshold) atRisk += s;
-    for (const k of K_REPORTED) if (s < k) violating.set(k, violating.get(k)! + s);
+    if (1 / s > recordThreshold) atRisk++;
+    riskSum += 1 / s;
+    for (const k of K_REPORTED) if (s < k) violating.set(k, violating.get(k)! + 1);
   }
-  return { min, max, uniques, atRisk, violating };
+  return { min, max, uniques, atRisk, riskSum, violating };
+}
+
+/** Compatible-set sizes under the wildcard model, computed on the pool (see wildcard.ts). */
+async function wildcardSizes(cols: readonly Column[], pool: AttackContext['pool']): Promise<Float64Array | null> {
+  const { pattern, masks } = wildcardPatterns(cols.map((c) => c.codes));
+  if (masks.length === 1 && masks[0] === 0) return null;
+  const out = sharedFloat64(cols[0].length);
+  const P = pool.workers;
+  await pool.map(
+    'uniqueness.wildcardCounts',
+    Array.from({ length: P }, (_, w) => ({
+      codes: cols.map((c) => c.codes.buffer as SharedArrayBuffer),
+      radix: cols.map((c) => c.cardinality + CODE_OFFSET),
+      pattern: pattern.buffer as SharedArrayBuffer,
+      masks,
+      mine: masks.map((_, i) => i).filter((i) => i % P === w),
+      out: out.buffer as SharedArrayBuffer,
+    })),
+  );
+  return out;
 }
 
 export const uniqueness: Attack = {
@@ -170,18 +197,24 @@ export const uniqueness: Attack = {
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const cols = ctx.qi.map((q) => ctx.release.columns.get(q.name)!);
     const n = ctx.release.rows;
+    if (ctx.wildcard && cols.length > 30) {
+      throw new ReidgateError('USAGE', `--wildcard: the wildcard model supports at most 30 quasi-identifiers (got ${cols.length})`);
+    }
     const { classSize, sizes } = await groupRows(cols, ctx.pool);
-    const s = summarize(sizes, n, ctx.recordThreshold);
+    const compatible = ctx.wildcard ? await wildcardSizes(cols, ctx.pool) : null;
+    const effective = compatible ?? classSize;
+    const s = summarize(effective, ctx.recordThreshold);
     const prosecutorRisk = new Float64Array(n);
-    for (let i = 0; i < n; i++) prosecutorRisk[i] = 1 / classSize[i];
+    for (let i = 0; i < n; i++) prosecutorRisk[i] = 1 / effective[i];
     const exact = (value: number) => ({ value, ci95: null });
     const warnings: string[] = [];
-    const missingQis = cols.filter((c) => c.codes.includes(-1)).map((c) => c.name);
+    const missingQis = cols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name);
     if (missingQis.length > 0) {
       warnings.push(
-        `missing or suppressed values in ${missingQis.join(', ')} were treated as their own value: records with a suppressed value group together rather than matching any value`,
+        `missing values in ${missingQis.join(', ')} were treated as their own value: records with a missing value group together rather than matching any value`,
       );
     }
+    if (ctx.wildcard && !compatible) warnings.push('--wildcard was given but no quasi-identifier holds a wildcard token');
     return {
       metrics: {
         records: exact(n),
@@ -190,21 +223,24 @@ export const uniqueness: Attack = {
         sampleUniques: exact(s.uniques),
         sampleUniqueFraction: exact(s.uniques / n),
         prosecutorRiskMax: exact(1 / s.min),
-        prosecutorRiskMean: exact(sizes.length / n),
+        // Without wildcards Σ 1/|class| over records is exactly the number of classes.
+        prosecutorRiskMean: exact(compatible ? s.riskSum / n : sizes.length / n),
         recordsAtRisk: exact(s.atRisk),
         recordsAtRiskFraction: exact(s.atRisk / n),
       },
-      perRecord: { classSize, prosecutorRisk },
-      histograms: [classSizeHistogram(sizes)],
+      perRecord: compatible ? { classSize: compatible, prosecutorRisk } : { classSize, prosecutorRisk },
+      histograms: [classSizeHistogram(effective, classSize, compatible ? 'compatible-set size' : 'class size')],
       details: {
         maxClassSize: s.max,
         averageClassSize: n / sizes.length,
+        semantics: compatible ? 'wildcard: a suppressed value matches any value' : 'exact: a suppressed value is its own value',
         recordsViolatingK: Object.fromEntries([...s.violating].map(([k, v]) => [`k${k}`, v])),
         recordThreshold: ctx.recordThreshold,
       },
       warnings,
-      method:
-        'Exact counting of equivalence classes over the released values; a missing or suppressed value is its own token.',
+      method: compatible
+        ? 'Wildcard model (as ARX): a suppressed QI value matches any value; each record\'s class is the set of records compatible with it, counted exactly. equivalenceClasses counts distinct released QI tuples.'
+        : 'Exact counting of equivalence classes over the released values; a missing or suppressed value is its own token.',
     };
   },
 };

@@ -8,14 +8,14 @@
  * is. When more columns remain than fit in 2^53, the ids of one round are the first digit of the
  * next round's keys.
  */
-import { MISSING } from '../../src/encode/types.js';
+import { CODE_OFFSET } from '../../src/encode/types.js';
 import { KeyIndex, partitionOf } from '../shared/key-index.js';
 
 /** One column's contribution to a composite key. */
 export interface KeyPart {
-  /** Int32 codes (MISSING = -1 becomes digit 0, so a missing value is its own token). */
+  /** Int32 codes (+ CODE_OFFSET makes the digit, so missing and wildcard codes are their own tokens). */
   codes: SharedArrayBuffer;
-  /** cardinality + 1 */
+  /** cardinality + CODE_OFFSET */
   radix: number;
 }
 
@@ -37,7 +37,7 @@ export function composeKeys(p: ComposeKeysPayload): number {
   const radix = p.parts.map((k) => k.radix);
   for (let i = p.start; i < p.end; i++) {
     let key = prev ? prev[i] : 0;
-    for (let j = 0; j < cols.length; j++) key = key * radix[j] + (cols[j][i] - MISSING);
+    for (let j = 0; j < cols.length; j++) key = key * radix[j] + (cols[j][i] + CODE_OFFSET);
     out[i] = key;
   }
   return p.end - p.start;
@@ -95,7 +95,7 @@ export function pairUniques(p: PairUniquesPayload): number[] {
     const index = new KeyIndex(Math.min(n, 1 << 16));
     let sizes = new Int32Array(1024);
     for (let i = 0; i < n; i++) {
-      const id = index.idOf(ca[i] - MISSING + ra * (cb[i] - MISSING));
+      const id = index.idOf(ca[i] + CODE_OFFSET + ra * (cb[i] + CODE_OFFSET));
       if (id >= sizes.length) {
         const grown = new Int32Array(sizes.length * 2);
         grown.set(sizes);

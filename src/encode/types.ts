@@ -18,6 +18,12 @@ export const MISSING = -1;
  */
 export const WILDCARD = -2;
 
+/**
+ * Added to a code to make it a non-negative digit for composite keys: WILDCARD → 0, MISSING → 1,
+ * value codes → 2 …; a column's radix is therefore cardinality + CODE_OFFSET.
+ */
+export const CODE_OFFSET = 2;
+
 /** What a worker receives for one column: plain data, postable across threads. */
 export interface SharedColumnData {
   name: string;

@@ -6,7 +6,7 @@
  * are reported, never values.
  */
 import { encodeTable } from '../encode/encode.js';
-import { type Column, MISSING, shareColumn } from '../encode/types.js';
+import { CODE_OFFSET, type Column, MISSING, shareColumn } from '../encode/types.js';
 import type { LoadedTable } from '../io/types.js';
 import { WorkerPool } from '../pool/pool.js';
 
@@ -99,7 +99,7 @@ export async function profileTable(t: LoadedTable, workers: number, maxColumns =
       : undefined;
   const shared = candidates.map((c) => {
     const col = enc.columns.get(c.name)!;
-    return { codes: shareColumn(col).codes, radix: col.cardinality + 1 };
+    return { codes: shareColumn(col).codes, radix: col.cardinality + CODE_OFFSET };
   });
   const pairs: Array<[number, number]> = [];
   for (let a = 0; a < candidates.length; a++) for (let b = a + 1; b < candidates.length; b++) pairs.push([a, b]);

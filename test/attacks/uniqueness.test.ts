@@ -38,6 +38,33 @@ describe.each(pools.map((p) => [p.workers, p] as const))('uniqueness with %i wor
     expect(h.records.slice(0, 3)).toEqual([1, 4, 0]);
   });
 
+  it('wildcard model: a suppressed value matches any value (hand-computed compatible sets)', async () => {
+    const { encodeTable } = await import('../../src/encode/index.js');
+    const { tableFromArrays } = await import('apache-arrow');
+    const table = tableFromArrays({ sex: ['F', '*', 'M', 'F', 'M'], age: ['30', '30', '30', '*', '40'] });
+    const wildcards = new Set(['*']);
+    const release = encodeTable(
+      table,
+      [
+        { name: 'sex', kind: 'categorical', wildcards },
+        { name: 'age', kind: 'categorical', wildcards },
+      ],
+      'test',
+    );
+    const ctx = { release, qi: qis('sex', 'age'), sensitive: [], pool, seed: 1, recordThreshold: 0.2 };
+    const out = await uniqueness.run({ ...ctx, wildcard: true });
+    // (F,30)~{0,1,3}; (*,30)~{0,1,2,3}; (M,30)~{1,2}; (F,*)~{0,1,3}; (M,40)~{4}
+    expect([...out.perRecord!.classSize]).toEqual([3, 4, 2, 3, 1]);
+    expect(out.metrics.minClassSize.value).toBe(1);
+    expect(out.metrics.sampleUniques.value).toBe(1);
+    expect(out.metrics.prosecutorRiskMean.value).toBeCloseTo((1 / 3 + 1 / 4 + 1 / 2 + 1 / 3 + 1) / 5, 12);
+    expect(out.metrics.equivalenceClasses.value).toBe(5);
+    // without the wildcard model, `*` is its own value: every record is unique here
+    const plain = encodeStrings({ sex: ['F', '*', 'M', 'F', 'M'], age: ['30', '30', '30', '*', '40'] });
+    const own = await uniqueness.run({ ...ctx, release: plain, wildcard: false });
+    expect(own.metrics.sampleUniques.value).toBe(5);
+  });
+
   it('leak case: every record distinct → every record unique, risk 1', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => String(i));
     const out = await uniqueness.run({
