@@ -40,13 +40,14 @@ export class ByteDictionary {
   codes: Int32Array;
   /** Number of distinct values (missing tokens included). */
   size = 0;
-  private arena = new Uint8Array(1024);
+  // Small to start with (they double as needed), so a file with thousands of columns stays cheap.
+  private arena = new Uint8Array(256);
   private arenaLen = 0;
-  private offsets = new Int32Array(257);
-  private hashes = new Int32Array(256);
+  private offsets = new Int32Array(33);
+  private hashes = new Int32Array(32);
   /** Slot → value index + 1 (0 = empty). */
-  private slots = new Int32Array(1024);
-  private mask = 1023;
+  private slots = new Int32Array(64);
+  private mask = 63;
 
   /** @param capacity - initial row capacity */
   constructor(capacity: number) {
@@ -99,13 +100,15 @@ export class ByteDictionary {
       this.arena.set(b.subarray(s, e), this.arenaLen);
     }
     this.arenaLen += len;
-    if (v + 2 > this.offsets.length) {
-      const grown = new Int32Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-      const gh = new Int32Array(this.hashes.length * 2);
+    if (v >= this.hashes.length) {
+      // hashes holds one entry per value, offsets one more; both grow together.
+      const cap = this.hashes.length * 2;
+      const gh = new Int32Array(cap);
       gh.set(this.hashes);
       this.hashes = gh;
+      const go = new Int32Array(cap + 1);
+      go.set(this.offsets);
+      this.offsets = go;
     }
     this.offsets[v + 1] = this.arenaLen;
     this.hashes[v] = h;
@@ -171,7 +174,7 @@ export class DictionaryColumns {
   constructor(
     readonly nColumns: number,
     missing: readonly string[],
-    capacity = 4096,
+    capacity = 1024,
   ) {
     this.capacity = Math.max(16, capacity);
     const encoder = new TextEncoder();

@@ -17,7 +17,12 @@ export function labelFor(path: string, role?: string): string {
   return role ? `${role} ${path}` : path;
 }
 
-/** One line from any thrown value, for wrapping library errors. */
+/**
+ * One line from any thrown value, for wrapping a library's error into a ReidgateError message.
+ * @param e - the thrown value
+ * @param max - longest result, in characters
+ * @returns the message with whitespace runs collapsed, cut to `max`
+ */
 export function oneLine(e: unknown, max = 160): string {
   const raw = e instanceof Error ? e.message : String(e);
   const s = raw.replace(/\s+/g, ' ').trim();
@@ -157,19 +162,26 @@ export function sniffMagic(head: Uint8Array): Magic {
   return null;
 }
 
-/** True when `bytes` ends with the Parquet magic `PAR1`. */
+/**
+ * @param bytes - a whole file
+ * @returns true when it ends with the Parquet magic `PAR1`
+ */
 export function endsWithPar1(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && startsWith(bytes.subarray(bytes.length - 4), PAR1);
 }
 
-/** True when `bytes` ends with the Arrow file magic `ARROW1`. */
+/**
+ * @param bytes - a whole file
+ * @returns true when it ends with the Arrow file magic `ARROW1`
+ */
 export function endsWithArrow1(bytes: Uint8Array): boolean {
   return bytes.length >= 6 && startsWith(bytes.subarray(bytes.length - 6), ARROW1);
 }
 
 /**
- * Describes a recognised binary format in a message ("a Parquet file"), for "bytes are not what the
- * name says" errors.
+ * Describes a recognised format for "bytes are not what the name says" messages.
+ * @param m - the recognised format
+ * @returns a phrase with a hint, e.g. "a Parquet file (rename it to .parquet)"
  */
 export function describeMagic(m: Exclude<Magic, null>): string {
   switch (m) {

@@ -42,9 +42,10 @@ export function formatOf(path: string): InputFormat | null {
  *   INPUT_FORMAT: unsupported extension, or the bytes are another format (binary in a .csv, garbage
  *   .arrow/.parquet); INPUT_PARSE: ragged row, unclosed quote, invalid UTF-8;
  *   INPUT_EMPTY: empty file, header only, zero rows; COLUMN: duplicate column names;
- *   USAGE: a forced delimiter other than `,` `;` tab `|`. Messages are one line and name the file.
+ *   USAGE: an empty path, or a forced delimiter other than `,` `;` tab `|`. Messages are one line and name the file.
  */
 export async function loadTable(path: string, opts: LoadOptions & LoadTuning = {}): Promise<LoadedTable> {
+  if (path === '') throw new ReidgateError('USAGE', `${opts.role ?? 'input'}: no file path given`);
   const label = labelFor(path, opts.role);
   const size = await statFile(path, label);
   const format = formatOf(path);

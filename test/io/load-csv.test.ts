@@ -120,6 +120,19 @@ describe('loadTable: CSV encodings and line ends', () => {
     const t = await loadTable(p);
     expect(t.table.numRows).toBe(1);
   });
+
+  it('tolerates one trailing empty line in a one-column file, where inner empty lines are nulls', async () => {
+    const p = await tmp.file('one-col-blank.csv', 'zip\n100\n\n200\n\n');
+    const t = await loadTable(p);
+    expect(values(t, 'zip')).toEqual(['100', null, '200']);
+  });
+
+  it('skips empty lines before the header', async () => {
+    const p = await tmp.file('leading-blank.csv', '\n\na,b\n1,2\n');
+    const t = await loadTable(p);
+    expect(columnNames(t)).toEqual(['a', 'b']);
+    expect(values(t, 'a')).toEqual(['1']);
+  });
 });
 
 describe('loadTable: CSV quoting and values', () => {
@@ -212,6 +225,19 @@ describe('loadTable: CSV chunk boundaries', () => {
     const p = await tmp.file('long-field.csv', `k,v\n1,"${long}"\n2,z\n`);
     const t = await loadTable(p, { highWaterMark: 4096 });
     expect(values(t, 'v')).toEqual([long, 'z']);
+  });
+
+  it('keeps one dictionary entry per distinct value in a high-cardinality column', async () => {
+    // 50,000 rows, each of 25,000 values twice: every growth step of the dictionary is crossed.
+    const ids = Array.from({ length: 50_000 }, (_, i) => `v${i % 25_000}`);
+    const p = await tmp.file('distinct.csv', `id\n${ids.join('\n')}\n`);
+    const t = await loadTable(p);
+    const data = t.table.getChild('id')?.data[0];
+    expect(data?.dictionary?.length).toBe(25_000);
+    expect(new Set(data?.dictionary?.toArray()).size).toBe(25_000);
+    const codes = data?.values as Int32Array;
+    for (let i = 0; i < 25_000; i++) expect(codes[i + 25_000]).toBe(codes[i]);
+    expect(values(t, 'id')).toEqual(ids);
   });
 
   it('reads many rows across many chunks', async () => {

@@ -35,6 +35,10 @@ describe('loadTable: file errors', () => {
     await expectError(loadTable(p), 'INPUT_NOT_FOUND', p, 'permission');
   });
 
+  it('USAGE for an empty path', async () => {
+    await expectError(loadTable('', { role: '--release' }), 'USAGE', '--release', 'no file path');
+  });
+
   it('INPUT_FORMAT for an unknown extension, listing the supported ones', async () => {
     const p = await tmp.file('data.xlsx', 'a,b\n1,2\n');
     await expectError(loadTable(p), 'INPUT_FORMAT', p, '.csv', '.tsv', '.arrow', '.parquet');
@@ -61,6 +65,12 @@ describe('loadTable: CSV errors', () => {
   it('INPUT_PARSE for a ragged row, with its line number', async () => {
     const p = await tmp.file('ragged.csv', 'a,b\n1,2\n3\n4,5\n');
     await expectError(loadTable(p), 'INPUT_PARSE', p, 'line 3 has 1 field, expected 2 (ragged row)');
+  });
+
+  it('gives the ragged-row message in full, role first', async () => {
+    const p = await tmp.file('ragged-role.csv', 'a,b\n1,2\n3\n');
+    const err = await expectError(loadTable(p, { role: '--release' }), 'INPUT_PARSE', p);
+    expect(err.message).toBe(`--release ${p}: line 3 has 1 field, expected 2 (ragged row)`);
   });
 
   it('INPUT_PARSE for a row with too many fields', async () => {
