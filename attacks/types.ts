@@ -82,12 +82,21 @@ export interface HistogramOut {
   records: number[];
 }
 
+/** A table for the report (column names and counts only, never record values). */
+export interface TableOut {
+  title: string;
+  note?: string;
+  columns: string[];
+  rows: Array<Array<string | number>>;
+}
+
 /** What `run` returns. */
 export interface AttackOutcome {
   metrics: Record<string, MetricOut>;
   /** Per-record measures for record-risk.csv (one value per release row; no raw values). */
   perRecord?: Record<string, Int32Array | Float64Array>;
   histograms?: HistogramOut[];
+  tables?: TableOut[];
   details?: Record<string, unknown>;
   warnings?: string[];
   /** Method note for the report (semantics, approximations). */

@@ -138,6 +138,16 @@ async function attackSection(a: AttackResult): Promise<string> {
   if (a.histograms.length > 0) {
     parts.push('<h3>Histograms</h3>', ...(await Promise.all(a.histograms.map(chart))));
   }
+  for (const t of a.tables) {
+    parts.push(
+      `<h3>${esc(t.title)}</h3>`,
+      tableHtml(
+        t.columns,
+        t.rows.map((r) => `<tr>${r.map((v) => (typeof v === 'number' ? td(formatNumber(v), 'num') : td(esc(v)))).join('')}</tr>`),
+      ),
+    );
+    if (t.note) parts.push(`<p class="muted">${esc(t.note)}</p>`);
+  }
   if (Object.keys(a.details).length > 0) {
     let json = JSON.stringify(a.details, null, 2) ?? '';
     if (json.length > DETAILS_MAX_CHARS)

@@ -98,6 +98,19 @@ function attackSection(a: AttackResult): string[] {
   if (a.method) out.push('', `*Method:* ${mdText(a.method)}`);
   if (a.references.length > 0) out.push('', `*References:* ${a.references.map(mdText).join('; ')}`);
   for (const h of a.histograms) out.push('', ...histogramTable(h));
+  for (const t of a.tables) {
+    out.push(
+      '',
+      `*${mdText(t.title)}:*`,
+      '',
+      ...table(
+        t.columns.map(cell),
+        t.rows.map((r) => r.map((v) => (typeof v === 'number' ? formatNumber(v) : cell(v)))),
+        t.columns.map((_, i) => (t.rows.length > 0 && typeof t.rows[0][i] === 'number' ? '--:' : ':--')),
+      ),
+    );
+    if (t.note) out.push('', `*${mdText(t.note)}*`);
+  }
   return out;
 }
 

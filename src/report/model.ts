@@ -39,6 +39,15 @@ export const Histogram = z.object({
 });
 export type Histogram = z.infer<typeof Histogram>;
 
+/** A small table an attack wants shown (e.g. risk by QI combination). Column names and counts only: no record values. */
+export const ReportTable = z.object({
+  title: z.string(),
+  note: z.string().optional(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.union([z.string(), z.number()]))),
+});
+export type ReportTable = z.infer<typeof ReportTable>;
+
 export const AttackResult = z.object({
   id: z.string(),
   title: z.string(),
@@ -53,6 +62,7 @@ export const AttackResult = z.object({
   references: z.array(z.string()).default([]),
   details: z.record(z.string(), z.unknown()).default({}),
   histograms: z.array(Histogram).default([]),
+  tables: z.array(ReportTable).default([]),
   warnings: z.array(z.string()).default([]),
 });
 export type AttackResult = z.infer<typeof AttackResult>;

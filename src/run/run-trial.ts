@@ -184,6 +184,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           method: o?.method,
           details: o?.details ?? {},
           histograms: o?.histograms ?? [],
+          tables: o?.tables ?? [],
           warnings: o?.warnings ?? [],
         },
       });

@@ -93,6 +93,16 @@ export function makeReport(): Report {
             records: [150, 160, 120, 80, 200, 11635],
           },
         ],
+        tables: [
+          {
+            title: 'Sample uniques with one QI left out',
+            columns: ['QI left out', 'sampleUniques'],
+            rows: [
+              ['age', 120],
+              ['zip <b>', 80],
+            ],
+          },
+        ],
         warnings: ['Column `zip3` has 3 suppressed values.'],
       },
       {
@@ -115,6 +125,7 @@ export function makeReport(): Report {
         references: [],
         details: {},
         histograms: [],
+        tables: [{ title: 'Sample uniques without each QI', columns: ['QI left out', 'sample uniques'], rows: [['age', 120], ['zip <b>', 80]] }],
         warnings: [],
       },
       {
@@ -128,6 +139,7 @@ export function makeReport(): Report {
         references: [],
         details: {},
         histograms: [],
+        tables: [],
         warnings: [],
       },
       {
@@ -141,6 +153,7 @@ export function makeReport(): Report {
         references: [],
         details: {},
         histograms: [],
+        tables: [],
         warnings: [],
       },
     ],

@@ -44,9 +44,12 @@ describe('toHtml', () => {
     r.attacks[0].histograms[0].bins[0] = '<script>bin</script>';
     r.attacks[0].histograms[0].label = 'size & <b>class</b>';
     r.trial.name = '"><script>';
+    r.attacks[0].tables[0].rows[0][0] = '<script>cell</script>';
     const html = await toHtml(r);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toContain('<b>class</b>');
+    expect(html).toContain('<h3>Sample uniques with one QI left out</h3>');
+    expect(html).not.toContain('zip <b>');
     expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
   });
 

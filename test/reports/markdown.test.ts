@@ -36,6 +36,12 @@ describe('toMarkdown', () => {
     expect(md).toContain('*References:* El Emam &amp; Dankar');
   });
 
+  it('prints attack tables (e.g. risk by QI combination) with numbers right-aligned', () => {
+    expect(md).toContain('*Sample uniques with one QI left out:*');
+    expect(md).toContain('| QI left out | sampleUniques |');
+    expect(md).toContain('| age | 120 |');
+  });
+
   it('prints the class-size histogram as a compact table and inputs with short sha256', () => {
     expect(md).toContain('| class size | 1 | 2 | 3 | 4 | 5-9 | 10+ |');
     expect(md).toContain('| records | 150 | 160 | 120 | 80 | 200 | 11,635 |');
