@@ -30,7 +30,8 @@ export function oneLine(e: unknown, max = 160): string {
 }
 
 /**
- * Maps a Node file-system error to a ReidgateError (INPUT_NOT_FOUND for anything that stops reading).
+ * Maps a Node file-system error to a ReidgateError: INPUT_NOT_FOUND for any system error that stops
+ * reading (missing, directory, permission, I/O), INTERNAL for anything else (a bug).
  * @param e - the thrown value
  * @param label - the input's label
  * @returns the error to throw (the input unchanged when it already is a ReidgateError)
@@ -38,6 +39,10 @@ export function oneLine(e: unknown, max = 160): string {
 export function fsError(e: unknown, label: string): Error {
   if (e instanceof ReidgateError) return e;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  // Not a system error (no errno code): a bug, not an unreadable file.
+  if (typeof code !== 'string' || !code.startsWith('E')) {
+    return new ReidgateError('INTERNAL', `${label}: internal error while reading (${oneLine(e)})`);
+  }
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':

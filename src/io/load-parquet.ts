@@ -31,9 +31,17 @@ export async function loadParquet(path: string, label: string, size: number): Pr
       `${label}: is not a valid Parquet file (truncated: no PAR1 magic at the end)`,
     );
   }
+  let readParquet: typeof import('parquet-wasm').readParquet;
+  try {
+    ({ readParquet } = await import('parquet-wasm'));
+  } catch (e) {
+    throw new ReidgateError(
+      'INTERNAL',
+      `${label}: cannot load the Parquet reader parquet-wasm (${oneLine(e)})`,
+    );
+  }
   let table: Table;
   try {
-    const { readParquet } = await import('parquet-wasm');
     table = tableFromIPC(readParquet(bytes).intoIPCStream());
   } catch (e) {
     throw new ReidgateError('INPUT_FORMAT', `${label}: is not a valid Parquet file (${oneLine(e)})`);

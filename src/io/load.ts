@@ -3,8 +3,8 @@
  * checks its magic bytes agree, and returns an Arrow table plus what the report needs of the file.
  */
 import { extname } from 'node:path';
-import { q, ReidgateError } from '../errors.js';
-import { describeMagic, labelFor, readHead, sniffMagic, statFile } from './file.js';
+import { isReidgateError, q, ReidgateError } from '../errors.js';
+import { describeMagic, labelFor, oneLine, readHead, sniffMagic, statFile } from './file.js';
 import { loadArrow } from './load-arrow.js';
 import { type LoadTuning, loadCsv } from './load-csv.js';
 import { loadParquet } from './load-parquet.js';
@@ -61,18 +61,27 @@ export async function loadTable(path: string, opts: LoadOptions & LoadTuning = {
   }
   if (size === 0) throw new ReidgateError('INPUT_EMPTY', `${label}: file is empty (0 bytes)`);
   const ext = extname(path).toLowerCase();
-  switch (format) {
-    case 'csv': {
-      const magic = sniffMagic(await readHead(path, label));
-      if (magic !== null) {
-        throw new ReidgateError('INPUT_FORMAT', `${label}: is not CSV text (it is ${describeMagic(magic)})`);
+  try {
+    switch (format) {
+      case 'csv': {
+        const magic = sniffMagic(await readHead(path, label));
+        if (magic !== null) {
+          throw new ReidgateError(
+            'INPUT_FORMAT',
+            `${label}: is not CSV text (it is ${describeMagic(magic)})`,
+          );
+        }
+        return await loadCsv(path, label, ext, opts, opts);
       }
-      return loadCsv(path, label, ext, opts, opts);
+      case 'arrow':
+        return await loadArrow(path, label, size);
+      case 'parquet':
+        return await loadParquet(path, label, size);
     }
-    case 'arrow':
-      return loadArrow(path, label, size);
-    case 'parquet':
-      return loadParquet(path, label, size);
+  } catch (e) {
+    // The safety net: nothing but a one-line ReidgateError leaves the loaders.
+    if (isReidgateError(e)) throw e;
+    throw new ReidgateError('INTERNAL', `${label}: internal error while loading (${oneLine(e)})`);
   }
 }
 

@@ -25,9 +25,17 @@ describe('fsError', () => {
     expect((fsError(errno('EISDIR'), 'a.csv') as ReidgateError).message).toContain('directory');
   });
 
-  it('wraps an unexpected error in one line', () => {
-    const e = fsError(new Error('EIO: i/o error\n    at somewhere'), 'a.csv') as ReidgateError;
+  it('wraps any other system error as INPUT_NOT_FOUND in one line', () => {
+    const e = fsError(errno('EIO'), 'a.csv') as ReidgateError;
     expect(e.code).toBe('INPUT_NOT_FOUND');
+    expect(e.message).toContain('a.csv');
+    expect(e.message).not.toMatch(/\n/);
+  });
+
+  it('wraps a non-system error (a bug) as INTERNAL in one line', () => {
+    const e = fsError(new TypeError('x is not a function\n    at somewhere'), 'a.csv') as ReidgateError;
+    expect(e.code).toBe('INTERNAL');
+    expect(e.message).toContain('a.csv');
     expect(e.message).not.toMatch(/\n/);
   });
 

@@ -16,6 +16,7 @@ import {
 } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTable } from '../../src/io/check-table.js';
 import { columnNames, loadTable } from '../../src/io/index.js';
 import { expectError, tempDir, values } from './helpers.js';
 
@@ -101,6 +102,21 @@ describe('loadTable: Arrow IPC', () => {
   it('COLUMN for duplicate field names', async () => {
     const p = await tmp.file('dup.arrow', tableToIPC(duplicateNames(), 'file'));
     await expectError(loadTable(p), 'COLUMN', p, '`a`');
+  });
+});
+
+describe('checkTable', () => {
+  // apache-arrow's IPC writer drops an empty field name (it reads back as "null"), so the renaming
+  // of unnamed Arrow/Parquet columns is checked on an in-memory table.
+  it('names an unnamed field column_<n> and warns', () => {
+    const { table, warnings } = checkTable(
+      tableFromArrays({ '': ['x', 'y'], b: [1, 2] }),
+      'r.arrow',
+      'Arrow IPC',
+    );
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['column_1', 'b']);
+    expect([...(table.getChild('column_1') ?? [])]).toEqual(['x', 'y']);
+    expect(warnings).toEqual(['r.arrow: column 1 has an empty name; named it column_1']);
   });
 });
 

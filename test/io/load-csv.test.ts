@@ -50,6 +50,13 @@ describe('loadTable: CSV delimiters', () => {
     expect(values(t, 'city')).toEqual(['Chiyoda, Tokyo', 'Osaka']);
   });
 
+  it('prefers tab in a .tsv file when comma would split as consistently', async () => {
+    const p = await tmp.file('both.tsv', 'a,b\tc\n1,2\t3\n');
+    const t = await loadTable(p);
+    expect(t.delimiter).toBe('\t');
+    expect(columnNames(t)).toEqual(['a,b', 'c']);
+  });
+
   it('sniffs a pipe', async () => {
     const p = await tmp.file('pipe.csv', 'a|b|c\n1|2|3\n4|5|6\n');
     const t = await loadTable(p);
