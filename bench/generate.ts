@@ -4,8 +4,9 @@
  * Ten quasi-identifier columns with realistic cardinalities (age 0–99, sex, a 47-value prefecture,
  * 12 months, 30 days, …) drawn from a seeded xorshift generator, written as CSV.
  */
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 
 /** Column name → number of distinct values. */
 export const BENCH_COLUMNS: ReadonlyArray<[string, number]> = [

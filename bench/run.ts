@@ -49,7 +49,15 @@ for (const rows of sizes) {
   });
   for (const [w, pool] of pools) {
     bench.add(`uniqueness ${rows} rows × 10 QIs, ${w} worker${w > 1 ? 's' : ''}`, async () => {
-      await uniqueness.run({ release: encoded, qi, sensitive: [], pool, seed: 1, recordThreshold: 0.2, wildcard: false });
+      await uniqueness.run({
+        release: encoded,
+        qi,
+        sensitive: [],
+        pool,
+        seed: 1,
+        recordThreshold: 0.2,
+        wildcard: false,
+      });
     });
   }
 }
@@ -59,16 +67,20 @@ clearInterval(timer);
 sample();
 for (const p of pools.values()) await p.close();
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 console.log('| task | mean (ms) | min (ms) | max (ms) | samples |');
 console.log('|---|---:|---:|---:|---:|');
 for (const t of bench.tasks) {
   const r = t.result;
-  if (!r || r.state !== 'completed') {
+  if (r?.state !== 'completed') {
     console.log(`| ${t.name} | failed | | | |`);
     continue;
   }
   const l = r.latency;
-  console.log(`| ${t.name} | ${l.mean.toFixed(0)} | ${l.min.toFixed(0)} | ${l.max.toFixed(0)} | ${l.samplesCount} |`);
+  console.log(
+    `| ${t.name} | ${l.mean.toFixed(0)} | ${l.min.toFixed(0)} | ${l.max.toFixed(0)} | ${l.samplesCount} |`,
+  );
 }
 console.log(`peak RSS over the whole run: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);

@@ -125,7 +125,16 @@ export function makeReport(): Report {
         references: [],
         details: {},
         histograms: [],
-        tables: [{ title: 'Sample uniques without each QI', columns: ['QI left out', 'sample uniques'], rows: [['age', 120], ['zip <b>', 80]] }],
+        tables: [
+          {
+            title: 'Sample uniques without each QI',
+            columns: ['QI left out', 'sample uniques'],
+            rows: [
+              ['age', 120],
+              ['zip <b>', 80],
+            ],
+          },
+        ],
         warnings: [],
       },
       {
