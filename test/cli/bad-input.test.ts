@@ -30,7 +30,8 @@ function expectInputError(args: string[], mentions: RegExp[]): void {
 }
 
 describe('bad input exits 2 with a one-line message', () => {
-  it('a missing file', () => expectInputError(['--release', join(dir, 'nofile.csv'), '--qi', 'age'], [/nofile\.csv/]));
+  it('a missing file', () =>
+    expectInputError(['--release', join(dir, 'nofile.csv'), '--qi', 'age'], [/nofile\.csv/]));
   it('an unknown format', () =>
     expectInputError(['--release', file('data.xlsx', 'age\n1\n'), '--qi', 'age'], [/data\.xlsx/]));
   it('garbage bytes named .parquet', () =>
@@ -38,23 +39,41 @@ describe('bad input exits 2 with a one-line message', () => {
   it('garbage bytes named .arrow', () =>
     expectInputError(['--release', file('garbage.arrow', garbage), '--qi', 'age'], [/garbage\.arrow/]));
   it('a ragged row (names the line)', () =>
-    expectInputError(['--release', file('ragged.csv', 'age,sex\n34,F\n45\n'), '--qi', 'age'], [/ragged\.csv/, /line 3/]));
+    expectInputError(
+      ['--release', file('ragged.csv', 'age,sex\n34,F\n45\n'), '--qi', 'age'],
+      [/ragged\.csv/, /line 3/],
+    ));
   it('an unclosed quote', () =>
-    expectInputError(['--release', file('unclosed.csv', 'age,sex\n34,"F\n'), '--qi', 'age'], [/unclosed\.csv/, /quote/i]));
-  it('an empty file', () => expectInputError(['--release', file('empty.csv', ''), '--qi', 'age'], [/empty\.csv/]));
+    expectInputError(
+      ['--release', file('unclosed.csv', 'age,sex\n34,"F\n'), '--qi', 'age'],
+      [/unclosed\.csv/, /quote/i],
+    ));
+  it('an empty file', () =>
+    expectInputError(['--release', file('empty.csv', ''), '--qi', 'age'], [/empty\.csv/]));
   it('a header-only file', () =>
-    expectInputError(['--release', file('header.csv', 'age,sex\n'), '--qi', 'age'], [/header\.csv/, /no records/]));
+    expectInputError(
+      ['--release', file('header.csv', 'age,sex\n'), '--qi', 'age'],
+      [/header\.csv/, /no records/],
+    ));
   it('duplicate column names', () =>
     expectInputError(['--release', file('dup.csv', 'age,age\n1,2\n'), '--qi', 'age'], [/dup\.csv/, /age/]));
   it('a QI that is not a column (lists the columns)', () =>
     expectInputError(['--release', good, '--qi', 'agee'], [/agee/, /columns: age, sex/]));
   it('no QI given', () => expectInputError(['--release', good], [/--qi/]));
-  it('--workers 0', () => expectInputError(['--release', good, '--qi', 'age', '--workers', '0'], [/--workers/]));
-  it('--workers abc', () => expectInputError(['--release', good, '--qi', 'age', '--workers', 'abc'], [/--workers/, /abc/]));
+  it('--workers 0', () =>
+    expectInputError(['--release', good, '--qi', 'age', '--workers', '0'], [/--workers/]));
+  it('--workers abc', () =>
+    expectInputError(['--release', good, '--qi', 'age', '--workers', 'abc'], [/--workers/, /abc/]));
   it('an unknown attack', () =>
-    expectInputError(['--release', good, '--qi', 'age', '--attacks', 'nosuchattack'], [/nosuchattack/, /uniqueness/]));
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--attacks', 'nosuchattack'],
+      [/nosuchattack/, /uniqueness/],
+    ));
   it('an unknown preset', () =>
-    expectInputError(['--release', good, '--qi', 'age', '--preset', 'lax'], [/--preset/, /lax/, /controlled/]));
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--preset', 'lax'],
+      [/--preset/, /lax/, /controlled/],
+    ));
   it('an unknown flag', () => expectInputError(['--release', good, '--qi', 'age', '--bogus'], [/--bogus/]));
   it('a sensitive attribute that is also a QI', () =>
     expectInputError(['--release', good, '--qi', 'age', '--sensitive', 'age'], [/--sensitive/, /age/]));
@@ -78,19 +97,34 @@ describe('population and weights inputs (issue 3) exit 2 naming the problem', ()
   it('a population smaller than the release', () =>
     expectInputError(['--release', good, '--qi', 'age', '--population', '1'], [/--population/, /smaller/]));
   it('a sampling fraction outside (0, 1]', () => {
-    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', '0'], [/--sampling-fraction/, /\(0, 1\]/]);
-    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', '1.5'], [/--sampling-fraction/]);
-    expectInputError(['--release', good, '--qi', 'age', '--sampling-fraction', 'half'], [/--sampling-fraction/]);
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--sampling-fraction', '0'],
+      [/--sampling-fraction/, /\(0, 1\]/],
+    );
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--sampling-fraction', '1.5'],
+      [/--sampling-fraction/],
+    );
+    expectInputError(
+      ['--release', good, '--qi', 'age', '--sampling-fraction', 'half'],
+      [/--sampling-fraction/],
+    );
   });
   it('a weights column with a negative value', () =>
-    expectInputError(['--release', weighted, '--qi', 'age', '--weights', 'w'], [/--weights/, /row 2/, /positive/]));
+    expectInputError(
+      ['--release', weighted, '--qi', 'age', '--weights', 'w'],
+      [/--weights/, /row 2/, /positive/],
+    ));
   it('a weights column with a blank', () =>
     expectInputError(['--release', blankW, '--qi', 'age', '--weights', 'w'], [/--weights/, /blank/]));
   it('a weights column that does not exist', () =>
     expectInputError(['--release', good, '--qi', 'age', '--weights', 'wt'], [/--weights/, /wt/]));
   it('a population table whose columns do not match', () => {
     const pop = file('pop.csv', 'agegroup,sex,count\n30,F,100\n');
-    expectInputError(['--release', good, '--qi', 'age,sex', '--population-table', pop], [/--population-table/, /age/]);
+    expectInputError(
+      ['--release', good, '--qi', 'age,sex', '--population-table', pop],
+      [/--population-table/, /age/],
+    );
   });
   it('two descriptions of the population at once', () =>
     expectInputError(

@@ -12,7 +12,10 @@ const ADULT_QI = 'age,sex,race,marital-status,education,native-country,workclass
 const NIST_K6 = join(ROOT, 'test/fixtures/nist/k_anonymity_k_6.csv');
 const NIST_QI = 'AGEP,SEX,MSP,RAC1P,HOUSING_TYPE,OWN_RENT,EDU,PINCP_DECILE,DVET,DEYE';
 
-type Metrics = Record<string, { value: number; ci95: unknown; threshold: number | null; passed: boolean | null }>;
+type Metrics = Record<
+  string,
+  { value: number; ci95: unknown; threshold: number | null; passed: boolean | null }
+>;
 interface ReportLike {
   verdict: string;
   inputs: { release: { rows: number; sha256: string } };
@@ -36,7 +39,9 @@ describe('reidgate run on UCI Adult (ARX version, 30,162 rows, 8 QIs)', () => {
   });
 
   it('reproduces sdcMicro 5.8.1 and ARX 3.9.2: 18,109 classes, 14,021 sample uniques, records violating k', () => {
-    const oracle = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/oracles/sdcmicro/adult/summary.json'), 'utf8'));
+    const oracle = JSON.parse(
+      readFileSync(join(ROOT, 'test/fixtures/oracles/sdcmicro/adult/summary.json'), 'utf8'),
+    );
     const u = uniq(readReport(out));
     expect(u.metrics.records.value).toBe(30162);
     expect(u.metrics.equivalenceClasses.value).toBe(oracle.n_equivalence_classes);
@@ -47,7 +52,9 @@ describe('reidgate run on UCI Adult (ARX version, 30,162 rows, 8 QIs)', () => {
     // sdcMicro's unweighted global risk = expected re-identifications / n = classes / n
     expect(u.metrics.prosecutorRiskMean.value).toBeCloseTo(oracle.unweighted.global_risk, 12);
     const arx = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/oracles/arx/adult_risk.json'), 'utf8'));
-    const atRisk = arx.input_analysis.sample_risk_summary.find((s: { threshold: number }) => s.threshold === 0.2);
+    const atRisk = arx.input_analysis.sample_risk_summary.find(
+      (s: { threshold: number }) => s.threshold === 0.2,
+    );
     expect(u.metrics.recordsAtRiskFraction.value).toBeCloseTo(atRisk.prosecutor.records_at_risk, 12);
   });
 
@@ -61,7 +68,10 @@ describe('reidgate run on UCI Adult (ARX version, 30,162 rows, 8 QIs)', () => {
       bySize.set(size, (bySize.get(size) ?? 0) + 1);
     }
     // class_size,n_records,n_classes (the header is quoted, the numbers are not)
-    const hist = readFileSync(join(ROOT, 'test/fixtures/oracles/sdcmicro/adult/class_size_histogram.csv'), 'utf8')
+    const hist = readFileSync(
+      join(ROOT, 'test/fixtures/oracles/sdcmicro/adult/class_size_histogram.csv'),
+      'utf8',
+    )
       .trim()
       .split('\n')
       .slice(1)
@@ -76,7 +86,9 @@ describe('reidgate run on UCI Adult (ARX version, 30,162 rows, 8 QIs)', () => {
     const r1 = cli(['run', '--release', ADULT, '--qi', ADULT_QI, '--out', out1, '--workers', '1', '--quiet']);
     expect(r1.code).toBe(1);
     expect(uniq(readReport(out1)).metrics).toEqual(uniq(readReport(out)).metrics);
-    expect(readFileSync(join(out1, 'record-risk.csv'), 'utf8')).toBe(readFileSync(join(out, 'record-risk.csv'), 'utf8'));
+    expect(readFileSync(join(out1, 'record-risk.csv'), 'utf8')).toBe(
+      readFileSync(join(out, 'record-risk.csv'), 'utf8'),
+    );
   });
 });
 
@@ -111,7 +123,15 @@ describe('the bundled sample trials', () => {
 
   it('the raw Adult trial fails; a trial file with flags overriding it runs the flags', () => {
     const out = tmp();
-    const r = cli(['run', join(ROOT, 'datasets/trials/adult-raw.yaml'), '--out', out, '--qi', 'sex', '--quiet']);
+    const r = cli([
+      'run',
+      join(ROOT, 'datasets/trials/adult-raw.yaml'),
+      '--out',
+      out,
+      '--qi',
+      'sex',
+      '--quiet',
+    ]);
     // sex alone: two classes, both large → passes
     expect(r.code).toBe(0);
     expect(uniq(readReport(out)).metrics.equivalenceClasses.value).toBe(2);
@@ -123,7 +143,15 @@ describe('the bundled sample trials', () => {
 describe('policies', () => {
   it('--preset public fails a k=5 release that controlled passes', () => {
     const out = tmp();
-    const r = cli(['run', join(ROOT, 'datasets/trials/adult-k5.yaml'), '--preset', 'public', '--out', out, '--quiet']);
+    const r = cli([
+      'run',
+      join(ROOT, 'datasets/trials/adult-k5.yaml'),
+      '--preset',
+      'public',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
     const rep = readReport(out);
     expect(rep.checks.find((c) => c.id === 'uniqueness.prosecutorRiskMax')!.passed).toBe(false);
@@ -145,8 +173,22 @@ describe('help', () => {
     const r = cli(['run', '--help']);
     expect(r.code).toBe(0);
     for (const f of [
-      '--release', '--original', '--control', '--auxiliary', '--qi', '--sensitive', '--id', '--aligned',
-      '--targets', '--attacks', '--policy', '--preset', '--out', '--workers', '--seed', '--format',
+      '--release',
+      '--original',
+      '--control',
+      '--auxiliary',
+      '--qi',
+      '--sensitive',
+      '--id',
+      '--aligned',
+      '--targets',
+      '--attacks',
+      '--policy',
+      '--preset',
+      '--out',
+      '--workers',
+      '--seed',
+      '--format',
     ]) {
       expect(r.stdout).toContain(f);
     }
