@@ -1,11 +1,14 @@
 /**
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
+import { classKeys, classStats } from './diversity/kernels.js';
 import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
 import { wildcardCounts } from './uniqueness/wildcard.js';
 
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
+  'diversity.classKeys': classKeys,
+  'diversity.classStats': classStats,
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
   'uniqueness.pairUniques': pairUniques,

@@ -42,7 +42,10 @@ export function resample(t: EncodedTable, rows: number, seed = 42): EncodedTable
  * @param bench - the tinybench instance
  * @param pools - worker pools by worker count (the tasks run on each)
  */
-export async function registerDiversityBenchmarks(bench: Bench, pools: Map<number, WorkerPool>): Promise<void> {
+export async function registerDiversityBenchmarks(
+  bench: Bench,
+  pools: Map<number, WorkerPool>,
+): Promise<void> {
   const path = process.env.BENCH_ADULT ?? join(process.cwd(), 'datasets', 'adult', 'adult.csv');
   const loaded = await loadTable(path);
   const specs = [...QI, SENSITIVE].map((name) => ({ name, kind: 'categorical' as const }));
@@ -55,7 +58,15 @@ export async function registerDiversityBenchmarks(bench: Bench, pools: Map<numbe
   for (const [label, release] of tables) {
     for (const [w, pool] of pools) {
       bench.add(`diversity ${label} × 8 QIs, ${w} worker${w > 1 ? 's' : ''}`, async () => {
-        await diversity.run({ release, qi, sensitive: [SENSITIVE], pool, seed: 1, recordThreshold: 0.2, wildcard: false });
+        await diversity.run({
+          release,
+          qi,
+          sensitive: [SENSITIVE],
+          pool,
+          seed: 1,
+          recordThreshold: 0.2,
+          wildcard: false,
+        });
       });
     }
   }

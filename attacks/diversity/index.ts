@@ -1,0 +1,231 @@
+/**
+ * @module attacks/diversity — attribute disclosure inside equivalence classes: distinct, entropy and
+ * recursive (c,l)-diversity, t-closeness, and homogeneity.
+ *
+ * k-anonymity hides who a record is among its class, but if the class's sensitive values are all
+ * alike the attacker learns the value anyway (the homogeneity attack), and if their distribution is
+ * far from the table's the attacker learns much about it (skewness). Per class and sensitive attribute:
+ *
+ *   distinct l = k (distinct values),  entropy l = exp(−Σ pᵢ ln pᵢ),
+ *   recursive l = the largest l with r₁ < c·(r_l + … + r_k)  (counts r descending, c = 2 by default)
+ *     — Machanavajjhala et al., ACM TKDD 1(1):3, 2007, doi:10.1145/1217299.1217302; per record as
+ *       sdcMicro 5.8.1's `ldiversity` reports `Distinct_Ldiversity`, `Entropy_Ldiversity`, `Recursive_Ldiversity`;
+ *   t = EMD(class distribution, table distribution), equal distance ½Σ|pᵢ−qᵢ| for categorical
+ *     attributes, ordered distance 1/(m−1)·Σᵢ|Σ_{j≤i}(pⱼ−qⱼ)| for numeric ones
+ *     — Li, Li & Venkatasubramanian, ICDE 2007, doi:10.1109/ICDE.2007.367856;
+ *   homogeneous records: records in classes whose members all share the value (distinct l = 1).
+ *
+ * Classes are formed as by attacks/uniqueness (exact, on the pool); the per-class work is sharded by
+ * contiguous class ranges and merged in class order, so 1 and N workers give identical numbers.
+ */
+import { sharedFloat64 } from '../../src/encode/encode.js';
+import { type Column, MISSING, WILDCARD } from '../../src/encode/types.js';
+import { listNames, q, ReidgateError } from '../../src/errors.js';
+import type { Attack, AttackContext, AttackOutcome } from '../types.js';
+import { type ClassIndex, classIndex } from './classes.js';
+import type { ClassStatsOut } from './kernels.js';
+import {
+  type AttributeSummary,
+  distinctLHistogram,
+  type PerClass,
+  perRecordWorst,
+  summarizeAttribute,
+} from './summary.js';
+import { sensitiveValues } from './values.js';
+
+/** sdcMicro's default (and the oracle's) recursive-diversity constant `l_recurs_c`. */
+export const RECURSIVE_C = 2;
+
+/** Splits classes into ≤ parts contiguous ranges of near-equal record counts. */
+function classShards(idx: ClassIndex, parts: number): Array<[number, number]> {
+  const n = idx.starts[idx.classes];
+  const out: Array<[number, number]> = [];
+  let from = 0;
+  for (let p = 1; p <= parts && from < idx.classes; p++) {
+    let to = idx.classes;
+    if (p < parts) {
+      const target = (n * p) / parts;
+      to = from;
+      while (to < idx.classes && idx.starts[to] < target) to++;
+      if (to === from) continue;
+    }
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/** Where a kernel writes one attribute's per-class results, and the same buffers as Float64Arrays. */
+function perClassBuffers(classes: number): { out: ClassStatsOut; view: PerClass } {
+  const view = {
+    distinct: sharedFloat64(classes),
+    entropy: sharedFloat64(classes),
+    recursive: sharedFloat64(classes),
+    t: sharedFloat64(classes),
+  };
+  const buf = (a: Float64Array) => a.buffer as SharedArrayBuffer;
+  return {
+    out: {
+      distinct: buf(view.distinct),
+      entropy: buf(view.entropy),
+      recursive: buf(view.recursive),
+      t: buf(view.t),
+    },
+    view,
+  };
+}
+
+/** Looks up a sensitive column. @throws ReidgateError('COLUMN') when absent */
+function sensitiveColumn(ctx: AttackContext, name: string): Column {
+  const col = ctx.release.columns.get(name);
+  if (!col) {
+    const names = [...ctx.release.columns.keys()];
+    throw new ReidgateError(
+      'COLUMN',
+      `--sensitive: column ${q(name)} not in release (columns: ${listNames(names)})`,
+    );
+  }
+  return col;
+}
+
+/** Number of entries of `a` for which `f` holds. */
+function countWhere<T extends Int32Array | Float64Array>(a: T, f: (v: number) => boolean): number {
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (f(a[i])) k++;
+  return k;
+}
+
+/** Warnings on how unusual values were treated (counts and column names only, no raw values). */
+function semanticsWarnings(qiCols: readonly Column[], sens: readonly Column[]): string[] {
+  const w: string[] = [];
+  const withWildcard = qiCols.filter((c) => c.codes.includes(WILDCARD)).map((c) => c.name);
+  if (withWildcard.length > 0) {
+    w.push(
+      `wildcard (suppressed) values in ${withWildcard.join(', ')} were treated as their own value when forming classes for l-diversity and t-closeness, not as matching any value`,
+    );
+  }
+  const missingQi = qiCols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name);
+  if (missingQi.length > 0) {
+    w.push(`missing values in ${missingQi.join(', ')} were treated as their own value when forming classes`);
+  }
+  for (const c of sens) {
+    const odd = countWhere(c.codes, (v) => v < 0);
+    if (odd > 0) {
+      w.push(
+        `${odd} records have a missing or suppressed ${c.name}: it counts as one more value of ${c.name} in its class`,
+      );
+    }
+    if (c.kind !== 'categorical' && c.numbers) {
+      const nan = countWhere(c.numbers, Number.isNaN);
+      if (nan > 0) {
+        w.push(
+          `${nan} records have a ${c.name} that is missing or not a number: they are left out of ${c.name}'s t-closeness distributions`,
+        );
+      }
+    }
+  }
+  return w;
+}
+
+const METHOD =
+  'Classes are records with identical released QI values; a missing value, and with --wildcard a wildcard token, is its own value here (no wildcard matching). ' +
+  'Per class and sensitive attribute: distinct l = number of distinct values; entropy l = exp(entropy of the values, natural log); ' +
+  `recursive l = the largest l such that the class is recursive (c,l)-diverse with c = ${RECURSIVE_C}, i.e. r1 < c(r_l + … + r_k) for the value counts r in descending order (1 when none) — the figure sdcMicro's ldiversity reports; ` +
+  "a missing sensitive value counts as one more value. t = Earth Mover's Distance between the class's and the whole table's distribution: equal ground distance for categorical attributes (half the L1 distance), ordered distance over the distinct numbers present in the table for numeric ones (values that are not numbers left out; a class with none has t = 0). " +
+  'Homogeneous records: their class has one value only (class size 1 included). Metrics take the worst attribute; per-record columns lDistinct, lEntropy, lRecursive, tCloseness are, per record, the worst across sensitive attributes (smallest l, largest t).';
+
+export const diversity: Attack = {
+  id: 'diversity',
+  title: 'l-diversity, t-closeness and homogeneity of sensitive attributes',
+  summary:
+    "Looks inside each group of records sharing their quasi-identifiers: when a group's sensitive values are all alike, or distributed very differently from the whole table, knowing someone's group reveals their sensitive value.",
+  references: [
+    'Machanavajjhala A, Kifer D, Gehrke J, Venkitasubramaniam M. l-diversity: privacy beyond k-anonymity. ACM TKDD 2007;1(1):3. doi:10.1145/1217299.1217302',
+    'Li N, Li T, Venkatasubramanian S. t-closeness: privacy beyond k-anonymity and l-diversity. ICDE 2007:106-115. doi:10.1109/ICDE.2007.367856',
+    'Templ M, Kowarik A, Meindl B. Statistical disclosure control for micro-data using the R package sdcMicro. J Stat Softw 2015;67(4). doi:10.18637/jss.v067.i04',
+  ],
+  metrics: {
+    minDistinctL:
+      'Fewest distinct sensitive values in any group (1 means some group reveals its value outright).',
+    minEntropyL:
+      'Smallest entropy l over the groups: exp of the entropy of a group\'s sensitive values (an "effective number" of values).',
+    minRecursiveL: `Largest l for which every group is recursive (c=${RECURSIVE_C}, l)-diverse: its most common value is rarer than ${RECURSIVE_C}× the rest from the l-th most common on.`,
+    tClosenessMax:
+      "Largest distance (EMD, 0…1) between a group's sensitive values and the whole table's: how much the worst group tells an attacker.",
+    tClosenessMean: 'Average over groups of that distance.',
+    tClosenessRecordMean: "Average over records of their group's distance.",
+    homogeneousRecords:
+      'Records whose group all share their sensitive value, so the group alone discloses it.',
+    homogeneousFraction: 'Share of records whose group all share their sensitive value.',
+  },
+  needs: (inputs) => (inputs.sensitive > 0 ? null : 'no sensitive attributes given (--sensitive)'),
+
+  async run(ctx: AttackContext): Promise<AttackOutcome> {
+    const n = ctx.release.rows;
+    if (n < 1) throw new ReidgateError('INTERNAL', 'diversity: the release has no records');
+    const qiCols = ctx.qi.map((x) => ctx.release.columns.get(x.name)!);
+    const sensCols = ctx.sensitive.map((name) => sensitiveColumn(ctx, name));
+    const idx = await classIndex(qiCols, n, ctx.pool);
+    const values = sensCols.map(sensitiveValues);
+    const buffers = values.map(() => perClassBuffers(idx.classes));
+    await ctx.pool.map(
+      'diversity.classStats',
+      classShards(idx, ctx.pool.workers).map(([from, to]) => ({
+        order: idx.order.buffer as SharedArrayBuffer,
+        starts: idx.starts.buffer as SharedArrayBuffer,
+        from,
+        to,
+        c: RECURSIVE_C,
+        attributes: values.map((v, a) => ({ values: v, out: buffers[a].out })),
+      })),
+    );
+    const attrs: AttributeSummary[] = values.map((v, a) =>
+      summarizeAttribute(v.name, v.distance, buffers[a].view, idx, n),
+    );
+    const worst = perRecordWorst(
+      buffers.map((b) => b.view),
+      idx,
+    );
+    const min = (f: (s: AttributeSummary) => number) => Math.min(...attrs.map(f));
+    const max = (f: (s: AttributeSummary) => number) => Math.max(...attrs.map(f));
+    const exact = (value: number, count?: number) =>
+      count === undefined ? { value, ci95: null } : { value, ci95: null, n: count };
+    const homogeneous = max((s) => s.homogeneousRecords);
+    let homogeneousAny = 0;
+    for (let i = 0; i < n; i++) if (worst.lDistinct[i] === 1) homogeneousAny++;
+    return {
+      metrics: {
+        minDistinctL: exact(min((s) => s.minDistinctL)),
+        minEntropyL: exact(min((s) => s.minEntropyL)),
+        minRecursiveL: exact(min((s) => s.minRecursiveL)),
+        tClosenessMax: exact(max((s) => s.tClosenessMax)),
+        tClosenessMean: exact(
+          max((s) => s.tClosenessMean),
+          idx.classes,
+        ),
+        tClosenessRecordMean: exact(
+          max((s) => s.tClosenessRecordMean),
+          n,
+        ),
+        homogeneousRecords: exact(homogeneous),
+        homogeneousFraction: exact(homogeneous / n, n),
+      },
+      perRecord: {
+        lDistinct: worst.lDistinct,
+        lEntropy: worst.lEntropy,
+        lRecursive: worst.lRecursive,
+        tCloseness: worst.tCloseness,
+      },
+      histograms: [distinctLHistogram(worst.classDistinct, idx)],
+      details: {
+        records: n,
+        equivalenceClasses: idx.classes,
+        recursiveC: RECURSIVE_C,
+        homogeneousRecordsAnyAttribute: homogeneousAny,
+        attributes: attrs,
+      },
+      warnings: semanticsWarnings(qiCols, sensCols),
+      method: METHOD,
+    };
+  },
+};

@@ -1,0 +1,186 @@
+/**
+ * @module attacks/diversity/kernels — pure kernels of the diversity attack.
+ *
+ * `classKeys` packs QI codes into exact mixed-radix keys (WILDCARD → digit 0, MISSING → 1, code c →
+ * c + 2). `classStats` takes a contiguous range of classes and, for each sensitive attribute, counts
+ * the class's values and writes its distinct / entropy / recursive l and its t-closeness distance at
+ * the class's index — so shards write disjoint slots and the result is the same for any shard count.
+ * Formulas: see ./measures.ts.
+ */
+import { WILDCARD } from '../../src/encode/types.js';
+import { lDiversity } from './measures.js';
+import type { SensitiveValues } from './values.js';
+
+/** One QI column's contribution to a composite key. */
+export interface ClassKeyPart {
+  /** Int32 codes. */
+  codes: SharedArrayBuffer;
+  /** cardinality + 2 (room for WILDCARD and MISSING). */
+  radix: number;
+}
+
+export interface ClassKeysPayload {
+  parts: ClassKeyPart[];
+  /** Class ids of a previous round (the leading digit). */
+  prev?: SharedArrayBuffer;
+  /** Float64 output, one key per row. */
+  out: SharedArrayBuffer;
+  start: number;
+  end: number;
+}
+
+/** Writes the composite key of rows [start, end) into `out`; returns the rows done. */
+export function classKeys(p: ClassKeysPayload): number {
+  const out = new Float64Array(p.out);
+  const prev = p.prev ? new Int32Array(p.prev) : null;
+  const cols = p.parts.map((k) => new Int32Array(k.codes));
+  const radix = p.parts.map((k) => k.radix);
+  for (let i = p.start; i < p.end; i++) {
+    let key = prev ? prev[i] : 0;
+    for (let j = 0; j < cols.length; j++) key = key * radix[j] + (cols[j][i] - WILDCARD);
+    out[i] = key;
+  }
+  return p.end - p.start;
+}
+
+/** Where one attribute's per-class results go (Float64, one slot per class). */
+export interface ClassStatsOut {
+  distinct: SharedArrayBuffer;
+  entropy: SharedArrayBuffer;
+  recursive: SharedArrayBuffer;
+  t: SharedArrayBuffer;
+}
+
+export interface ClassStatsPayload {
+  /** Records grouped by class, and the class offsets (see ClassIndex). */
+  order: SharedArrayBuffer;
+  starts: SharedArrayBuffer;
+  /** Classes [from, to) are this shard's. */
+  from: number;
+  to: number;
+  /** The recursive-diversity constant c. */
+  c: number;
+  attributes: Array<{ values: SensitiveValues; out: ClassStatsOut }>;
+}
+
+/**
+ * Σ_{i=a}^{b−1} |P − Q_i| for a nondecreasing Q, from the prefix sums S_i = Σ_{j<i} Q_j: with t the
+ * first index in [a, b) where Q_t ≥ P, it is P(t−a) − (S_t − S_a) + (S_b − S_t) − P(b−t).
+ */
+function stretch(P: number, a: number, b: number, Q: Float64Array, S: Float64Array): number {
+  if (b <= a) return 0;
+  let lo = a;
+  let hi = b;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Q[mid] < P) lo = mid + 1;
+    else hi = mid;
+  }
+  return P * (lo - a) - (S[lo] - S[a]) + (S[b] - S[lo]) - P * (b - lo);
+}
+
+/** Per-attribute working state of a shard. */
+interface AttrState {
+  vid: Int32Array;
+  global: Float64Array;
+  n: number;
+  m: number;
+  ordered: boolean;
+  Q: Float64Array;
+  S: Float64Array;
+  count: Float64Array;
+  out: { distinct: Float64Array; entropy: Float64Array; recursive: Float64Array; t: Float64Array };
+}
+
+/** Computes the diversity measures of classes [from, to) for every sensitive attribute. */
+export function classStats(p: ClassStatsPayload): number {
+  const order = new Int32Array(p.order);
+  const starts = new Int32Array(p.starts);
+  let maxSize = 1;
+  for (let c = p.from; c < p.to; c++) maxSize = Math.max(maxSize, starts[c + 1] - starts[c]);
+  const touched = new Int32Array(maxSize);
+  const counts = new Float64Array(maxSize);
+  const ranks = new Int32Array(maxSize);
+  const attrs: AttrState[] = p.attributes.map(({ values: v, out }) => ({
+    vid: new Int32Array(v.vid),
+    global: new Float64Array(v.global),
+    n: v.nDistributed,
+    m: v.m,
+    ordered: v.distance === 'ordered',
+    Q: v.cdf ? new Float64Array(v.cdf) : new Float64Array(0),
+    S: v.cdfPrefix ? new Float64Array(v.cdfPrefix) : new Float64Array(0),
+    count: new Float64Array(v.nValues),
+    out: {
+      distinct: new Float64Array(out.distinct),
+      entropy: new Float64Array(out.entropy),
+      recursive: new Float64Array(out.recursive),
+      t: new Float64Array(out.t),
+    },
+  }));
+  for (let c = p.from; c < p.to; c++) {
+    const a0 = starts[c];
+    const s = starts[c + 1] - a0;
+    for (const A of attrs) {
+      // Count the class's values; `touched` lists them in order of first appearance.
+      let k = 0;
+      for (let r = 0; r < s; r++) {
+        const v = A.vid[order[a0 + r]];
+        if (A.count[v]++ === 0) touched[k++] = v;
+      }
+      for (let j = 0; j < k; j++) counts[j] = A.count[touched[j]];
+      const t = A.ordered ? orderedT(A, touched, k, ranks) : equalT(A, touched, k, s);
+      const l = lDiversity(counts.subarray(0, k), p.c);
+      for (let j = 0; j < k; j++) A.count[touched[j]] = 0;
+      A.out.distinct[c] = l.distinct;
+      A.out.entropy[c] = l.entropy;
+      A.out.recursive[c] = l.recursive;
+      A.out.t[c] = t;
+    }
+  }
+  return p.to - p.from;
+}
+
+/**
+ * Equal-distance EMD: ½(Σ_{present} |pᵢ − qᵢ| + Σ_{absent} qᵢ), where the values absent from the class
+ * carry the table mass (n − Σ_{present} gᵢ)/n (g: table counts; kept in integers for exactness).
+ */
+function equalT(A: AttrState, touched: Int32Array, k: number, s: number): number {
+  let d = 0;
+  let present = 0;
+  for (let j = 0; j < k; j++) {
+    const v = touched[j];
+    d += Math.abs(A.count[v] / s - A.global[v] / A.n);
+    present += A.global[v];
+  }
+  return (d + (A.n - present) / A.n) / 2;
+}
+
+/**
+ * Ordered-distance EMD over the numeric values only (ids < m): the class's cumulative distribution is
+ * a step function, constant between its own values, so the sum over ranks splits into stretches
+ * (see `stretch`). A class with no numeric value reveals nothing about the number: t = 0.
+ */
+function orderedT(A: AttrState, touched: Int32Array, k: number, ranks: Int32Array): number {
+  const m = A.m;
+  if (m <= 1) return 0;
+  let nr = 0;
+  let sn = 0;
+  for (let j = 0; j < k; j++) {
+    const v = touched[j];
+    if (v < m) {
+      ranks[nr++] = v;
+      sn += A.count[v];
+    }
+  }
+  if (nr === 0) return 0;
+  const rs = ranks.subarray(0, nr).sort();
+  // Ranks 0…m−2 matter (at rank m−1 both cumulative sums are 1).
+  let d = stretch(0, 0, rs[0], A.Q, A.S);
+  let cum = 0;
+  for (let j = 0; j < nr; j++) {
+    cum += A.count[rs[j]];
+    const end = j + 1 < nr ? rs[j + 1] : m - 1;
+    d += stretch(cum / sn, rs[j], Math.min(end, m - 1), A.Q, A.S);
+  }
+  return d / (m - 1);
+}

@@ -1,0 +1,101 @@
+/**
+ * @module attacks/diversity/values — a sensitive column as dense value ids plus the whole table's
+ * distribution over them (the Q of t-closeness).
+ *
+ * Value ids: for a numeric column, ids 0…m−1 are its distinct numbers in ascending order (equal numbers
+ * written differently, "3" and "3.0", are one value) — the ranks of the ordered distance; values that
+ * are not numbers (missing, a wildcard token, unparsable text) follow as ids ≥ m, each its own value.
+ * For a categorical column m = 0 and every code (missing and wildcard included) is its own id.
+ */
+import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
+import { type Column, MISSING, WILDCARD } from '../../src/encode/types.js';
+
+/** A sensitive column prepared for the class kernels (postable: buffers are shared). */
+export interface SensitiveValues {
+  name: string;
+  /** 'equal' for categorical columns, 'ordered' for numeric ones. */
+  distance: 'equal' | 'ordered';
+  /** Int32 value id per row. */
+  vid: SharedArrayBuffer;
+  /** Number of value ids. */
+  nValues: number;
+  /** Ids 0…m−1 are the ordered (numeric) values; 0 for categorical columns. */
+  m: number;
+  /** Float64 count of rows per value id in the whole table. */
+  global: SharedArrayBuffer;
+  /** Rows whose value is among the ordered ids (numeric columns; all rows for categorical ones). */
+  nDistributed: number;
+  /** Ordered only: Float64 cumulative table distribution Q_i = Σ_{j≤i} q_j, i = 0…m−1. */
+  cdf?: SharedArrayBuffer;
+  /** Ordered only: Float64 prefix sums S_i = Σ_{j<i} Q_j, i = 0…m. */
+  cdfPrefix?: SharedArrayBuffer;
+}
+
+/**
+ * Builds the value ids and the table distribution of a sensitive column.
+ * @param col - the encoded column (numeric columns carry `numbers`)
+ * @returns its value ids, counts and (numeric) cumulative distribution
+ */
+export function sensitiveValues(col: Column): SensitiveValues {
+  const n = col.length;
+  const codes = col.codes;
+  // Slot of a code: code + 2, so WILDCARD (−2) → 0 and MISSING (−1) → 1.
+  const slots = col.cardinality + 2;
+  const idOfSlot = new Int32Array(slots);
+  let m = 0;
+  let nValues: number;
+  const ordered = col.kind !== 'categorical' && col.numbers !== undefined;
+  if (ordered) {
+    const numbers = col.numbers!;
+    const valueOfSlot = new Float64Array(slots).fill(Number.NaN);
+    for (let i = 0; i < n; i++) valueOfSlot[codes[i] + 2] = numbers[i];
+    const distinct = [...new Set(Array.from(valueOfSlot).filter((v) => !Number.isNaN(v)))].sort(
+      (a, b) => a - b,
+    );
+    m = distinct.length;
+    const rank = new Map(distinct.map((v, r) => [v, r]));
+    nValues = m;
+    for (let s = 0; s < slots; s++) {
+      const v = valueOfSlot[s];
+      idOfSlot[s] = Number.isNaN(v) ? nValues++ : rank.get(v)!;
+    }
+  } else {
+    // Categorical: codes first, then missing, then wildcard.
+    for (let code = 0; code < col.cardinality; code++) idOfSlot[code + 2] = code;
+    idOfSlot[MISSING + 2] = col.cardinality;
+    idOfSlot[WILDCARD + 2] = col.cardinality + 1;
+    nValues = col.cardinality + 2;
+  }
+  const vid = sharedInt32(n);
+  const global = sharedFloat64(nValues);
+  for (let i = 0; i < n; i++) {
+    const v = idOfSlot[codes[i] + 2];
+    vid[i] = v;
+    global[v]++;
+  }
+  const out: SensitiveValues = {
+    name: col.name,
+    distance: ordered ? 'ordered' : 'equal',
+    vid: vid.buffer as SharedArrayBuffer,
+    nValues,
+    m,
+    global: global.buffer as SharedArrayBuffer,
+    nDistributed: n,
+  };
+  if (ordered) {
+    let nd = 0;
+    for (let v = 0; v < m; v++) nd += global[v];
+    const cdf = sharedFloat64(m);
+    const prefix = sharedFloat64(m + 1);
+    let cum = 0;
+    for (let v = 0; v < m; v++) {
+      cum += global[v];
+      cdf[v] = nd > 0 ? cum / nd : 0;
+      prefix[v + 1] = prefix[v] + cdf[v];
+    }
+    out.nDistributed = nd;
+    out.cdf = cdf.buffer as SharedArrayBuffer;
+    out.cdfPrefix = prefix.buffer as SharedArrayBuffer;
+  }
+  return out;
+}
