@@ -1,8 +1,9 @@
 /**
  * @module encode/encode — Arrow table → shared dictionary-coded columns.
  */
-import { makeVector, type Table, type Vector, Type } from 'apache-arrow';
+import { makeVector, type Table, Type, type Vector } from 'apache-arrow';
 import { listNames, q, ReidgateError } from '../errors.js';
+import { parseDateRange, parseNumericRange } from './generalized.js';
 import { type Column, type ColumnKind, type EncodedTable, MISSING, WILDCARD } from './types.js';
 
 /** Allocates an Int32Array on shared memory. */
@@ -26,14 +27,25 @@ function cellKey(v: unknown): string | null {
  * Dictionary-codes one Arrow column into a shared Int32Array. Dictionary-typed chunks are recoded
  * per dictionary entry (cost ∝ distinct values + rows); other types go value by value.
  */
-function encodeVector(
+/** A growing dictionary: code → string and string → code. Shared across tables for joint encoding. */
+export interface Dict {
+  dictionary: string[];
+  index: Map<string, number>;
+}
+
+/** A fresh, empty dictionary. */
+export function newDict(): Dict {
+  return { dictionary: [], index: new Map() };
+}
+
+export function encodeVector(
   vec: Vector,
   rows: number,
   wildcards: ReadonlySet<string>,
+  dict: Dict = newDict(),
 ): { codes: Int32Array; dictionary: string[] } {
   const codes = sharedInt32(rows);
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
+  const { dictionary, index } = dict;
   const codeOf = (s: string | null): number => {
     if (s === null) return MISSING;
     if (wildcards.size > 0 && wildcards.has(s)) return WILDCARD;
@@ -68,15 +80,23 @@ function encodeVector(
 }
 
 /**
- * Parses a dictionary entry as a number for numeric QIs ("34", "3.5e2"); NaN when it is not one.
+ * The number a dictionary entry stands for in a numeric or date column: the value itself, or the
+ * midpoint of an interval (`30-39` → 34.5; a half-open `90+` → 90, `<20` → 20; a day → its start);
+ * NaN when it is neither (or fully suppressed).
  */
-function parseNumber(s: string): number {
-  const t = s.trim();
-  return t === '' ? Number.NaN : Number(t);
+export function valueOf(s: string, kind: ColumnKind): number {
+  const r = kind === 'date' ? parseDateRange(s) : parseNumericRange(s);
+  if (!r) return Number.NaN;
+  if (r.lo === r.hi) return r.lo;
+  if (kind === 'date' && r.hi - r.lo <= 86_400_000) return r.lo;
+  if (Number.isFinite(r.lo) && Number.isFinite(r.hi)) return (r.lo + r.hi) / 2;
+  if (Number.isFinite(r.lo)) return r.lo;
+  if (Number.isFinite(r.hi)) return r.hi;
+  return Number.NaN;
 }
 
 /** Per-row Float64 values from codes and a per-code value table. */
-function numbersFrom(codes: Int32Array, perCode: Float64Array): Float64Array {
+export function numbersFrom(codes: Int32Array, perCode: Float64Array): Float64Array {
   const out = sharedFloat64(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
@@ -111,15 +131,16 @@ export function encodeTable(table: Table, specs: readonly ColumnSpec[], role: st
     if (columns.has(spec.name)) continue;
     const vec = table.getChild(spec.name);
     if (!vec) {
-      throw new ReidgateError('COLUMN', `${role}: column ${q(spec.name)} not found (columns: ${listNames(names)})`);
+      throw new ReidgateError(
+        'COLUMN',
+        `${role}: column ${q(spec.name)} not found (columns: ${listNames(names)})`,
+      );
     }
     const { codes, dictionary } = encodeVector(vec, table.numRows, spec.wildcards ?? NO_WILDCARDS);
     let numbers: Float64Array | undefined;
     if (spec.kind !== 'categorical') {
       const perCode = new Float64Array(dictionary.length);
-      for (let c = 0; c < dictionary.length; c++) {
-        perCode[c] = spec.kind === 'date' ? Date.parse(dictionary[c]) : parseNumber(dictionary[c]);
-      }
+      for (let c = 0; c < dictionary.length; c++) perCode[c] = valueOf(dictionary[c], spec.kind);
       numbers = numbersFrom(codes, perCode);
     }
     columns.set(spec.name, {

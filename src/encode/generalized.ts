@@ -1,0 +1,150 @@
+/**
+ * @module encode/generalized — reading generalized released values: numeric intervals in common
+ * spellings, coarse dates, masked strings and suppression.
+ *
+ * Everything here works on distinct values (dictionary entries) in the main thread; attacks receive
+ * only the resulting compatibility relation between codes.
+ */
+
+/** A numeric range with open or closed ends. */
+export interface Range {
+  lo: number;
+  hi: number;
+  loOpen: boolean;
+  hiOpen: boolean;
+}
+
+const NUM = '[-+]?\\d+(?:\\.\\d+)?';
+const num = (s: string) => Number(s);
+const point = (v: number): Range => ({ lo: v, hi: v, loOpen: false, hiOpen: false });
+
+/** Normalizes full-width digits and symbols (Japanese releases) to ASCII. */
+function ascii(s: string): string {
+  return s
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[＜]/g, '<')
+    .replace(/[＞]/g, '>')
+    .replace(/[＋]/g, '+')
+    .replace(/[〜～~－–—]/g, '-')
+    .replace(/[，]/g, ',')
+    .replace(/\s+/g, '');
+}
+
+/**
+ * Parses a numeric value or interval: `34`, `30-39`, `30～39`, `[30,40)`, `(30,40]`, `<20`, `≤20`,
+ * `20未満`, `90+`, `≥90`, `>=90`, `90以上`, `90超`, `20以下`, `*` (everything). Returns null when
+ * the text is none of these.
+ */
+export function parseNumericRange(text: string): Range | null {
+  const s = ascii(text);
+  if (s === '') return null;
+  if (/^\*+$/.test(s)) return { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true };
+  let m: RegExpMatchArray | null;
+  if ((m = s.match(new RegExp(`^${NUM}$`)))) return point(num(m[0]));
+  if ((m = s.match(new RegExp(`^([\\[(])(${NUM}),(${NUM})([\\])])$`)))) {
+    return { lo: num(m[2]), hi: num(m[3]), loOpen: m[1] === '(', hiOpen: m[4] === ')' };
+  }
+  if ((m = s.match(new RegExp(`^(${NUM})-(${NUM})$`)))) {
+    const a = num(m[1]);
+    const b = num(m[2]);
+    if (a <= b) return { lo: a, hi: b, loOpen: false, hiOpen: false };
+  }
+  if ((m = s.match(new RegExp(`^(<=|≤|=<)(${NUM})$`))))
+    return { lo: -Infinity, hi: num(m[2]), loOpen: true, hiOpen: false };
+  if ((m = s.match(new RegExp(`^<(${NUM})$`))))
+    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(>=|≥|=>)(${NUM})$`))))
+    return { lo: num(m[2]), hi: Infinity, loOpen: false, hiOpen: true };
+  if ((m = s.match(new RegExp(`^>(${NUM})$`))))
+    return { lo: num(m[1]), hi: Infinity, loOpen: true, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(${NUM})\\+$`))))
+    return { lo: num(m[1]), hi: Infinity, loOpen: false, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(以上)$`))))
+    return { lo: num(m[1]), hi: Infinity, loOpen: false, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(超)$`))))
+    return { lo: num(m[1]), hi: Infinity, loOpen: true, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(以下)$`))))
+    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: false };
+  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(未満)$`))))
+    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: true };
+  if ((m = s.match(new RegExp(`^(${NUM})(歳)?-(${NUM})(歳)?$`))))
+    return { lo: num(m[1]), hi: num(m[3]), loOpen: false, hiOpen: false };
+  return null;
+}
+
+/** True when `v` lies in `r`. */
+export function inRange(v: number, r: Range): boolean {
+  return (r.loOpen ? v > r.lo : v >= r.lo) && (r.hiOpen ? v < r.hi : v <= r.hi);
+}
+
+/** True when two ranges overlap (a point value is a degenerate range). */
+export function overlaps(a: Range, b: Range): boolean {
+  if (a.hi < b.lo || b.hi < a.lo) return false;
+  if (a.hi === b.lo) return !a.hiOpen && !b.loOpen;
+  if (b.hi === a.lo) return !b.hiOpen && !a.loOpen;
+  return true;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Parses a date at any precision into a time range (UTC ms): `1980-05-17` (a day), `1980-05`,
+ * `1980/5`, `198005` (a month), `1980` (a year), `FY2020` / `2020年度` (a Japanese fiscal year,
+ * April to March), `1980-**-**` / `1980-05-**` (masked), `*` (everything). Null when not a date.
+ */
+export function parseDateRange(text: string): Range | null {
+  const s = ascii(text)
+    .replace(/年度$/, 'FY')
+    .replace(/[年月]/g, '-')
+    .replace(/日$/, '')
+    .replace(/-$/, '');
+  if (/^\*+$/.test(s)) return { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true };
+  const span = (y: number, m0: number, d0: number, unit: 'y' | 'm' | 'd' | 'fy'): Range => {
+    const lo = Date.UTC(y, m0, d0);
+    const hi =
+      unit === 'y'
+        ? Date.UTC(y + 1, 0, 1)
+        : unit === 'fy'
+          ? Date.UTC(y + 1, 3, 1)
+          : unit === 'm'
+            ? Date.UTC(y, m0 + 1, 1)
+            : lo + DAY;
+    return { lo, hi, loOpen: false, hiOpen: true };
+  };
+  let m: RegExpMatchArray | null;
+  if ((m = s.match(/^FY(\d{4})$/i)) || (m = s.match(/^(\d{4})FY$/i))) return span(Number(m[1]), 3, 1, 'fy');
+  if ((m = s.match(/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/)))
+    return span(+m[1], +m[2] - 1, +m[3], 'd');
+  if ((m = s.match(/^(\d{4})(\d{2})(\d{2})$/))) return span(+m[1], +m[2] - 1, +m[3], 'd');
+  if ((m = s.match(/^(\d{4})[-/.](\d{1,2})(?:[-/.]\*+)?$/))) return span(+m[1], +m[2] - 1, 1, 'm');
+  if ((m = s.match(/^(\d{4})(\d{2})$/))) return span(+m[1], +m[2] - 1, 1, 'm');
+  if ((m = s.match(/^(\d{4})(?:[-/.]\*+){0,2}$/))) return span(+m[1], 0, 1, 'y');
+  return null;
+}
+
+/** A masked string (`123**`, `A1*.*`) as a matcher: each `*` stands for one character. Null when unmasked. */
+export function maskMatcher(text: string): ((v: string) => boolean) | null {
+  if (!text.includes('*') || /^\*+$/.test(text)) return null;
+  const re = new RegExp(`^${text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.')}$`, 'u');
+  return (v) => re.test(v);
+}
+
+/** True for a fully suppressed value (`*`, `**`, …), which matches anything. */
+export function isSuppressed(text: string): boolean {
+  return /^\*+$/.test(text.trim());
+}
+
+/**
+ * An ARX-style generalization hierarchy: each line a value followed by its generalizations, from
+ * fine to coarse (`34;30-39;30-49;*`). Maps every value to the set of its ancestors.
+ */
+export function parseHierarchy(text: string, delimiter = ';'): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const cells = line.split(delimiter);
+    out.set(cells[0], new Set(cells.slice(1)));
+  }
+  return out;
+}

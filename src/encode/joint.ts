@@ -1,0 +1,170 @@
+/**
+ * @module encode/joint — several tables (release, original, control, auxiliary) encoded with one
+ * dictionary per column, so equal values have equal codes across tables, plus the compatibility
+ * relation that lets linkage understand generalized releases.
+ *
+ * Compatibility: a target value v is compatible with a released value g when g = v, or g is a
+ * generalization of v — a fully suppressed `*`; a numeric interval containing v (`30-39`, `[30,40)`,
+ * `90+`, `<20`, `20未満` …); a date at coarser precision (`1980`, `1980-05`, `FY2020`, `1980-**-**`);
+ * a masked string (`123**`); or an ancestor of v in a declared ARX-style hierarchy. The relation is
+ * computed once on distinct values here (the main thread, which holds the strings) and handed to
+ * workers as CSR arrays of codes.
+ */
+import type { Table } from 'apache-arrow';
+import { q, ReidgateError } from '../errors.js';
+import { type Dict, encodeVector, newDict, numbersFrom, sharedInt32, valueOf } from './encode.js';
+import {
+  isSuppressed,
+  maskMatcher,
+  overlaps,
+  parseDateRange,
+  parseNumericRange,
+  type Range,
+} from './generalized.js';
+import { type Column, type ColumnKind, type EncodedTable, MISSING } from './types.js';
+
+/** A column to encode jointly. */
+export interface JointSpec {
+  name: string;
+  kind: ColumnKind;
+  /** value → its generalizations (from an ARX hierarchy file). */
+  hierarchy?: Map<string, Set<string>>;
+  /** Label of the hierarchy's source, for messages. */
+  hierarchySource?: string;
+  /** Tokens that become WILDCARD codes (uniqueness's wildcard model). */
+  wildcards?: ReadonlySet<string>;
+}
+
+/** For each code c, the other codes of released values compatible with c (CSR). */
+export interface Compat {
+  offsets: Int32Array;
+  codes: Int32Array;
+  /** Codes that are generalized values (intervals, masks, suppression, hierarchy nodes). */
+  generalized: Int32Array;
+}
+
+export interface JointEncoding {
+  tables: Map<string, EncodedTable>;
+  /** Per column: the compatibility relation (only for columns present in the release). */
+  compat: Map<string, Compat>;
+  /** Per column: code → string (main thread only). */
+  dictionaries: Map<string, readonly string[]>;
+}
+
+function rangeOf(s: string, kind: ColumnKind): Range | null {
+  return kind === 'date' ? parseDateRange(s) : kind === 'numeric' ? parseNumericRange(s) : null;
+}
+
+/** Is a released value a generalization (rather than a plain value)? */
+function generalization(s: string, spec: JointSpec, ancestors: ReadonlySet<string>): boolean {
+  if (isSuppressed(s) || ancestors.has(s) || maskMatcher(s)) return true;
+  const r = rangeOf(s, spec.kind);
+  return !!r && r.lo !== r.hi && !(spec.kind === 'date' && r.hi - r.lo <= 86_400_000);
+}
+
+/** Whether target value v is compatible with a generalized released value g. */
+function compatible(v: string, g: string, spec: JointSpec): boolean {
+  if (isSuppressed(g)) return true;
+  if (spec.hierarchy?.get(v)?.has(g)) return true;
+  const mask = maskMatcher(g);
+  if (mask?.(v)) return true;
+  const rg = rangeOf(g, spec.kind);
+  const rv = rangeOf(v, spec.kind);
+  return !!rg && !!rv && overlaps(rv, rg);
+}
+
+/**
+ * Encodes tables jointly.
+ * @param tables - role → { table, label } (label names the input in messages, e.g. "--original a.csv")
+ * @param specs - columns; each must exist in the release; other roles may lack some (they are skipped there)
+ * @throws ReidgateError('COLUMN') when a hierarchy does not cover a target-side value
+ */
+export function encodeJoint(
+  tables: ReadonlyMap<string, { table: Table; label: string }>,
+  specs: readonly JointSpec[],
+): JointEncoding {
+  const out = new Map<string, EncodedTable>();
+  for (const role of tables.keys()) {
+    out.set(role, { rows: tables.get(role)!.table.numRows, columns: new Map(), dictionaries: new Map() });
+  }
+  const compat = new Map<string, Compat>();
+  const dictionaries = new Map<string, readonly string[]>();
+  for (const spec of specs) {
+    const dict: Dict = newDict();
+    const encodedCodes = new Map<string, Int32Array>();
+    for (const [role, { table }] of tables) {
+      const vec = table.getChild(spec.name);
+      if (!vec) continue;
+      const wild = role === 'release' ? (spec.wildcards ?? new Set<string>()) : new Set<string>();
+      encodedCodes.set(role, encodeVector(vec, table.numRows, wild, dict).codes);
+    }
+    const values = dict.dictionary;
+    dictionaries.set(spec.name, values);
+    // Hierarchy coverage: every target-side value must be a leaf of the hierarchy.
+    if (spec.hierarchy) {
+      for (const [role, codes] of encodedCodes) {
+        if (role === 'release') continue;
+        const seen = new Uint8Array(values.length);
+        for (const c of codes) if (c >= 0) seen[c] = 1;
+        for (let c = 0; c < values.length; c++) {
+          if (seen[c] && !spec.hierarchy.has(values[c])) {
+            throw new ReidgateError(
+              'COLUMN',
+              `hierarchy ${spec.hierarchySource ?? ''} for column ${q(spec.name)} does not cover the value ${q(values[c])} found in ${tables.get(role)!.label}`,
+            );
+          }
+        }
+      }
+    }
+    const ancestors = new Set<string>();
+    for (const set of spec.hierarchy?.values() ?? []) for (const a of set) ancestors.add(a);
+    const releaseCodes = encodedCodes.get('release');
+    const isGen = new Uint8Array(values.length);
+    if (releaseCodes) {
+      const inRelease = new Uint8Array(values.length);
+      for (const c of releaseCodes) if (c >= 0) inRelease[c] = 1;
+      for (let c = 0; c < values.length; c++)
+        if (inRelease[c] && generalization(values[c], spec, ancestors)) isGen[c] = 1;
+    }
+    const generalized = Int32Array.from(Array.from(isGen, (g, c) => (g ? c : -1)).filter((c) => c >= 0));
+    const lists: number[][] = values.map((v, c) =>
+      Array.from(generalized).filter((g) => g !== c && compatible(v, values[g], spec)),
+    );
+    const offsets = sharedInt32(values.length + 1);
+    let total = 0;
+    lists.forEach((l, c) => {
+      offsets[c] = total;
+      total += l.length;
+    });
+    offsets[values.length] = total;
+    const flat = sharedInt32(total);
+    lists.forEach((l, c) => flat.set(l, offsets[c]));
+    compat.set(spec.name, { offsets, codes: flat, generalized });
+
+    const perCode = new Float64Array(values.length);
+    if (spec.kind !== 'categorical')
+      for (let c = 0; c < values.length; c++) perCode[c] = valueOf(values[c], spec.kind);
+    for (const [role, codes] of encodedCodes) {
+      const col: Column = {
+        name: spec.name,
+        kind: spec.kind,
+        length: codes.length,
+        cardinality: values.length,
+        codes,
+        numbers: spec.kind === 'categorical' ? undefined : numbersFrom(codes, perCode),
+      };
+      const t = out.get(role)!;
+      t.columns.set(spec.name, col);
+      t.dictionaries.set(spec.name, values);
+    }
+  }
+  return { tables: out, compat, dictionaries };
+}
+
+/** True when release code `g` is compatible with target code `c` under `compat` (equal codes always are). */
+export function isCompatible(compat: Compat, c: number, g: number): boolean {
+  if (c === g) return c !== MISSING;
+  if (c < 0) return false;
+  for (let k = compat.offsets[c]; k < compat.offsets[c + 1]; k++) if (compat.codes[k] === g) return true;
+  return false;
+}
