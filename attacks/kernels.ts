@@ -2,6 +2,7 @@
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
 import { classKeys, classStats } from './diversity/kernels.js';
+import { classWeights } from './population/kernels.js';
 import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
 import { wildcardCounts } from './uniqueness/wildcard.js';
 
@@ -9,6 +10,7 @@ import { wildcardCounts } from './uniqueness/wildcard.js';
 export const KERNELS = {
   'diversity.classKeys': classKeys,
   'diversity.classStats': classStats,
+  'population.classWeights': classWeights,
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
   'uniqueness.pairUniques': pairUniques,
