@@ -46,6 +46,32 @@ export interface PopulationKnowledge {
   source: 'population' | 'sampling-fraction' | 'population-table' | 'weights';
 }
 
+/** For each code c of a column, the codes of released values compatible with c besides c itself (CSR). */
+export interface CompatRelation {
+  offsets: Int32Array;
+  codes: Int32Array;
+  /** Codes of generalized released values (intervals, masks, suppression, hierarchy nodes). */
+  generalized: Int32Array;
+}
+
+/** What linkage attacks need: the attacker's targets and, when known, the truth. */
+export interface LinkageInputs {
+  /** Where targets come from: the auxiliary data, else the original. */
+  targetsRole: 'auxiliary' | 'original';
+  /** The targets' table, encoded with the release's dictionaries (equal values, equal codes). */
+  targets: EncodedTable;
+  /** Seeded sample of target rows (sorted), --targets of them (default: all, at most 10,000). */
+  targetRows: Int32Array;
+  /** Per sampled target: the release row made from it, or -1 (not in the release, or unknown). */
+  truth: Int32Array;
+  /** Where the truth comes from; 'none' means truth is all -1 and only attacker-side figures are known. */
+  groundTruth: 'id' | 'aligned' | 'none';
+  /** QIs the attacker knows (present in the targets' table). */
+  knownQi: string[];
+  /** Per QI: compatibility of target codes with released (possibly generalized) codes. */
+  compat: ReadonlyMap<string, CompatRelation>;
+}
+
 /** Everything an attack may read. Raw strings are not here: attacks see codes and numbers only. */
 export interface AttackContext {
   release: EncodedTable;
@@ -60,6 +86,10 @@ export interface AttackContext {
   recordThreshold: number;
   /** Population knowledge, when the trial gives any. */
   population?: PopulationKnowledge;
+  /** Targets and ground truth for linkage, when the trial gives --original or --auxiliary. */
+  linkage?: LinkageInputs;
+  /** The auxiliary (attacker) table, encoded with the release's dictionaries. */
+  auxiliary?: EncodedTable;
   /**
    * Wildcard semantics (--wildcard): when true, a QI code equal to `WILDCARD` (-2) matches any value,
    * as in ARX; when false (the default) suppressed tokens were encoded as ordinary values.

@@ -16,7 +16,10 @@ export function trialsDir(): string {
     if (existsSync(d)) return d;
     dir = dirname(dir);
   }
-  throw new ReidgateError('INPUT_NOT_FOUND', 'demo: the bundled datasets/trials folder is missing from this installation');
+  throw new ReidgateError(
+    'INPUT_NOT_FOUND',
+    'demo: the bundled datasets/trials folder is missing from this installation',
+  );
 }
 
 /** The sample trial `npm start` runs. */
@@ -32,23 +35,28 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'output directory (default ./reidgate-report)')
     .option('--workers <n>', 'worker threads')
     .option('-q, --quiet', 'print only the final summary')
-    .action(async (name: string, opts: { list?: boolean; out?: string; workers?: string; quiet?: boolean }) => {
-      const dir = trialsDir();
-      const names = readdirSync(dir)
-        .filter((f) => f.endsWith('.yaml'))
-        .map((f) => basename(f, '.yaml'))
-        .sort();
-      if (opts.list) {
-        process.stdout.write(`${names.join('\n')}\n`);
-        return;
-      }
-      if (!names.includes(name)) {
-        throw new ReidgateError('USAGE', `demo ${q(name)}: no such sample trial (trials: ${listNames(names)})`);
-      }
-      process.exitCode = await runAndSummarize(join(dir, `${name}.yaml`), {
-        out: opts.out,
-        workers: opts.workers,
-        quiet: opts.quiet,
-      });
-    });
+    .action(
+      async (name: string, opts: { list?: boolean; out?: string; workers?: string; quiet?: boolean }) => {
+        const dir = trialsDir();
+        const names = readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => basename(f, '.yaml'))
+          .sort();
+        if (opts.list) {
+          process.stdout.write(`${names.join('\n')}\n`);
+          return;
+        }
+        if (!names.includes(name)) {
+          throw new ReidgateError(
+            'USAGE',
+            `demo ${q(name)}: no such sample trial (trials: ${listNames(names)})`,
+          );
+        }
+        process.exitCode = await runAndSummarize(join(dir, `${name}.yaml`), {
+          out: opts.out,
+          workers: opts.workers,
+          quiet: opts.quiet,
+        });
+      },
+    );
 }

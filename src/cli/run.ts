@@ -46,25 +46,40 @@ export function registerRun(program: Command): void {
     .option('--original <file>', 'the data the release was made from (targets, members)')
     .option('--control <file>', 'records of the same population NOT used to make the release')
     .option('--auxiliary <file>', "attacker's identified background data (default: QI columns of --original)")
-    .option('--qi <columns>', 'quasi-identifier columns, comma-separated; `name:numeric` or `name:date` sets a kind')
+    .option(
+      '--qi <columns>',
+      'quasi-identifier columns, comma-separated; `name:numeric` or `name:date` sets a kind',
+    )
     .option('--sensitive <columns>', 'sensitive attributes, comma-separated')
     .option('--id <column>', 'ground-truth key in original and release (never used as an attack feature)')
     .option('--aligned', 'row i of the release was made from row i of the original')
-    .option('--population <n>', 'population size N the release was sampled from (population models, journalist risk)')
+    .option(
+      '--population <n>',
+      'population size N the release was sampled from (population models, journalist risk)',
+    )
     .option('--sampling-fraction <f>', 'sampling fraction n/N in (0, 1]')
-    .option('--population-table <file>', 'reference population with the QI columns (and optionally a `count` column)')
+    .option(
+      '--population-table <file>',
+      'reference population with the QI columns (and optionally a `count` column)',
+    )
     .option('--weights <column>', 'release column of sampling weights (individual risk, as sdcMicro)')
-    .option('--wildcard <tokens>', 'suppressed tokens that match any value, e.g. "*" (default: none; `*` is its own value)')
+    .option(
+      '--wildcard <tokens>',
+      'suppressed tokens that match any value, e.g. "*" (default: none; `*` is its own value)',
+    )
     .option('--suda-max-size <k>', 'largest minimal-sample-unique size SUDA searches (default: all QIs)')
     .option('--targets <n>', 'seeded sample of targets for linkage / membership / inference attacks')
-    .option('--attacks <list>', `attacks to run (default: every attack the inputs allow): ${ATTACKS.map((a) => a.id).join(', ')}`)
+    .option(
+      '--attacks <list>',
+      `attacks to run (default: every attack the inputs allow): ${ATTACKS.map((a) => a.id).join(', ')}`,
+    )
     .option('--policy <file>', 'policy file (YAML or JSON)')
     .option('--preset <name>', `policy preset: ${Object.keys(PRESETS).join(', ')} (default controlled)`)
     .option('--out <dir>', 'output directory (default ./reidgate-report)')
     .option('--workers <n>', 'worker threads (default: cores, at most 8); results do not depend on it')
     .option('--seed <n>', 'seed for every random choice (default 1)')
     .option('--format <list>', `report formats (default all): ${REPORT_FORMATS.join(', ')}`)
-    .option('--missing <tokens>', "CSV tokens read as missing, comma-separated (default: empty, NA, ?, null)")
+    .option('--missing <tokens>', 'CSV tokens read as missing, comma-separated (default: empty, NA, ?, null)')
     .option('--delimiter <char>', 'CSV delimiter instead of sniffing: , ; tab |')
     .option('-q, --quiet', 'print only the final summary')
     .addHelpText(

@@ -22,7 +22,8 @@ export function registerSchemas(program: Command): void {
       const all = schemas();
       if (opts.write) {
         mkdirSync(opts.write, { recursive: true });
-        for (const [f, s] of Object.entries(all)) writeFileSync(join(opts.write, f), `${JSON.stringify(s, null, 2)}\n`);
+        for (const [f, s] of Object.entries(all))
+          writeFileSync(join(opts.write, f), `${JSON.stringify(s, null, 2)}\n`);
         process.stdout.write(`wrote ${Object.keys(all).join(', ')} to ${opts.write}\n`);
       } else {
         process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);

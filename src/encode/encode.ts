@@ -84,7 +84,7 @@ export function encodeVector(
  * midpoint of an interval (`30-39` → 34.5; a half-open `90+` → 90, `<20` → 20; a day → its start);
  * NaN when it is neither (or fully suppressed).
  */
-export function valueOf(s: string, kind: ColumnKind): number {
+export function numericValue(s: string, kind: ColumnKind): number {
   const r = kind === 'date' ? parseDateRange(s) : parseNumericRange(s);
   if (!r) return Number.NaN;
   if (r.lo === r.hi) return r.lo;
@@ -140,7 +140,7 @@ export function encodeTable(table: Table, specs: readonly ColumnSpec[], role: st
     let numbers: Float64Array | undefined;
     if (spec.kind !== 'categorical') {
       const perCode = new Float64Array(dictionary.length);
-      for (let c = 0; c < dictionary.length; c++) perCode[c] = valueOf(dictionary[c], spec.kind);
+      for (let c = 0; c < dictionary.length; c++) perCode[c] = numericValue(dictionary[c], spec.kind);
       numbers = numbersFrom(codes, perCode);
     }
     columns.set(spec.name, {

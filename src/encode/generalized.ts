@@ -39,39 +39,43 @@ function ascii(s: string): string {
 export function parseNumericRange(text: string): Range | null {
   const s = ascii(text);
   if (s === '') return null;
-  if (/^\*+$/.test(s)) return { lo: -Infinity, hi: Infinity, loOpen: true, hiOpen: true };
-  let m: RegExpMatchArray | null;
-  if ((m = s.match(new RegExp(`^${NUM}$`)))) return point(num(m[0]));
-  if ((m = s.match(new RegExp(`^([\\[(])(${NUM}),(${NUM})([\\])])$`)))) {
-    return { lo: num(m[2]), hi: num(m[3]), loOpen: m[1] === '(', hiOpen: m[4] === ')' };
+  for (const [re, make] of NUMERIC_RULES) {
+    const m = s.match(re);
+    if (m) {
+      const r = make(m);
+      if (r) return r;
+    }
   }
-  if ((m = s.match(new RegExp(`^(${NUM})-(${NUM})$`)))) {
-    const a = num(m[1]);
-    const b = num(m[2]);
-    if (a <= b) return { lo: a, hi: b, loOpen: false, hiOpen: false };
-  }
-  if ((m = s.match(new RegExp(`^(<=|≤|=<)(${NUM})$`))))
-    return { lo: -Infinity, hi: num(m[2]), loOpen: true, hiOpen: false };
-  if ((m = s.match(new RegExp(`^<(${NUM})$`))))
-    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(>=|≥|=>)(${NUM})$`))))
-    return { lo: num(m[2]), hi: Infinity, loOpen: false, hiOpen: true };
-  if ((m = s.match(new RegExp(`^>(${NUM})$`))))
-    return { lo: num(m[1]), hi: Infinity, loOpen: true, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(${NUM})\\+$`))))
-    return { lo: num(m[1]), hi: Infinity, loOpen: false, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(以上)$`))))
-    return { lo: num(m[1]), hi: Infinity, loOpen: false, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(超)$`))))
-    return { lo: num(m[1]), hi: Infinity, loOpen: true, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(以下)$`))))
-    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: false };
-  if ((m = s.match(new RegExp(`^(${NUM})(歳)?(未満)$`))))
-    return { lo: -Infinity, hi: num(m[1]), loOpen: true, hiOpen: true };
-  if ((m = s.match(new RegExp(`^(${NUM})(歳)?-(${NUM})(歳)?$`))))
-    return { lo: num(m[1]), hi: num(m[3]), loOpen: false, hiOpen: false };
   return null;
 }
+
+const open = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Range => ({
+  lo,
+  hi,
+  loOpen,
+  hiOpen,
+});
+const R = (body: string) => new RegExp(`^${body}$`);
+
+/** Spellings of numeric values and intervals, tried in order. */
+const NUMERIC_RULES: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Range | null]> = [
+  [/^\*+$/, () => open(-Infinity, Infinity, true, true)],
+  [R(NUM), (m) => point(num(m[0]))],
+  [R(`([\\[(])(${NUM}),(${NUM})([\\])])`), (m) => open(num(m[2]), num(m[3]), m[1] === '(', m[4] === ')')],
+  [
+    R(`(${NUM})(?:歳)?-(${NUM})(?:歳)?`),
+    (m) => (num(m[1]) <= num(m[2]) ? open(num(m[1]), num(m[2]), false, false) : null),
+  ],
+  [R(`(?:<=|≤|=<)(${NUM})`), (m) => open(-Infinity, num(m[1]), true, false)],
+  [R(`<(${NUM})`), (m) => open(-Infinity, num(m[1]), true, true)],
+  [R(`(?:>=|≥|=>)(${NUM})`), (m) => open(num(m[1]), Infinity, false, true)],
+  [R(`>(${NUM})`), (m) => open(num(m[1]), Infinity, true, true)],
+  [R(`(${NUM})\\+`), (m) => open(num(m[1]), Infinity, false, true)],
+  [R(`(${NUM})(?:歳)?以上`), (m) => open(num(m[1]), Infinity, false, true)],
+  [R(`(${NUM})(?:歳)?超`), (m) => open(num(m[1]), Infinity, true, true)],
+  [R(`(${NUM})(?:歳)?以下`), (m) => open(-Infinity, num(m[1]), true, false)],
+  [R(`(${NUM})(?:歳)?未満`), (m) => open(-Infinity, num(m[1]), true, true)],
+];
 
 /** True when `v` lies in `r`. */
 export function inRange(v: number, r: Range): boolean {
@@ -112,14 +116,19 @@ export function parseDateRange(text: string): Range | null {
             : lo + DAY;
     return { lo, hi, loOpen: false, hiOpen: true };
   };
-  let m: RegExpMatchArray | null;
-  if ((m = s.match(/^FY(\d{4})$/i)) || (m = s.match(/^(\d{4})FY$/i))) return span(Number(m[1]), 3, 1, 'fy');
-  if ((m = s.match(/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/)))
-    return span(+m[1], +m[2] - 1, +m[3], 'd');
-  if ((m = s.match(/^(\d{4})(\d{2})(\d{2})$/))) return span(+m[1], +m[2] - 1, +m[3], 'd');
-  if ((m = s.match(/^(\d{4})[-/.](\d{1,2})(?:[-/.]\*+)?$/))) return span(+m[1], +m[2] - 1, 1, 'm');
-  if ((m = s.match(/^(\d{4})(\d{2})$/))) return span(+m[1], +m[2] - 1, 1, 'm');
-  if ((m = s.match(/^(\d{4})(?:[-/.]\*+){0,2}$/))) return span(+m[1], 0, 1, 'y');
+  const rules: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => Range]> = [
+    [/^FY(\d{4})$/i, (m) => span(+m[1], 3, 1, 'fy')],
+    [/^(\d{4})FY$/i, (m) => span(+m[1], 3, 1, 'fy')],
+    [/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$/, (m) => span(+m[1], +m[2] - 1, +m[3], 'd')],
+    [/^(\d{4})(\d{2})(\d{2})$/, (m) => span(+m[1], +m[2] - 1, +m[3], 'd')],
+    [/^(\d{4})[-/.](\d{1,2})(?:[-/.]\*+)?$/, (m) => span(+m[1], +m[2] - 1, 1, 'm')],
+    [/^(\d{4})(\d{2})$/, (m) => span(+m[1], +m[2] - 1, 1, 'm')],
+    [/^(\d{4})(?:[-/.]\*+){0,2}$/, (m) => span(+m[1], 0, 1, 'y')],
+  ];
+  for (const [re, make] of rules) {
+    const m = s.match(re);
+    if (m) return make(m);
+  }
   return null;
 }
 

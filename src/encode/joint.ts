@@ -12,7 +12,7 @@
  */
 import type { Table } from 'apache-arrow';
 import { q, ReidgateError } from '../errors.js';
-import { type Dict, encodeVector, newDict, numbersFrom, sharedInt32, valueOf } from './encode.js';
+import { type Dict, encodeVector, newDict, numbersFrom, numericValue, sharedInt32 } from './encode.js';
 import {
   isSuppressed,
   maskMatcher,
@@ -138,12 +138,12 @@ export function encodeJoint(
     });
     offsets[values.length] = total;
     const flat = sharedInt32(total);
-    lists.forEach((l, c) => flat.set(l, offsets[c]));
+    for (let c = 0; c < lists.length; c++) flat.set(lists[c], offsets[c]);
     compat.set(spec.name, { offsets, codes: flat, generalized });
 
     const perCode = new Float64Array(values.length);
     if (spec.kind !== 'categorical')
-      for (let c = 0; c < values.length; c++) perCode[c] = valueOf(values[c], spec.kind);
+      for (let c = 0; c < values.length; c++) perCode[c] = numericValue(values[c], spec.kind);
     for (const [role, codes] of encodedCodes) {
       const col: Column = {
         name: spec.name,

@@ -68,7 +68,12 @@ function singleUniques(c: Column): number {
  * @param maxColumns - pairs are counted among at most this many columns (the most diverse ones)
  * @param topPairs - how many pairs to return
  */
-export async function profileTable(t: LoadedTable, workers: number, maxColumns = 40, topPairs = 10): Promise<Profile> {
+export async function profileTable(
+  t: LoadedTable,
+  workers: number,
+  maxColumns = 40,
+  topPairs = 10,
+): Promise<Profile> {
   const names = t.table.schema.fields.map((f) => f.name);
   const enc = encodeTable(
     t.table,
@@ -102,7 +107,8 @@ export async function profileTable(t: LoadedTable, workers: number, maxColumns =
     return { codes: shareColumn(col).codes, radix: col.cardinality + CODE_OFFSET };
   });
   const pairs: Array<[number, number]> = [];
-  for (let a = 0; a < candidates.length; a++) for (let b = a + 1; b < candidates.length; b++) pairs.push([a, b]);
+  for (let a = 0; a < candidates.length; a++)
+    for (let b = a + 1; b < candidates.length; b++) pairs.push([a, b]);
   let counts: number[] = [];
   if (pairs.length > 0) {
     const pool = new WorkerPool(workers);

@@ -127,7 +127,9 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
       }
       continue;
     }
-    const own = policy.checks.filter((c) => c.attack === run.id).map((c) => evaluateCheck(c, run.metrics[c.metric]));
+    const own = policy.checks
+      .filter((c) => c.attack === run.id)
+      .map((c) => evaluateCheck(c, run.metrics[c.metric]));
     checks.push(...own);
     attackVerdicts[run.id] = own.length === 0 ? 'none' : own.every((c) => c.passed) ? 'pass' : 'fail';
     thresholds[run.id] = Object.fromEntries(

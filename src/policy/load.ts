@@ -14,7 +14,11 @@ import { type Policy, PolicyFile } from './schema.js';
  */
 export function presetPolicy(name: string): Policy {
   const p = PRESETS[name];
-  if (!p) throw new ReidgateError('USAGE', `--preset ${q(name)}: no such preset (presets: ${listNames(Object.keys(PRESETS))})`);
+  if (!p)
+    throw new ReidgateError(
+      'USAGE',
+      `--preset ${q(name)}: no such preset (presets: ${listNames(Object.keys(PRESETS))})`,
+    );
   return structuredClone(p);
 }
 
@@ -25,11 +29,16 @@ export function presetPolicy(name: string): Policy {
 export function validatePolicy(p: Policy, label: string): Policy {
   const ids = ATTACKS.map((a) => a.id);
   for (const id of [...p.required, ...p.optional]) {
-    if (!findAttack(id)) throw new ReidgateError('POLICY', `${label}: unknown attack ${q(id)} (attacks: ${listNames(ids)})`);
+    if (!findAttack(id))
+      throw new ReidgateError('POLICY', `${label}: unknown attack ${q(id)} (attacks: ${listNames(ids)})`);
   }
   for (const c of p.checks) {
     const attack = findAttack(c.attack);
-    if (!attack) throw new ReidgateError('POLICY', `${label}: check on unknown attack ${q(c.attack)} (attacks: ${listNames(ids)})`);
+    if (!attack)
+      throw new ReidgateError(
+        'POLICY',
+        `${label}: check on unknown attack ${q(c.attack)} (attacks: ${listNames(ids)})`,
+      );
     if (!(c.metric in attack.metrics)) {
       throw new ReidgateError(
         'POLICY',
@@ -57,7 +66,10 @@ export function loadPolicyFile(path: string): Policy {
   try {
     raw = YAML.parse(text);
   } catch (e) {
-    throw new ReidgateError('POLICY', `${label}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new ReidgateError(
+      'POLICY',
+      `${label}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const r = PolicyFile.safeParse(raw);
   if (!r.success) {
@@ -67,7 +79,15 @@ export function loadPolicyFile(path: string): Policy {
   const f = r.data;
   const base: Policy = f.extends
     ? presetPolicy(f.extends)
-    : { name: f.name, description: '', recordThreshold: 0.2, required: ['uniqueness'], optional: [], checks: [], sources: [] };
+    : {
+        name: f.name,
+        description: '',
+        recordThreshold: 0.2,
+        required: ['uniqueness'],
+        optional: [],
+        checks: [],
+        sources: [],
+      };
   const policy: Policy = {
     name: f.name,
     description: f.description || base.description,
@@ -82,7 +102,11 @@ export function loadPolicyFile(path: string): Policy {
 
 /** The policy for a run: a file, a preset, or the default preset. */
 export function resolvePolicy(opts: { policy?: string; preset?: string }): Policy {
-  if (opts.policy && opts.preset) throw new ReidgateError('USAGE', '--policy and --preset: give one, not both');
+  if (opts.policy && opts.preset)
+    throw new ReidgateError('USAGE', '--policy and --preset: give one, not both');
   if (opts.policy) return loadPolicyFile(opts.policy);
-  return validatePolicy(presetPolicy(opts.preset ?? DEFAULT_PRESET), `--preset ${opts.preset ?? DEFAULT_PRESET}`);
+  return validatePolicy(
+    presetPolicy(opts.preset ?? DEFAULT_PRESET),
+    `--preset ${opts.preset ?? DEFAULT_PRESET}`,
+  );
 }

@@ -12,7 +12,7 @@ const CMS_11 =
 const EMA_0070 =
   'European Medicines Agency, External guidance on the implementation of Policy 0070 (2016/2018): re-identification risk threshold 0.09 for public release of clinical reports (≈ k=11)';
 const NDB_10 =
-  "Japan MHLW, NDB (National Database of Health Insurance Claims) third-party provision and open-data publication rules: counts of fewer than 10 patients are not published (≈ k=10)";
+  'Japan MHLW, NDB (National Database of Health Insurance Claims) third-party provision and open-data publication rules: counts of fewer than 10 patients are not published (≈ k=10)';
 const UNIQ =
   'El Emam K. Heuristics for de-identifying health data. IEEE Security & Privacy 2008;6(4):58-61. doi:10.1109/MSP.2008.84 (uniqueness thresholds of 5% and 20% used in practice)';
 
@@ -44,7 +44,13 @@ function uniquenessCeiling(name: string, ceiling: number): Policy {
     required: ['uniqueness'],
     optional: [],
     checks: [
-      { attack: 'uniqueness', metric: 'sampleUniqueFraction', max: ceiling, bound: 'pessimistic', source: UNIQ },
+      {
+        attack: 'uniqueness',
+        metric: 'sampleUniqueFraction',
+        max: ceiling,
+        bound: 'pessimistic',
+        source: UNIQ,
+      },
     ],
     sources: [UNIQ],
   };

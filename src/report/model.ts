@@ -136,7 +136,10 @@ export function validateReport(report: unknown): Report {
   const r = Report.safeParse(report);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new ReidgateError('INTERNAL', `report.json failed its schema at ${first?.path.join('.')}: ${first?.message}`);
+    throw new ReidgateError(
+      'INTERNAL',
+      `report.json failed its schema at ${first?.path.join('.')}: ${first?.message}`,
+    );
   }
   return r.data;
 }

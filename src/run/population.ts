@@ -19,7 +19,8 @@ function numbersOf(t: LoadedTable, name: string): Float64Array {
   const out = sharedFloat64(t.table.numRows);
   let i = 0;
   for (const v of vec) {
-    out[i++] = v === null || v === undefined || String(v).trim() === '' ? Number.NaN : Number(String(v).trim());
+    out[i++] =
+      v === null || v === undefined || String(v).trim() === '' ? Number.NaN : Number(String(v).trim());
   }
   return out;
 }
@@ -63,7 +64,11 @@ export async function resolvePopulation(
     }
     pop = { size: trial.population, samplingFraction: n / trial.population, source: 'population' };
   } else if (trial.samplingFraction !== undefined) {
-    pop = { size: n / trial.samplingFraction, samplingFraction: trial.samplingFraction, source: 'sampling-fraction' };
+    pop = {
+      size: n / trial.samplingFraction,
+      samplingFraction: trial.samplingFraction,
+      source: 'sampling-fraction',
+    };
   } else if (trial.populationTable !== undefined) {
     const table = await loadTable(trial.populationTable, {
       role: '--population-table',
@@ -83,7 +88,10 @@ export async function resolvePopulation(
     if (counts) {
       const bad = counts.findIndex((c) => !(c >= 0) || !Number.isFinite(c));
       if (bad >= 0) {
-        throw new ReidgateError('INPUT_PARSE', `--population-table ${table.path}: column ${q(countCol)} row ${bad + 1} is not a count ≥ 0`);
+        throw new ReidgateError(
+          'INPUT_PARSE',
+          `--population-table ${table.path}: column ${q(countCol)} row ${bad + 1} is not a count ≥ 0`,
+        );
       }
     }
     const qiNames = trial.qi.map((x) => x.name);
@@ -109,7 +117,10 @@ export async function resolvePopulation(
   if (trial.weights !== undefined) {
     const cols = release.table.schema.fields.map((f) => f.name);
     if (!cols.includes(trial.weights)) {
-      throw new ReidgateError('COLUMN', `--weights: column ${q(trial.weights)} not in release ${release.path} (columns: ${listNames(cols)})`);
+      throw new ReidgateError(
+        'COLUMN',
+        `--weights: column ${q(trial.weights)} not in release ${release.path} (columns: ${listNames(cols)})`,
+      );
     }
     const weights = numbersOf(release, trial.weights);
     const bad = weights.findIndex((w) => !(w > 0) || !Number.isFinite(w));

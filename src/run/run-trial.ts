@@ -9,16 +9,15 @@ import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
 import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
-import { encodeTable } from '../encode/encode.js';
-import type { EncodedTable } from '../encode/types.js';
 import { isReidgateError, listNames, q, ReidgateError } from '../errors.js';
-import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
-import type { AttackResult, Report } from '../report/model.js';
 import { WorkerPool } from '../pool/pool.js';
+import type { AttackResult, Report } from '../report/model.js';
+import { deriveSeed } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
+import { loadInputs } from './inputs.js';
 import { resolvePopulation } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
@@ -33,13 +32,6 @@ export interface TrialResult {
   written: string[];
 }
 
-/** Derives an attack's seed from the run seed (FNV-1a over the attack id), so attacks do not share streams. */
-export function deriveSeed(seed: number, id: string): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 function inputInfo(t: LoadedTable) {
   return {
     path: t.path,
@@ -51,23 +43,16 @@ function inputInfo(t: LoadedTable) {
   };
 }
 
-/** Checks that each named column exists in a table, naming the flag and listing the columns. */
-function requireColumns(t: LoadedTable, names: readonly string[], flag: string, role: string): void {
-  const cols = t.table.schema.fields.map((f) => f.name);
-  for (const n of names) {
-    if (!cols.includes(n)) {
-      throw new ReidgateError('COLUMN', `${flag}: column ${q(n)} not in ${role} ${t.path} (columns: ${listNames(cols)})`);
-    }
-  }
-}
-
 /** Which attacks to plan: the ones asked for, or all. Unknown ids are a usage error. */
 export function planAttacks(ids: readonly string[] | undefined) {
   if (!ids) return ATTACKS.map((a) => ({ attack: a, explicit: false }));
   return ids.map((id) => {
     const attack = findAttack(id);
     if (!attack) {
-      throw new ReidgateError('ATTACK_UNKNOWN', `--attacks: unknown attack ${q(id)} (attacks: ${listNames(ATTACKS.map((a) => a.id))})`);
+      throw new ReidgateError(
+        'ATTACK_UNKNOWN',
+        `--attacks: unknown attack ${q(id)} (attacks: ${listNames(ATTACKS.map((a) => a.id))})`,
+      );
     }
     return { attack, explicit: true };
   });
@@ -83,30 +68,18 @@ export function planAttacks(ids: readonly string[] | undefined) {
 export async function runTrial(trial: Trial, progress: Progress = () => {}): Promise<TrialResult> {
   const policy = resolvePolicy({ policy: trial.policy, preset: trial.preset });
   const plan = planAttacks(trial.attacks);
-  const loadOpts = { missing: trial.missing, delimiter: trial.delimiter };
 
-  progress({ stage: 'load', detail: trial.release });
-  const release = await loadTable(trial.release, { ...loadOpts, role: '--release' });
-  requireColumns(release, trial.qi.map((x) => x.name), '--qi', 'release');
-  requireColumns(release, trial.sensitive.map((x) => x.name), '--sensitive', 'release');
-  const loaded: Record<string, LoadedTable> = { release };
-  for (const role of ['original', 'control', 'auxiliary'] as const) {
-    const path = trial[role];
-    if (path) loaded[role] = await loadTable(path, { ...loadOpts, role: `--${role}` });
-  }
-
-  progress({ stage: 'encode' });
+  const inputs = await loadInputs(trial, (detail) => progress({ stage: 'load', detail }));
+  const release = inputs.loaded.release!;
+  const loaded = inputs.loaded as Record<string, LoadedTable>;
+  const encoded = inputs.encoded;
   const wildcards = new Set(trial.wildcard);
-  const specs = [...trial.qi.map((x) => ({ ...x, wildcards })), ...trial.sensitive];
-  const encoded: Record<string, EncodedTable> = {
-    release: encodeTable(release.table, specs, `--release ${release.path}`),
-  };
   const population = await resolvePopulation(trial, release, encoded.release);
   const available: AvailableInputs = {
     release: true,
-    original: !!loaded.original,
-    control: !!loaded.control,
-    auxiliary: !!loaded.auxiliary,
+    original: !!inputs.loaded.original,
+    control: !!inputs.loaded.control,
+    auxiliary: !!inputs.loaded.auxiliary,
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
     population: population !== undefined,
@@ -123,13 +96,21 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         const reason = attack.needs(available);
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
-          return { run: { id: attack.id, status: 'skipped' as const, reason, explicit, metrics: {} }, base, seconds: 0 };
+          return {
+            run: { id: attack.id, status: 'skipped' as const, reason, explicit, metrics: {} },
+            base,
+            seconds: 0,
+          };
         }
         progress({ stage: 'attack', attack: attack.id });
         const t0 = performance.now();
         try {
           const outcome = await attack.run({
             release: encoded.release,
+            original: encoded.original,
+            control: encoded.control,
+            auxiliary: encoded.auxiliary,
+            linkage: inputs.linkage,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
             pool,
@@ -141,12 +122,21 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           } as AttackContext);
           const seconds = (performance.now() - t0) / 1000;
           progress({ stage: 'done', attack: attack.id, seconds });
-          return { run: { id: attack.id, status: 'ok' as const, explicit, metrics: outcome.metrics }, base, seconds, outcome };
+          return {
+            run: { id: attack.id, status: 'ok' as const, explicit, metrics: outcome.metrics },
+            base,
+            seconds,
+            outcome,
+          };
         } catch (e) {
           const seconds = (performance.now() - t0) / 1000;
           const msg = isReidgateError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e);
           progress({ stage: 'error', attack: attack.id, detail: msg });
-          return { run: { id: attack.id, status: 'error' as const, reason: msg, explicit, metrics: {} }, base, seconds };
+          return {
+            run: { id: attack.id, status: 'error' as const, reason: msg, explicit, metrics: {} },
+            base,
+            seconds,
+          };
         }
       }),
     );

@@ -1,2 +1,3 @@
 /** @module stats — intervals and scores computed once, centrally, from what attacks count. */
 export * from './intervals.js';
+export * from './random.js';

@@ -37,6 +37,7 @@ export interface RunFlags {
   weights?: string;
   wildcard?: string;
   sudaMaxSize?: string;
+  hierarchy?: string;
 }
 
 /** Splits a comma-separated flag value, dropping empty items. */
@@ -51,12 +52,20 @@ export function splitList(s: string): string[] {
  * Parses a whole-number flag.
  * @throws ReidgateError('USAGE') naming the flag when the value is not an integer within [min, max]
  */
-export function parseIntFlag(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function parseIntFlag(
+  flag: string,
+  value: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const t = value.trim();
   if (!/^[+-]?\d+$/.test(t)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a whole number`);
   const n = Number(t);
   if (n < min || n > max) {
-    throw new ReidgateError('USAGE', `${flag} ${q(value)}: must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}`);
+    throw new ReidgateError(
+      'USAGE',
+      `${flag} ${q(value)}: must be between ${min} and ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}`,
+    );
   }
   return n;
 }
@@ -67,7 +76,8 @@ export function parseIntFlag(flag: string, value: string, min: number, max = Num
  */
 export function parseFraction(flag: string, value: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a number`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a number`);
   if (!(n > 0 && n <= 1)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: must lie in (0, 1]`);
   return n;
 }
@@ -79,7 +89,10 @@ function parseQi(entry: string, flag: string): QiSpec {
     const kind = entry.slice(i + 1);
     const k = ColumnKind.safeParse(kind);
     if (k.success) return { name: entry.slice(0, i), kind: k.data };
-    throw new ReidgateError('USAGE', `${flag} ${q(entry)}: unknown kind ${q(kind)} (kinds: ${ColumnKind.options.join(', ')})`);
+    throw new ReidgateError(
+      'USAGE',
+      `${flag} ${q(entry)}: unknown kind ${q(kind)} (kinds: ${ColumnKind.options.join(', ')})`,
+    );
   }
   return { name: entry, kind: 'categorical' };
 }
@@ -94,13 +107,19 @@ export function readTrialFile(path: string): TrialFile {
     if (statSync(path).isDirectory()) throw new Error('directory');
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new ReidgateError('INPUT_NOT_FOUND', `trial file ${path}: cannot read it (missing, a directory or not permitted)`);
+    throw new ReidgateError(
+      'INPUT_NOT_FOUND',
+      `trial file ${path}: cannot read it (missing, a directory or not permitted)`,
+    );
   }
   let raw: unknown;
   try {
     raw = YAML.parse(text);
   } catch (e) {
-    throw new ReidgateError('TRIAL', `trial file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new ReidgateError(
+      'TRIAL',
+      `trial file ${path}: not valid YAML or JSON (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ReidgateError('TRIAL', `trial file ${path}: expected a mapping of fields (release, qi, …)`);
@@ -133,27 +152,44 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
 
   const release = fromFlag(flags.release) ?? fromFile(file.release);
   if (!release) {
-    throw new ReidgateError('USAGE', '--release: no release given (pass --release FILE or a trial file with `release:`)');
+    throw new ReidgateError(
+      'USAGE',
+      '--release: no release given (pass --release FILE or a trial file with `release:`)',
+    );
   }
   let qi: QiSpec[];
   if (flags.qi !== undefined) qi = splitList(flags.qi).map((e) => parseQi(e, '--qi'));
-  else qi = (file.qi ?? []).map((e) => (typeof e === 'string' ? parseQi(e, 'qi') : { name: e.name, kind: e.kind }));
+  else
+    qi = (file.qi ?? []).map((e) =>
+      typeof e === 'string' ? parseQi(e, 'qi') : { name: e.name, kind: e.kind },
+    );
   if (qi.length === 0) {
-    throw new ReidgateError('USAGE', '--qi: no quasi-identifiers given (pass --qi a,b,c or `qi:` in the trial file)');
+    throw new ReidgateError(
+      'USAGE',
+      '--qi: no quasi-identifiers given (pass --qi a,b,c or `qi:` in the trial file)',
+    );
   }
   const dupQi = qi.find((x, i) => qi.findIndex((y) => y.name === x.name) !== i);
   if (dupQi) throw new ReidgateError('USAGE', `--qi: column ${q(dupQi.name)} is listed twice`);
   const sensitive =
     flags.sensitive !== undefined
       ? splitList(flags.sensitive).map((e) => parseQi(e, '--sensitive'))
-      : (file.sensitive ?? []).map((e) => (typeof e === 'string' ? parseQi(e, 'sensitive') : { name: e.name, kind: e.kind }));
+      : (file.sensitive ?? []).map((e) =>
+          typeof e === 'string' ? parseQi(e, 'sensitive') : { name: e.name, kind: e.kind },
+        );
   const both = sensitive.find((s) => qi.some((x) => x.name === s.name));
   if (both) {
-    throw new ReidgateError('USAGE', `--sensitive: column ${q(both.name)} is also a quasi-identifier; a column is one or the other`);
+    throw new ReidgateError(
+      'USAGE',
+      `--sensitive: column ${q(both.name)} is also a quasi-identifier; a column is one or the other`,
+    );
   }
-  const population = flags.population !== undefined ? parseIntFlag('--population', flags.population, 1) : file.population;
+  const population =
+    flags.population !== undefined ? parseIntFlag('--population', flags.population, 1) : file.population;
   const samplingFraction =
-    flags.samplingFraction !== undefined ? parseFraction('--sampling-fraction', flags.samplingFraction) : file.samplingFraction;
+    flags.samplingFraction !== undefined
+      ? parseFraction('--sampling-fraction', flags.samplingFraction)
+      : file.samplingFraction;
   const populationTable = fromFlag(flags.populationTable) ?? fromFile(file.populationTable);
   const weights = flags.weights ?? file.weights;
   const given = [
@@ -162,7 +198,10 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     populationTable !== undefined && '--population-table',
   ].filter(Boolean);
   if (given.length > 1) {
-    throw new ReidgateError('USAGE', `${given.join(' and ')}: give one description of the population, not several`);
+    throw new ReidgateError(
+      'USAGE',
+      `${given.join(' and ')}: give one description of the population, not several`,
+    );
   }
   if (weights && sensitive.some((s) => s.name === weights)) {
     throw new ReidgateError('USAGE', `--weights: column ${q(weights)} is also a sensitive attribute`);
@@ -172,21 +211,27 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   }
   const wildcard = flags.wildcard !== undefined ? splitList(flags.wildcard) : (file.wildcard ?? []);
   const suda = { ...file.suda };
-  if (flags.sudaMaxSize !== undefined) suda.maxMsuSize = parseIntFlag('--suda-max-size', flags.sudaMaxSize, 1, qi.length);
+  if (flags.sudaMaxSize !== undefined)
+    suda.maxMsuSize = parseIntFlag('--suda-max-size', flags.sudaMaxSize, 1, qi.length);
 
   const format = flags.format !== undefined ? splitList(flags.format) : (file.format ?? [...REPORT_FORMATS]);
   for (const f of format) {
     if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
-      throw new ReidgateError('USAGE', `--format ${q(f)}: unknown format (formats: ${REPORT_FORMATS.join(', ')})`);
+      throw new ReidgateError(
+        'USAGE',
+        `--format ${q(f)}: unknown format (formats: ${REPORT_FORMATS.join(', ')})`,
+      );
     }
   }
-  if (format.length === 0) throw new ReidgateError('USAGE', `--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
+  if (format.length === 0)
+    throw new ReidgateError('USAGE', `--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
   const attacks = flags.attacks !== undefined ? splitList(flags.attacks) : file.attacks;
   if (attacks && attacks.length === 0) throw new ReidgateError('USAGE', '--attacks: the list is empty');
   if (flags.delimiter !== undefined && ![',', ';', '\t', '|', '\\t', 'tab'].includes(flags.delimiter)) {
     throw new ReidgateError('USAGE', `--delimiter ${q(flags.delimiter)}: use one of , ; tab |`);
   }
-  const delimiter = flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
+  const delimiter =
+    flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
 
   return {
     name: file.name,
@@ -203,7 +248,10 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     policy: fromFlag(flags.policy) ?? fromFile(file.policy),
     preset: flags.preset ?? (flags.policy ? undefined : file.preset),
     seed: flags.seed !== undefined ? parseIntFlag('--seed', flags.seed, 0, 2 ** 31 - 1) : (file.seed ?? 1),
-    workers: flags.workers !== undefined ? parseIntFlag('--workers', flags.workers, 1, 256) : (file.workers ?? defaultWorkers()),
+    workers:
+      flags.workers !== undefined
+        ? parseIntFlag('--workers', flags.workers, 1, 256)
+        : (file.workers ?? defaultWorkers()),
     targets: flags.targets !== undefined ? parseIntFlag('--targets', flags.targets, 1) : file.targets,
     out: fromFlag(flags.out) ?? (file.out ? resolve(base, file.out) : resolve(cwd, 'reidgate-report')),
     format: format as Trial['format'],
@@ -217,4 +265,3 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     suda: Object.keys(suda).length > 0 ? suda : undefined,
   };
 }
-

@@ -17,7 +17,14 @@ export const ColumnKind = z.enum(['categorical', 'numeric', 'date']);
 
 export const QiEntry = z.union([
   z.string().min(1),
-  z.object({ name: z.string().min(1), kind: ColumnKind.default('categorical') }).strict(),
+  z
+    .object({
+      name: z.string().min(1),
+      kind: ColumnKind.default('categorical'),
+      /** ARX-style generalization hierarchy (CSV, `;`-separated, no header: value;level1;…;*). */
+      hierarchy: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
@@ -73,6 +80,8 @@ export type TrialFile = z.infer<typeof TrialFile>;
 export interface QiSpec {
   name: string;
   kind: z.infer<typeof ColumnKind>;
+  /** Absolute path of its generalization hierarchy, when given. */
+  hierarchy?: string;
 }
 
 /** A fully resolved trial: every default filled, paths absolute. */

@@ -1,6 +1,6 @@
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { valueOf } from '../../src/encode/encode.js';
+import { numericValue } from '../../src/encode/encode.js';
 import {
   inRange,
   maskMatcher,
@@ -40,11 +40,11 @@ describe('parseNumericRange reads intervals in common spellings', () => {
     expect(parseNumericRange('-3.5')!.lo).toBe(-3.5);
     expect(parseNumericRange('Male')).toBeNull();
   });
-  it('valueOf takes interval midpoints and open ends', () => {
-    expect(valueOf('30-39', 'numeric')).toBe(34.5);
-    expect(valueOf('90+', 'numeric')).toBe(90);
-    expect(valueOf('<20', 'numeric')).toBe(20);
-    expect(valueOf('*', 'numeric')).toBeNaN();
+  it('numericValue takes interval midpoints and open ends', () => {
+    expect(numericValue('30-39', 'numeric')).toBe(34.5);
+    expect(numericValue('90+', 'numeric')).toBe(90);
+    expect(numericValue('<20', 'numeric')).toBe(20);
+    expect(numericValue('*', 'numeric')).toBeNaN();
   });
 });
 

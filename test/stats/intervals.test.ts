@@ -62,3 +62,19 @@ describe('residualRisk', () => {
     expect(() => residualRisk(wilson(5, 5), one)).toThrowError(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
+
+describe('seeded sampling', () => {
+  it('is reproducible, distinct, sorted and uniform enough', async () => {
+    const { rng, sampleIndices } = await import('../../src/stats/index.js');
+    const a = sampleIndices(1000, 100, rng(7));
+    expect([...a]).toEqual([...sampleIndices(1000, 100, rng(7))]);
+    expect(new Set(a).size).toBe(100);
+    expect([...a]).toEqual([...a].sort((x, y) => x - y));
+    expect([...sampleIndices(5, 5, rng(1))]).toEqual([0, 1, 2, 3, 4]);
+    // each index of 10 drawn 3 at a time, 20k times: ≈ 6000 each
+    const counts = new Array(10).fill(0);
+    const r = rng(3);
+    for (let i = 0; i < 20000; i++) for (const x of sampleIndices(10, 3, r)) counts[x]++;
+    for (const c of counts) expect(Math.abs(c - 6000)).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * @module run/inputs — a trial's inputs loaded, checked against each other and encoded jointly.
+ *
+ * Everything here runs before any output is written, so every problem is an input error (exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import type { LinkageInputs } from '../../attacks/types.js';
+import { parseHierarchy } from '../encode/generalized.js';
+import { encodeJoint, type JointEncoding, type JointSpec } from '../encode/joint.js';
+import type { EncodedTable } from '../encode/types.js';
+import { listNames, q, ReidgateError } from '../errors.js';
+import { loadTable } from '../io/index.js';
+import type { LoadedTable } from '../io/types.js';
+import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
+import type { Trial } from '../trial/schema.js';
+
+export type Role = 'release' | 'original' | 'control' | 'auxiliary';
+
+export interface TrialInputs {
+  loaded: Partial<Record<Role, LoadedTable>>;
+  encoded: Partial<Record<Role, EncodedTable>> & { release: EncodedTable };
+  joint: JointEncoding;
+  linkage?: LinkageInputs;
+}
+
+function columnsOf(t: LoadedTable): string[] {
+  return t.table.schema.fields.map((f) => f.name);
+}
+
+/** Throws COLUMN naming the flag when `t` lacks any of `names`. */
+function requireColumns(t: LoadedTable, names: readonly string[], flag: string, role: Role): void {
+  const cols = columnsOf(t);
+  for (const n of names) {
+    if (!cols.includes(n)) {
+      throw new ReidgateError(
+        'COLUMN',
+        `${flag}: column ${q(n)} not in ${role} ${t.path} (columns: ${listNames(cols)})`,
+      );
+    }
+  }
+}
+
+function readHierarchy(path: string, qi: string) {
+  try {
+    return parseHierarchy(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    throw new ReidgateError('INPUT_NOT_FOUND', `--hierarchy ${qi}=${path}: cannot read the file`);
+  }
+}
+
+/** Maps key values of a column to row numbers; duplicate keys are an input error. */
+function keyRows(t: LoadedTable, col: string, role: Role): Map<string, number> {
+  const out = new Map<string, number>();
+  let i = 0;
+  for (const v of t.table.getChild(col)!) {
+    if (v === null || v === undefined) {
+      throw new ReidgateError('INPUT_PARSE', `--id ${q(col)}: row ${i + 1} of the ${role} has no key`);
+    }
+    const k = String(v);
+    const prev = out.get(k);
+    if (prev !== undefined) {
+      throw new ReidgateError(
+        'INPUT_PARSE',
+        `--id ${q(col)}: rows ${prev + 1} and ${i + 1} of the ${role} share a key; keys must be unique`,
+      );
+    }
+    out.set(k, i++);
+  }
+  return out;
+}
+
+/**
+ * Loads and checks a trial's inputs.
+ * @throws ReidgateError (exit 2) for missing files or columns, inconsistent ground truth, bad targets
+ */
+export async function loadInputs(trial: Trial, progress: (detail: string) => void): Promise<TrialInputs> {
+  const opts = { missing: trial.missing, delimiter: trial.delimiter };
+  const qiNames = trial.qi.map((x) => x.name);
+  const sensNames = trial.sensitive.map((x) => x.name);
+  progress(trial.release);
+  const release = await loadTable(trial.release, { ...opts, role: '--release' });
+  requireColumns(release, qiNames, '--qi', 'release');
+  requireColumns(release, sensNames, '--sensitive', 'release');
+  const loaded: TrialInputs['loaded'] = { release };
+  for (const role of ['original', 'control', 'auxiliary'] as const) {
+    const path = trial[role];
+    if (!path) continue;
+    progress(path);
+    const t = await loadTable(path, { ...opts, role: `--${role}` });
+    if (role === 'auxiliary') {
+      if (!qiNames.some((c) => columnsOf(t).includes(c))) {
+        throw new ReidgateError(
+          'COLUMN',
+          `--auxiliary ${t.path}: holds none of the quasi-identifiers ${listNames(qiNames)} (columns: ${listNames(columnsOf(t))})`,
+        );
+      }
+    } else {
+      requireColumns(t, qiNames, '--qi', role);
+    }
+    loaded[role] = t;
+  }
+  if (trial.id !== undefined) {
+    if (qiNames.includes(trial.id) || sensNames.includes(trial.id)) {
+      throw new ReidgateError(
+        'USAGE',
+        `--id ${q(trial.id)}: the ground-truth key cannot also be a quasi-identifier or sensitive attribute`,
+      );
+    }
+    requireColumns(release, [trial.id], '--id', 'release');
+    const targetsRole: Role | undefined = loaded.auxiliary
+      ? 'auxiliary'
+      : loaded.original
+        ? 'original'
+        : undefined;
+    if (!targetsRole)
+      throw new ReidgateError('USAGE', '--id: needs --original or --auxiliary to hold the targets');
+    requireColumns(loaded[targetsRole]!, [trial.id], '--id', targetsRole);
+  }
+  if (trial.aligned) {
+    if (trial.id !== undefined)
+      throw new ReidgateError('USAGE', '--aligned and --id: give one kind of ground truth, not both');
+    const o = loaded.auxiliary ?? loaded.original;
+    if (!o)
+      throw new ReidgateError(
+        'USAGE',
+        '--aligned: needs --original (row i of the release was made from its row i)',
+      );
+    if (o.table.numRows !== release.table.numRows) {
+      throw new ReidgateError(
+        'USAGE',
+        `--aligned: the release has ${release.table.numRows} rows but ${o.path} has ${o.table.numRows}; aligned files have equal row counts`,
+      );
+    }
+  }
+
+  const wildcards = new Set(trial.wildcard);
+  const specs: JointSpec[] = [
+    ...trial.qi.map((x) => ({
+      name: x.name,
+      kind: x.kind,
+      wildcards,
+      hierarchy: x.hierarchy ? readHierarchy(x.hierarchy, x.name) : undefined,
+      hierarchySource: x.hierarchy,
+    })),
+    ...trial.sensitive.map((x) => ({ name: x.name, kind: x.kind })),
+  ];
+  const joint = encodeJoint(
+    new Map(
+      Object.entries(loaded).map(([role, t]) => [role, { table: t.table, label: `--${role} ${t.path}` }]),
+    ),
+    specs,
+  );
+  const encoded = Object.fromEntries(joint.tables) as TrialInputs['encoded'];
+
+  let linkage: LinkageInputs | undefined;
+  const targetsRole: Role | undefined = loaded.auxiliary
+    ? 'auxiliary'
+    : loaded.original
+      ? 'original'
+      : undefined;
+  if (targetsRole) {
+    const tt = loaded[targetsRole]!;
+    const n = tt.table.numRows;
+    const k = trial.targets ?? Math.min(n, 10_000);
+    if (k > n) {
+      throw new ReidgateError(
+        'USAGE',
+        `--targets ${k}: more targets than the ${n} records of --${targetsRole} ${tt.path}`,
+      );
+    }
+    const targetRows = sampleIndices(n, k, rng(deriveSeed(trial.seed, 'targets')));
+    const truth = new Int32Array(k).fill(-1);
+    let groundTruth: LinkageInputs['groundTruth'] = 'none';
+    if (trial.aligned) {
+      groundTruth = 'aligned';
+      truth.set(targetRows);
+    } else if (trial.id !== undefined) {
+      groundTruth = 'id';
+      const rel = keyRows(release, trial.id, 'release');
+      const ids = keyRows(tt, trial.id, targetsRole);
+      const keyOfRow = new Array<string>(n);
+      for (const [key, row] of ids) keyOfRow[row] = key;
+      targetRows.forEach((r, t) => {
+        truth[t] = rel.get(keyOfRow[r]) ?? -1;
+      });
+    }
+    linkage = {
+      targetsRole,
+      targets: encoded[targetsRole]!,
+      targetRows,
+      truth,
+      groundTruth,
+      knownQi: qiNames.filter((c) => columnsOf(tt).includes(c)),
+      compat: joint.compat,
+    };
+  }
+  return { loaded, encoded, joint, linkage };
+}
