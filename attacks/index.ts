@@ -3,13 +3,14 @@
  */
 import { diversity } from './diversity/index.js';
 import { population } from './population/index.js';
+import { suda } from './suda/index.js';
 import type { Attack } from './types.js';
 import { uniqueness } from './uniqueness/index.js';
 
 export type { Attack, AttackContext, AttackOutcome, AvailableInputs, MetricOut, QiSpec } from './types.js';
 
 /** Every attack, in the order reports list them. */
-export const ATTACKS: readonly Attack[] = [uniqueness, population, diversity];
+export const ATTACKS: readonly Attack[] = [uniqueness, suda, population, diversity];
 
 /** Looks up an attack by id (undefined when none). */
 export function findAttack(id: string): Attack | undefined {

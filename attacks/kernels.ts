@@ -3,6 +3,7 @@
  */
 import { classKeys, classStats } from './diversity/kernels.js';
 import { classWeights } from './population/kernels.js';
+import { sudaSearch } from './suda/kernels.js';
 import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
 import { wildcardCounts } from './uniqueness/wildcard.js';
 
@@ -11,6 +12,7 @@ export const KERNELS = {
   'diversity.classKeys': classKeys,
   'diversity.classStats': classStats,
   'population.classWeights': classWeights,
+  'suda.search': sudaSearch,
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
   'uniqueness.pairUniques': pairUniques,
