@@ -60,7 +60,7 @@ describe('reidgate run on UCI Adult (ARX version, 30,162 rows, 8 QIs)', () => {
 
   it('writes record-risk.csv with one line per record whose class sizes give sdcMicro histogram', () => {
     const lines = readFileSync(join(out, 'record-risk.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('row,classSize,prosecutorRisk');
+    expect(lines[0].startsWith('row,classSize,prosecutorRisk')).toBe(true);
     expect(lines.length - 1).toBe(30162);
     const bySize = new Map<number, number>();
     for (const l of lines.slice(1)) {
