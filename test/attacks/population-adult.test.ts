@@ -1,4 +1,6 @@
 /**
+ * @module test/attacks/population-adult
+ *
  * Real-data case: Adult (ARX's cleaned UCI Adult, 30,162 rows, 8 QIs) against ARX 3.9.2 and
  * sdcMicro 5.8.1 (test/fixtures/oracles/README.md).
  *

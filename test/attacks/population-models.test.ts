@@ -1,4 +1,6 @@
 /**
+ * @module test/attacks/population-models
+ *
  * The population models' building blocks against independent computations: special functions vs
  * tabulated values, the hypergeometric probability vs binomial coefficients, individual risk vs a
  * brute-force expectation and sdcMicro's own formulas, SNB vs a population simulated from its model,

@@ -1,4 +1,6 @@
 /**
+ * @module test/attacks/population-sdcmicro
+ *
  * Real-data case: sdcMicro 5.8.1's own example data with sampling weights
  * (test/fixtures/oracles/sdcmicro/extras/, inputs in test/fixtures/sdcmicro/).
  *

@@ -1,3 +1,9 @@
+/**
+ * @module test/attacks/population — the population attack on hand-computed cases: a 5-row release
+ * (Zayatz, journalist, marketer and individual risk worked out by hand), an exact population table,
+ * a leak case (all unique, f = 1), a no-leak case (one class), weights alone, and string-keyed weight
+ * sums when the QIs overflow a 2^53 key; each with 1 and 2 workers.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
 import { population } from '../../attacks/population/index.js';
 import type { AttackContext, AvailableInputs, PopulationKnowledge } from '../../attacks/types.js';
