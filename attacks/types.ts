@@ -125,6 +125,11 @@ export interface AttackOutcome {
   metrics: Record<string, MetricOut>;
   /** Per-record measures for record-risk.csv (one value per release row; no raw values). */
   perRecord?: Record<string, Int32Array | Float64Array>;
+  /**
+   * Per-target outcomes, written to OUT/<attack id>-targets.csv: `targetRow` (0-based row of the
+   * targets' table) then the given numeric columns (e.g. linked 0/1, correct 0/1, confidence).
+   */
+  perTarget?: { rows: Int32Array; columns: Record<string, Int32Array | Float64Array> };
   histograms?: HistogramOut[];
   tables?: TableOut[];
   details?: Record<string, unknown>;

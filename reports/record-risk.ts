@@ -38,6 +38,8 @@ function csvField(name: string): string {
  * @param outDir - the output directory (must exist)
  * @param rows - number of release records
  * @param columns - per-record measures by column name, in header order; each holds at least `rows` values
+ * @param file - the file name (default record-risk.csv; per-target outputs use their own)
+ * @param indexName - the first column, holding the 0-based position (default `row`)
  * @returns the path written
  * @throws ReidgateError('INTERNAL') when `rows` is not a non-negative integer, a column is named `row` or empty,
  *   or a column is shorter than `rows`; nothing is written then
@@ -47,13 +49,15 @@ export async function writeRecordRisk(
   outDir: string,
   rows: number,
   columns: Record<string, ArrayLike<number>>,
+  file: string = RECORD_RISK_FILE,
+  indexName = 'row',
 ): Promise<string> {
   if (!Number.isSafeInteger(rows) || rows < 0) {
     throw new ReidgateError('INTERNAL', `record-risk.csv: row count ${rows} is not a non-negative integer`);
   }
   const names = Object.keys(columns);
   for (const name of names) {
-    if (name === '' || name === 'row') {
+    if (name === '' || name === indexName) {
       throw new ReidgateError('INTERNAL', `record-risk.csv: column name \`${name}\` is reserved or empty`);
     }
     if (columns[name].length < rows) {
@@ -64,10 +68,10 @@ export async function writeRecordRisk(
     }
   }
   const cols = names.map((n) => columns[n]);
-  const path = join(outDir, RECORD_RISK_FILE);
+  const path = join(outDir, file);
   try {
     await writeAtomicStream(path, async (write) => {
-      let buf = ['row', ...names.map(csvField)].join(',') + '\n';
+      let buf = [indexName, ...names.map(csvField)].join(',') + '\n';
       for (let i = 0; i < rows; i++) {
         let line = String(i);
         for (const col of cols) line += ',' + formatCsvNumber(col[i]);

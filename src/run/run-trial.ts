@@ -218,6 +218,19 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     if (Object.keys(perRecord).length > 0) {
       written.push(await writeRecordRisk(trial.out, encoded.release.rows, perRecord));
     }
+    for (const r of results) {
+      const pt = r.outcome?.perTarget;
+      if (!pt) continue;
+      written.push(
+        await writeRecordRisk(
+          trial.out,
+          pt.rows.length,
+          { targetRow: pt.rows, ...pt.columns },
+          `${r.run.id}-targets.csv`,
+          'target',
+        ),
+      );
+    }
     const exitCode = evaluation.verdict === 'pass' ? 0 : evaluation.verdict === 'fail' ? 1 : 3;
     return { report, exitCode, written };
   } finally {
