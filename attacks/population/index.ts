@@ -125,9 +125,9 @@ export const population: Attack = {
     // Individual risk (sdcMicro's measure_risk, Benedetti–Franconi "approx").
     const perRecord: Record<string, Float64Array> = { journalistRisk: j.perRecord };
     if (resolved.weights.kind !== 'none') {
-      const Fhat = await estimatedClassSizes(cols, classSize, resolved.weights, ctx.pool);
-      const approx = individualRisks(classSize, Fhat, 'approx');
-      const exactRisk = individualRisks(classSize, Fhat, 'exact');
+      const { Fhat, group, groups } = await estimatedClassSizes(cols, classSize, resolved.weights, ctx.pool);
+      const approx = individualRisks(classSize, Fhat, 'approx', group, groups);
+      const exactRisk = individualRisks(classSize, Fhat, 'exact', group, groups);
       metrics.individualRiskMax = exact(approx.max, n);
       metrics.individualRiskMean = exact(approx.sum / n, n);
       metrics.expectedReidentifications = exact(approx.sum, n);

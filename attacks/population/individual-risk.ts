@@ -69,41 +69,32 @@ export interface IndividualRisks {
   sum: number;
 }
 
-/** Above this class size the exact risk (O(f) to evaluate) is computed once per distinct (f, F̂). */
-const MEMO_FROM = 16;
-
 /**
- * Risk of every record.
+ * Risk of every record, computed once per group of records that share (f, F̂).
  * @param classSize - sample class size f of each record
  * @param Fhat - estimated population class size of each record
  * @param method - 'approx' or 'exact'
+ * @param group - group number of each record (records of a group share f and F̂)
+ * @param groups - number of groups
  */
 export function individualRisks(
   classSize: Int32Array,
   Fhat: Float64Array,
   method: RiskMethod,
+  group: Int32Array,
+  groups: number,
 ): IndividualRisks {
   const n = classSize.length;
   const perRecord = new Float64Array(n);
-  const memo = new Map<number, Map<number, number>>();
+  const byGroup = new Float64Array(groups).fill(Number.NaN);
   let max = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const f = classSize[i];
-    let r: number | undefined;
-    if (method === 'exact' && f > MEMO_FROM) {
-      let byF = memo.get(f);
-      if (!byF) {
-        byF = new Map();
-        memo.set(f, byF);
-      }
-      r = byF.get(Fhat[i]);
-      if (r === undefined) {
-        r = individualRisk(f, Fhat[i], method);
-        byF.set(Fhat[i], r);
-      }
-    } else {
-      r = individualRisk(f, Fhat[i], method);
+    const g = group[i];
+    let r = byGroup[g];
+    if (Number.isNaN(r)) {
+      r = individualRisk(classSize[i], Fhat[i], method);
+      byGroup[g] = r;
     }
     perRecord[i] = r;
     if (r > max) max = r;

@@ -2,7 +2,8 @@
  * @module attacks/population/kernels — pure kernels of the population attack.
  *
  * `classWeights` sums the sampling weights of each equivalence class (sdcMicro's F̂_k, freqCalc's
- * "Fk") and writes the sum to every row of the class. Worker p owns the classes whose key hashes to
+ * "Fk") and writes the sum, and the class's id (local id · parts + p), to every row of the class.
+ * Worker p owns the classes whose key hashes to
  * partition p, so each class is summed by one worker, in row order: the result is the same for any
  * number of workers. Keys are exact: a mixed-radix integer of the QI codes when it stays below 2^53,
  * otherwise the codes joined as a string.
@@ -21,15 +22,18 @@ export interface ClassWeightsPayload {
   weights: SharedArrayBuffer;
   /** Float64 output: the class's weight sum, per row (written for this partition's rows). */
   out: SharedArrayBuffer;
+  /** Int32 output: the class id local · parts + part, per row (written for this partition's rows). */
+  ids: SharedArrayBuffer;
   part: number;
   parts: number;
 }
 
-/** Sums weights per class for the classes of one hash partition; returns the number of classes. */
+/** Sums weights per class for the classes of one hash partition; returns its number of classes. */
 export function classWeights(p: ClassWeightsPayload): number {
   const cols = p.codes.map((b) => new Int32Array(b));
   const w = new Float64Array(p.weights);
   const out = new Float64Array(p.out);
+  const ids = new Int32Array(p.ids);
   const n = w.length;
   const radix = p.cardinality.map((c) => c + DIGIT_OFFSET);
   const exact = radix.reduce((a, r) => a * r, 1) < 2 ** 53;
@@ -67,6 +71,11 @@ export function classWeights(p: ClassWeightsPayload): number {
     sums[id] += w[i];
     rowClass[i] = id;
   }
-  for (let i = 0; i < n; i++) if (rowClass[i] >= 0) out[i] = sums[rowClass[i]];
+  for (let i = 0; i < n; i++) {
+    const id = rowClass[i];
+    if (id < 0) continue;
+    out[i] = sums[id];
+    ids[i] = id * p.parts + p.part;
+  }
   return classes;
 }
