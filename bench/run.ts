@@ -5,7 +5,9 @@
  * encode onto shared memory, and the uniqueness attack with 1 and 2 workers. Prints a table of mean
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
- * Options: BENCH_ROWS=100000,1000000 (sizes), BENCH_ITER=5 (iterations per task).
+ * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
+ * population, diversity.
+ * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -15,7 +17,12 @@ import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
 import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
+import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
+import { registerPopulationBenchmarks } from './population.js';
+import { registerSudaBenchmarks } from './suda.js';
+
+const suites = new Set((process.env.BENCH_SUITES ?? 'gate,suda,population,diversity').split(','));
 
 const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const iterations = Number(process.env.BENCH_ITER ?? 5);
@@ -35,7 +42,7 @@ const pools = new Map<number, WorkerPool>([
   [2, new WorkerPool(2)],
 ]);
 
-for (const rows of sizes) {
+for (const rows of suites.has('gate') ? sizes : []) {
   const path = join(dataDir, `bench-${rows}.csv`);
   if (!existsSync(path)) await writeBenchCsv(path, rows);
   const mb = (statSync(path).size / 2 ** 20).toFixed(0);
@@ -61,6 +68,10 @@ for (const rows of sizes) {
     });
   }
 }
+
+if (suites.has('suda')) await registerSudaBenchmarks(bench, pools);
+if (suites.has('population')) await registerPopulationBenchmarks(bench, pools);
+if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);
