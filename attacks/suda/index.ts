@@ -21,7 +21,7 @@ import { q, ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome, MetricOut } from '../types.js';
 import { prepareTable } from './prepare.js';
 import { DIS_BINS, disExponent, disScores, disTable, msuWeights, tallyMsus } from './scores.js';
-import type { SudaSearchResult } from './search.js';
+import type { SudaSearchResult } from './types.js';
 
 /** Optional SUDA parameters, read from `ctx.suda` when the trial sets them. */
 export interface SudaParams {

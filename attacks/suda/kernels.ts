@@ -1,4 +1,5 @@
 /**
  * @module attacks/suda/kernels — the SUDA kernels workers run (re-exported for the kernel registry).
  */
-export { type SudaSearchPayload, type SudaSearchResult, sudaSearch } from './search.js';
+export { sudaSearch } from './search.js';
+export type { SudaSearchPayload, SudaSearchResult } from './types.js';

@@ -13,7 +13,7 @@
 
 import type { Column } from '../../src/encode/types.js';
 import { MISSING, WILDCARD } from '../../src/encode/types.js';
-import type { SudaSearchPayload } from './search.js';
+import type { SudaSearchPayload } from './types.js';
 
 /** The prepared table, ready to be cut into search shards. */
 export interface PreparedTable {
@@ -88,6 +88,7 @@ export function prepareTable(cols: readonly Column[], wildcard: boolean): Prepar
   for (let c = 0; c < m; c++) off[c + 1] = off[c] + cols[c].cardinality;
   const nGids = off[m];
   const gids = shared((b) => new Int32Array(b), R * m, 4);
+  const gidsByColumn = shared((b) => new Int32Array(b), R * m, 4);
   const mult = shared((b) => new Uint8Array(b), R, 1);
   const origin = shared((b) => new Int32Array(b), R, 4);
   let wild = false;
@@ -104,6 +105,7 @@ export function prepareTable(cols: readonly Column[], wildcard: boolean): Prepar
         wild = true;
       } else if (v !== MISSING && v !== WILDCARD) throw new Error(`suda: unexpected code ${v}`);
       gids[r * m + c] = g;
+      gidsByColumn[c * R + r] = g;
     }
   }
   // 3. Item statistics: rows, sample-unique rows, support (sum of multiplicities); wildcards per column.
@@ -175,6 +177,7 @@ export function prepareTable(cols: readonly Column[], wildcard: boolean): Prepar
     base: {
       m,
       gids: buf(gids),
+      gidsByColumn: buf(gidsByColumn),
       mult: buf(mult),
       origin: buf(origin),
       itemGid: buf(itemGid),

@@ -23,45 +23,7 @@
  * Work is cut into `tasks` fixed shards of top-level anchors (anchor k goes to shard k mod tasks), so
  * the MSUs found, and where a cap cuts them, do not depend on the number of workers.
  */
-
-/** Input of one search shard (all arrays on shared memory). */
-export interface SudaSearchPayload {
-  /** Number of quasi-identifier columns (≤ 30: MSUs are reported as column bit masks). */
-  m: number;
-  /** Largest MSU size searched. */
-  maxK: number;
-  /** Item id of each (distinct row, column), row-major; ids ≥ nGids are missing (nGids) or wildcards. */
-  gids: SharedArrayBuffer;
-  /** Multiplicity of each distinct row: 1 = sample unique, 2 = two or more identical records. */
-  mult: SharedArrayBuffer;
-  /** Release row of each distinct row (its first occurrence). */
-  origin: SharedArrayBuffer;
-  /** Top-level items in rank order: item id, CSR offsets, rows (ascending within an item). */
-  itemGid: SharedArrayBuffer;
-  itemStart: SharedArrayBuffer;
-  itemRows: SharedArrayBuffer;
-  /** Size of the item-id space (sum of column cardinalities). */
-  nGids: number;
-  /** Column of each item id. */
-  colOfGid: SharedArrayBuffer;
-  /** Whether wildcard ids (nGids + 1 + column) occur: a wildcard matches every value of its column. */
-  wild: boolean;
-  /** This shard and the number of shards. */
-  task: number;
-  tasks: number;
-  /** Stop after this many MSUs (the result is then marked truncated). */
-  cap: number;
-}
-
-/** MSUs found by one shard, in search order. */
-export interface SudaSearchResult {
-  task: number;
-  /** Pairs (release row, column mask) — one per MSU of size ≥ 2. */
-  msus: Int32Array;
-  truncated: boolean;
-  /** Search nodes expanded (sub-tables built). */
-  nodes: number;
-}
+import type { SudaSearchPayload, SudaSearchResult } from './types.js';
 
 /** Sort key radix: item index (< 2^24) in the low digits, support above. */
 const RADIX = 16777216;
@@ -115,16 +77,33 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
   let nodes = 0;
   let truncated = false;
 
-  /** True when row `r` holds item `g` of column `c` (its value or a wildcard). */
-  const holds = (r: number, c: number, g: number): boolean => {
-    const x = G[r * m + c];
-    return x === g || x === wildBase + c;
-  };
-
+  // Column-major item ids: witness scans read a few columns of many rows.
+  const R = mult.length;
+  const byCol = Array.from({ length: m }, (_, c) => new Int32Array(p.gidsByColumn, c * R * 4, R));
   /** Index at level `to` of the item that has index `idx` at level `from` (from ≥ to). */
   const indexAt = (idx: number, from: number, to: number): number => {
     for (let lv = from; lv > to; lv--) idx = lvParent[lv][idx];
     return idx;
+  };
+
+  // The last witness found for each (depth, level): rows like the owner often witness several candidates.
+  const recent = new Int32Array((maxK + 1) * (maxK + 1)).fill(-1);
+
+  /** Whether row r holds every anchor a_{l+1} … a_d of the chain, lacks a_l and holds item jg. */
+  const witnesses = (r: number, d: number, l: number, jc: number, jg: number): boolean => {
+    const x = byCol[jc][r];
+    if (x !== jg && x !== wildBase + jc) return false;
+    const ag = lvGid[l - 1][anchorIdx[l]];
+    const ac = colOf[ag];
+    const y = byCol[ac][r];
+    if (y === ag || y === wildBase + ac) return false;
+    for (let t = l + 1; t <= d; t++) {
+      const g = lvGid[t - 1][anchorIdx[t]];
+      const c = colOf[g];
+      const z = byCol[c][r];
+      if (z !== g && z !== wildBase + c) return false;
+    }
+    return true;
   };
 
   /** Tests the candidate anchors(1..d) ∪ {item k of level d-1}, held only by row u in T_d. */
@@ -139,8 +118,9 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
       mask |= 1 << colOf[g];
     }
     for (let l = d - 1; l >= 1; l--) {
-      const ag = lvGid[l - 1][anchorIdx[l]];
-      const ac = colOf[ag];
+      const slot = d * (maxK + 1) + l;
+      const cached = recent[slot];
+      if (cached >= 0 && witnesses(cached, d, l, jc, jg)) continue;
       // The tail item with the shortest list in T_{l-1} bounds the rows to scan.
       const st = lvStart[l - 1];
       let best = indexAt(k, d - 1, l - 1);
@@ -157,13 +137,10 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
       let found = false;
       for (let q = st[best], e = st[best + 1]; q < e && !found; q++) {
         const r = rows[q];
-        if (holds(r, ac, ag) || !holds(r, jc, jg)) continue;
-        let all = true;
-        for (let t = l + 1; t <= d && all; t++) {
-          const g = lvGid[t - 1][anchorIdx[t]];
-          all = holds(r, colOf[g], g);
+        if (witnesses(r, d, l, jc, jg)) {
+          recent[slot] = r;
+          found = true;
         }
-        found = all;
       }
       if (!found) return;
     }
@@ -180,6 +157,7 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
   /** Expands the node whose newest anchor is item `a` of level d-1 (builds T_d, recurses). */
   const expand = (d: number, a: number): void => {
     anchorIdx[d] = a;
+    for (let l = 1; l < d; l++) recent[d * (maxK + 1) + l] = -1;
     const np = lvN[d - 1];
     if (cnt.length < np) {
       cnt = new Int32Array(np * 2);
