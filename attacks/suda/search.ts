@@ -48,7 +48,9 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
   // Level d holds the item lists of the current sub-table T_d; level 0 is the whole table.
   const lvN = new Int32Array(maxK + 1);
   const lvGid: Int32Array[] = [top];
-  const lvStart: Int32Array[] = [new Int32Array(p.itemStart)];
+  const itemStart = new Int32Array(p.itemStart);
+  const lvFrom: Int32Array[] = [itemStart.subarray(0, nTop)];
+  const lvTo: Int32Array[] = [itemStart.subarray(1)];
   const lvRows: Int32Array[] = [new Int32Array(p.itemRows)];
   const lvParent: Int32Array[] = [new Int32Array(0)];
   const lvLookup: Int32Array[] = [new Int32Array(nLookup).fill(-1)];
@@ -57,7 +59,8 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
   lvN[0] = nTop;
   for (let d = 1; d <= maxK; d++) {
     lvGid.push(new Int32Array(64));
-    lvStart.push(new Int32Array(65));
+    lvFrom.push(new Int32Array(64));
+    lvTo.push(new Int32Array(64));
     lvRows.push(new Int32Array(1024));
     lvParent.push(new Int32Array(64));
     lvLookup.push(new Int32Array(nLookup).fill(-1));
@@ -66,10 +69,11 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
   const anchorIdx = new Int32Array(maxK + 2);
   const colActive = new Uint8Array(m);
   const activeCols = new Int32Array(m);
-  let cnt = new Int32Array(Math.max(64, nTop));
-  let ucnt = new Int32Array(cnt.length);
-  let last = new Int32Array(cnt.length);
-  let kept = new Int32Array(cnt.length);
+  // Scratch per parent item: segment start and write position in T_d's buffer, unique rows, last one.
+  let pos = new Int32Array(Math.max(64, nTop));
+  let seg = new Int32Array(pos.length);
+  let ucnt = new Int32Array(pos.length);
+  let last = new Int32Array(pos.length);
   const mark = new Int32Array(mult.length);
   let stamp = 0;
   let out = new Int32Array(1024);
@@ -88,57 +92,79 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
 
   // The last witness found for each (depth, level): rows like the owner often witness several candidates.
   const recent = new Int32Array((maxK + 1) * (maxK + 1)).fill(-1);
+  // The candidate's items: slots 0 … d-1 are the anchors a_1 … a_d, slot d is j.
+  const candGid = new Int32Array(maxK + 1);
+  const candCol = new Int32Array(maxK + 1);
+  const candRank = new Int32Array(maxK + 1);
+  const nRanked = lvN[0];
+  const pairId = p.pairId ? new Int32Array(p.pairId) : null;
+  const pairStart = p.pairStart ? new Int32Array(p.pairStart) : null;
+  const pairRows = p.pairRows ? new Int32Array(p.pairRows) : null;
 
-  /** Whether row r holds every anchor a_{l+1} … a_d of the chain, lacks a_l and holds item jg. */
-  const witnesses = (r: number, d: number, l: number, jc: number, jg: number): boolean => {
-    const x = byCol[jc][r];
-    if (x !== jg && x !== wildBase + jc) return false;
-    const ag = lvGid[l - 1][anchorIdx[l]];
-    const ac = colOf[ag];
-    const y = byCol[ac][r];
-    if (y === ag || y === wildBase + ac) return false;
-    for (let t = l + 1; t <= d; t++) {
-      const g = lvGid[t - 1][anchorIdx[t]];
-      const c = colOf[g];
-      const z = byCol[c][r];
-      if (z !== g && z !== wildBase + c) return false;
+  /** Whether row r holds every item of the candidate (slots 0 … d) except a_l (slot l-1), and lacks a_l. */
+  const witnesses = (r: number, d: number, l: number): boolean => {
+    for (let t = d; t >= 0; t--) {
+      const c = candCol[t];
+      const x = byCol[c][r];
+      const held = x === candGid[t] || x === wildBase + c;
+      if (held === (t === l - 1)) return false;
     }
     return true;
   };
 
   /** Tests the candidate anchors(1..d) ∪ {item k of level d-1}, held only by row u in T_d. */
   const candidate = (d: number, k: number, u: number): void => {
-    const jg = lvGid[d - 1][k];
-    const jc = colOf[jg];
-    if (G[u * m + jc] !== jg) return; // the only row is a wildcard: no one is singled out
-    let mask = 1 << jc;
-    for (let l = 1; l <= d; l++) {
-      const g = lvGid[l - 1][anchorIdx[l]];
-      if (G[u * m + colOf[g]] !== g) return;
-      mask |= 1 << colOf[g];
+    let mask = 0;
+    for (let t = 0; t <= d; t++) {
+      const lv = t < d ? t : d - 1;
+      const idx = t < d ? anchorIdx[t + 1] : k;
+      const g = lvGid[lv][idx];
+      const c = colOf[g];
+      if (G[u * m + c] !== g) return; // a wildcard of the owner: it is not singled out by that value
+      candGid[t] = g;
+      candCol[t] = c;
+      candRank[t] = indexAt(idx, lv, 0);
+      mask |= 1 << c;
     }
+    // Level l needs another row that holds the candidate but for a_l, and lacks a_l (level d holds).
     for (let l = d - 1; l >= 1; l--) {
       const slot = d * (maxK + 1) + l;
       const cached = recent[slot];
-      if (cached >= 0 && witnesses(cached, d, l, jc, jg)) continue;
-      // The tail item with the shortest list in T_{l-1} bounds the rows to scan.
-      const st = lvStart[l - 1];
+      if (cached >= 0 && witnesses(cached, d, l)) continue;
+      // Rows to scan: the shortest list of a tail item in T_{l-1}, or of a pair of the candidate's items.
+      const stFrom = lvFrom[l - 1];
+      const stTo = lvTo[l - 1];
+      let rows = lvRows[l - 1];
       let best = indexAt(k, d - 1, l - 1);
-      let bestLen = st[best + 1] - st[best];
+      let from = stFrom[best];
+      let to = stTo[best];
       for (let t = l + 1; t <= d; t++) {
-        const idx = indexAt(anchorIdx[t], t - 1, l - 1);
-        const len = st[idx + 1] - st[idx];
-        if (len < bestLen) {
-          bestLen = len;
-          best = idx;
+        best = indexAt(anchorIdx[t], t - 1, l - 1);
+        if (stTo[best] - stFrom[best] < to - from) {
+          from = stFrom[best];
+          to = stTo[best];
         }
       }
-      const rows = lvRows[l - 1];
+      if (pairId && pairStart && pairRows) {
+        for (let x = 0; x <= d; x++) {
+          if (x === l - 1) continue;
+          for (let y = x + 1; y <= d; y++) {
+            if (y === l - 1) continue;
+            const lo = Math.min(candRank[x], candRank[y]);
+            const hi = Math.max(candRank[x], candRank[y]);
+            const id = pairId[lo * nRanked + hi];
+            if (id >= 0 && pairStart[id + 1] - pairStart[id] < to - from) {
+              rows = pairRows;
+              from = pairStart[id];
+              to = pairStart[id + 1];
+            }
+          }
+        }
+      }
       let found = false;
-      for (let q = st[best], e = st[best + 1]; q < e && !found; q++) {
-        const r = rows[q];
-        if (witnesses(r, d, l, jc, jg)) {
-          recent[slot] = r;
+      for (let q = from; q < to && !found; q++) {
+        if (witnesses(rows[q], d, l)) {
+          recent[slot] = rows[q];
           found = true;
         }
       }
@@ -159,25 +185,34 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
     anchorIdx[d] = a;
     for (let l = 1; l < d; l++) recent[d * (maxK + 1) + l] = -1;
     const np = lvN[d - 1];
-    if (cnt.length < np) {
-      cnt = new Int32Array(np * 2);
+    if (pos.length < np) {
+      pos = new Int32Array(np * 2);
+      seg = new Int32Array(np * 2);
       ucnt = new Int32Array(np * 2);
       last = new Int32Array(np * 2);
-      kept = new Int32Array(np * 2);
     }
-    const pStart = lvStart[d - 1];
+    const pFrom = lvFrom[d - 1];
+    const pTo = lvTo[d - 1];
     const pRows = lvRows[d - 1];
     const pLk = lvLookup[d - 1];
     const pGid = lvGid[d - 1];
-    const a0 = pStart[a];
-    const a1 = pStart[a + 1];
+    const a0 = pFrom[a];
+    const a1 = pTo[a];
+    // Each item ranked above a gets a segment of T_d's row buffer, as long as its list in T_{d-1}.
     let nActive = 0;
-    for (let k = a + 1; k < np; k++) colActive[colOf[pGid[k]]] = 1;
+    let capacity = 0;
+    for (let k = a + 1; k < np; k++) {
+      colActive[colOf[pGid[k]]] = 1;
+      seg[k] = pos[k] = capacity;
+      capacity += pTo[k] - pFrom[k];
+    }
     for (let c = 0; c < m; c++) {
       if (colActive[c]) activeCols[nActive++] = c;
       colActive[c] = 0;
     }
-    const vertical = p.wild || pStart[np] - pStart[a + 1] < (a1 - a0) * nActive;
+    let rows = lvRows[d];
+    if (rows.length < capacity) rows = lvRows[d] = new Int32Array(capacity * 2);
+    const vertical = p.wild || capacity < (a1 - a0) * nActive;
     let total = 0;
     if (vertical) {
       stamp++;
@@ -187,20 +222,20 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
         total += mult[r];
       }
       for (let k = a + 1; k < np; k++) {
-        let c = 0;
+        let o = pos[k];
         let u = 0;
         let lr = 0;
-        for (let q = pStart[k], e = pStart[k + 1]; q < e; q++) {
+        for (let q = pFrom[k], e = pTo[k]; q < e; q++) {
           const r = pRows[q];
           if (mark[r] === stamp) {
-            c++;
+            rows[o++] = r;
             if (mult[r] === 1) {
               u++;
               lr = r;
             }
           }
         }
-        cnt[k] = c;
+        pos[k] = o;
         ucnt[k] = u;
         last[k] = lr;
       }
@@ -213,7 +248,7 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
         for (let t = 0; t < nActive; t++) {
           const k = pLk[G[base + activeCols[t]]];
           if (k > a) {
-            cnt[k]++;
+            rows[pos[k]++] = r;
             if (w === 1) {
               ucnt[k]++;
               last[k] = r;
@@ -228,61 +263,38 @@ export function sudaSearch(p: SudaSearchPayload): SudaSearchResult {
     if (keys.length < np) keys = lvKeys[d] = new Float64Array(np * 2);
     let n = 0;
     for (let k = a + 1; k < np; k++) {
-      const c = cnt[k];
-      if (c === 0) continue;
+      const c = pos[k] - seg[k];
       const u = ucnt[k];
+      ucnt[k] = 0;
+      if (c === 0) continue;
       const s = 2 * c - u;
       if (s === 1) {
         if (!truncated) candidate(d, k, last[k]);
-      } else if (deeper && u > 0 && s < total && c < pStart[k + 1] - pStart[k]) {
+      } else if (deeper && u > 0 && s < total && c < pTo[k] - pFrom[k]) {
         keys[n++] = s * RADIX + k;
-        kept[k] = c;
       }
-      cnt[k] = 0;
-      ucnt[k] = 0;
     }
     if (n === 0 || truncated) return;
     nodes++;
     const sorted = keys.subarray(0, n).sort();
     let gid = lvGid[d];
-    let st = lvStart[d];
+    let from = lvFrom[d];
+    let to = lvTo[d];
     let par = lvParent[d];
     if (gid.length < n) {
       gid = lvGid[d] = new Int32Array(n * 2);
-      st = lvStart[d] = new Int32Array(n * 2 + 1);
+      from = lvFrom[d] = new Int32Array(n * 2);
+      to = lvTo[d] = new Int32Array(n * 2);
       par = lvParent[d] = new Int32Array(n * 2);
     }
     const lk = lvLookup[d];
-    st[0] = 0;
     for (let i = 0; i < n; i++) {
       const k = sorted[i] % RADIX;
       par[i] = k;
       gid[i] = pGid[k];
       lk[pGid[k]] = i;
-      st[i + 1] = st[i] + kept[k];
-    }
-    let rows = lvRows[d];
-    if (rows.length < st[n]) rows = lvRows[d] = new Int32Array(st[n] * 2);
-    if (vertical) {
-      let o = 0;
-      for (let i = 0; i < n; i++) {
-        const k = par[i];
-        for (let q = pStart[k], e = pStart[k + 1]; q < e; q++) {
-          const r = pRows[q];
-          if (mark[r] === stamp) rows[o++] = r;
-        }
-      }
-    } else {
-      const fill = kept; // reused: write positions of the n new items
-      for (let i = 0; i < n; i++) fill[par[i]] = st[i];
-      for (let q = a0; q < a1; q++) {
-        const r = pRows[q];
-        const base = r * m;
-        for (let t = 0; t < nActive; t++) {
-          const i = lk[G[base + activeCols[t]]];
-          if (i >= 0) rows[fill[par[i]]++] = r;
-        }
-      }
+      from[i] = seg[k];
+      to[i] = pos[k];
     }
     lvN[d] = n;
     for (let i = 0; i < n && !truncated; i++) expand(d + 1, i);

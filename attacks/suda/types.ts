@@ -22,6 +22,13 @@ export interface SudaSearchPayload {
   itemRows: SharedArrayBuffer;
   /** Size of the item-id space (sum of column cardinalities). */
   nGids: number;
+  /**
+   * Optional pair index over the ranked items: pairId[lo × nItems + hi] (ranks lo < hi) is the id of
+   * the pair, or -1 when no row holds both; pairStart / pairRows list each pair's rows (ascending).
+   */
+  pairId?: SharedArrayBuffer;
+  pairStart?: SharedArrayBuffer;
+  pairRows?: SharedArrayBuffer;
   /** Column of each item id. */
   colOfGid: SharedArrayBuffer;
   /** Whether wildcard ids (nGids + 1 + column) occur: a wildcard matches every value of its column. */
