@@ -17,8 +17,11 @@
  * - an item held by every row of a sub-table, or by no sample-unique row, cannot be in an MSU;
  * - an item whose rows in T_{d-1} all hold a_d cannot be in an MSU extending a_d;
  * - the depth is bounded by the maximum MSU size.
- * A node builds its sub-table either by scanning its rows (horizontal) or by filtering the parent's
- * item lists (vertical), whichever touches fewer cells.
+ * A node builds its sub-table in one pass, either over its rows (horizontal) or over the parent's item
+ * lists (vertical), whichever touches fewer cells, writing each item's rows into its own segment.
+ * A witness for level l is any row other than the owner that holds every item of the candidate but
+ * a_l and lacks a_l; it is sought first in the last witness found at that depth and level, then in
+ * the shortest of: the tail items' lists in T_{l-1} and the pair lists (pairs.ts) of the items.
  *
  * Work is cut into `tasks` fixed shards of top-level anchors (anchor k goes to shard k mod tasks), so
  * the MSUs found, and where a cap cuts them, do not depend on the number of workers.
