@@ -40,41 +40,71 @@ export function prepareTable(cols: readonly Column[], wildcard: boolean): Prepar
   const m = cols.length;
   const n = cols[0].length;
   const codes = cols.map((c) => c.codes);
-  // 1. Distinct rows: open addressing over a hash of the codes, comparing codes on collision.
-  let cap = 16;
-  while (cap < n * 2) cap *= 2;
-  const table = new Int32Array(cap).fill(-1);
-  const firstRow: number[] = [];
-  const classSize: number[] = [];
+  // 1. Distinct rows: open addressing over a hash of the codes; each class keeps its hash and a
+  // row-major copy of its codes, so a probe reads one cache line. The table doubles at half load.
+  let cap = 1 << 12;
+  let table = new Int32Array(cap).fill(-1);
+  let classHash = new Int32Array(1024);
+  let classCodes = new Int32Array(1024 * m);
+  let classSize = new Int32Array(1024);
+  let firstRowOf = new Int32Array(1024);
+  let R = 0;
+  const row = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     let h = 0x811c9dc5;
-    for (let c = 0; c < m; c++) h = Math.imul(h ^ codes[c][i], 0x01000193);
+    for (let c = 0; c < m; c++) {
+      row[c] = codes[c][i];
+      h = Math.imul(h ^ row[c], 0x01000193);
+    }
     h ^= h >>> 15;
-    let slot = Math.imul(h, 0x2c1b3c6d) & (cap - 1);
+    h = Math.imul(h, 0x2c1b3c6d);
+    let slot = h & (cap - 1);
     for (;;) {
       const id = table[slot];
-      if (id === -1) {
-        table[slot] = firstRow.length;
-        firstRow.push(i);
-        classSize.push(1);
-        break;
-      }
-      const f = firstRow[id];
-      let same = true;
-      for (let c = 0; c < m && same; c++) same = codes[c][f] === codes[c][i];
-      if (same) {
-        classSize[id]++;
-        break;
+      if (id === -1) break;
+      if (classHash[id] === h) {
+        let same = true;
+        for (let c = 0, o = id * m; c < m && same; c++) same = classCodes[o + c] === row[c];
+        if (same) break;
       }
       slot = (slot + 1) & (cap - 1);
     }
+    if (table[slot] !== -1) {
+      classSize[table[slot]]++;
+      continue;
+    }
+    if (R === classSize.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      classHash = grow(classHash);
+      classCodes = grow(classCodes);
+      classSize = grow(classSize);
+      firstRowOf = grow(firstRowOf);
+    }
+    table[slot] = R;
+    classHash[R] = h;
+    classCodes.set(row, R * m);
+    classSize[R] = 1;
+    firstRowOf[R] = i;
+    R++;
+    if (R * 2 > cap) {
+      cap *= 2;
+      table = new Int32Array(cap).fill(-1);
+      for (let id = 0; id < R; id++) {
+        let t = classHash[id] & (cap - 1);
+        while (table[t] !== -1) t = (t + 1) & (cap - 1);
+        table[t] = id;
+      }
+    }
   }
-  const R = firstRow.length;
   let sampleUniques = 0;
   let pairRecords = 0;
-  for (const s of classSize) {
-    if (s === 1) sampleUniques++;
-    else if (s === 2) pairRecords += 2;
+  for (let r = 0; r < R; r++) {
+    if (classSize[r] === 1) sampleUniques++;
+    else if (classSize[r] === 2) pairRecords += 2;
   }
   // 2. Item ids: column c's value v is off[c] + v; missing is nGids; a wildcard is nGids + 1 + c.
   const off = new Int32Array(m + 1);
@@ -86,11 +116,11 @@ export function prepareTable(cols: readonly Column[], wildcard: boolean): Prepar
   const origin = shared((b) => new Int32Array(b), R, 4);
   let wild = false;
   for (let r = 0; r < R; r++) {
-    const f = firstRow[r];
+    const f = firstRowOf[r];
     mult[r] = classSize[r] === 1 ? 1 : 2;
     origin[r] = f;
     for (let c = 0; c < m; c++) {
-      const v = codes[c][f];
+      const v = classCodes[r * m + c];
       let g = nGids;
       if (v >= 0) g = off[c] + v;
       else if (v === WILDCARD && wildcard) {
