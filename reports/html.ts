@@ -143,7 +143,10 @@ async function attackSection(a: AttackResult): Promise<string> {
       `<h3>${esc(t.title)}</h3>`,
       tableHtml(
         t.columns,
-        t.rows.map((r) => `<tr>${r.map((v) => (typeof v === 'number' ? td(formatNumber(v), 'num') : td(esc(v)))).join('')}</tr>`),
+        t.rows.map(
+          (r) =>
+            `<tr>${r.map((v) => (typeof v === 'number' ? td(formatNumber(v), 'num') : td(esc(v)))).join('')}</tr>`,
+        ),
       ),
     );
     if (t.note) parts.push(`<p class="muted">${esc(t.note)}</p>`);

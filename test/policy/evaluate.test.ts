@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type AttackRun, evaluate, presetPolicy, PRESETS, validatePolicy } from '../../src/policy/index.js';
+import { type AttackRun, evaluate, PRESETS, presetPolicy, validatePolicy } from '../../src/policy/index.js';
 
 const exact = (value: number) => ({ value, ci95: null });
-const ok = (metrics: AttackRun['metrics']): AttackRun => ({ id: 'uniqueness', status: 'ok', explicit: false, metrics });
+const ok = (metrics: AttackRun['metrics']): AttackRun => ({
+  id: 'uniqueness',
+  status: 'ok',
+  explicit: false,
+  metrics,
+});
 
 describe('policy evaluation (fail-closed)', () => {
   const controlled = presetPolicy('controlled');
@@ -22,12 +27,16 @@ describe('policy evaluation (fail-closed)', () => {
   });
 
   it('an attack that errored gives error, never pass', () => {
-    const e = evaluate(controlled, [{ id: 'uniqueness', status: 'error', reason: 'boom', explicit: false, metrics: {} }]);
+    const e = evaluate(controlled, [
+      { id: 'uniqueness', status: 'error', reason: 'boom', explicit: false, metrics: {} },
+    ]);
     expect(e.verdict).toBe('error');
   });
 
   it('a required attack that was skipped fails', () => {
-    const e = evaluate(controlled, [{ id: 'uniqueness', status: 'skipped', reason: 'no QIs', explicit: false, metrics: {} }]);
+    const e = evaluate(controlled, [
+      { id: 'uniqueness', status: 'skipped', reason: 'no QIs', explicit: false, metrics: {} },
+    ]);
     expect(e.verdict).toBe('fail');
   });
 
@@ -43,14 +52,21 @@ describe('policy evaluation (fail-closed)', () => {
   });
 
   it('a check compares the pessimistic end of an interval', () => {
-    const p = { ...controlled, checks: [{ attack: 'uniqueness', metric: 'sampleUniqueFraction', max: 0.1, bound: 'pessimistic' as const }] };
+    const p = {
+      ...controlled,
+      checks: [
+        { attack: 'uniqueness', metric: 'sampleUniqueFraction', max: 0.1, bound: 'pessimistic' as const },
+      ],
+    };
     const within = evaluate(p, [ok({ sampleUniqueFraction: { value: 0.05, ci95: [0.03, 0.09] } })]);
     expect(within.verdict).toBe('pass');
     const straddles = evaluate(p, [ok({ sampleUniqueFraction: { value: 0.05, ci95: [0.03, 0.12] } })]);
     expect(straddles.verdict).toBe('fail');
     expect(straddles.checks[0].compared).toBe(0.12);
     const point = { ...p, checks: [{ ...p.checks[0], bound: 'point' as const }] };
-    expect(evaluate(point, [ok({ sampleUniqueFraction: { value: 0.05, ci95: [0.03, 0.12] } })]).verdict).toBe('pass');
+    expect(evaluate(point, [ok({ sampleUniqueFraction: { value: 0.05, ci95: [0.03, 0.12] } })]).verdict).toBe(
+      'pass',
+    );
   });
 
   it('a checked metric that was not computed fails its check', () => {
