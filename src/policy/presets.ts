@@ -24,10 +24,22 @@ function maxRisk(name: string, description: string, threshold: number, sources: 
     required: ['uniqueness'],
     optional: [],
     checks: [
-      { attack: 'uniqueness', metric: 'prosecutorRiskMax', max: threshold, bound: 'pessimistic', source: sources[0] },
+      {
+        attack: 'uniqueness',
+        metric: 'prosecutorRiskMax',
+        max: threshold,
+        bound: 'pessimistic',
+        source: sources[0],
+      },
       // Evaluated when the population attack runs (the trial describes the population): the same
       // threshold applies to the journalist, who does not know whether the target is in the release.
-      { attack: 'population', metric: 'journalistRiskMax', max: threshold, bound: 'pessimistic', source: sources[0] },
+      {
+        attack: 'population',
+        metric: 'journalistRiskMax',
+        max: threshold,
+        bound: 'pessimistic',
+        source: sources[0],
+      },
     ],
     sources,
   };
