@@ -111,6 +111,10 @@ describe.each(pools.map((p) => [p.workers, p] as const))('suda with %i worker(s)
     expect(new Set(out.perRecord!.disSudaScore)).toEqual(new Set([1]));
     expect(out.metrics.recordsAtRisk.value).toBe(n);
     expect(out.details!.topCombinations).toEqual([{ columns: ['id'], msus: n }]);
+    // with a single QI, sdcMicro pads to three key variables: ATT = 3, so w(1) = 2 still
+    const alone = await run(pool, encodeStrings({ id: Array.from({ length: n }, (_, i) => `p${i}`) }));
+    expect(new Set(alone.perRecord!.sudaScore)).toEqual(new Set([2]));
+    expect(alone.method).toMatch(/padded to 3/);
   });
 
   it('no-leak case: all records identical → no MSUs, all scores 0', async () => {
