@@ -152,7 +152,7 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
     summary = 'FAIL: no policy check was evaluated, so nothing shows the release is safe';
   } else {
     verdict = 'pass';
-    summary = `PASS: all ${checks.length} checks of policy ${policy.name} passed`;
+    summary = `PASS: ${checks.length === 1 ? 'the one check' : `all ${checks.length} checks`} of policy ${policy.name} passed`;
   }
   return { verdict, summary, checks, attackVerdicts, thresholds };
 }
