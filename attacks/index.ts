@@ -3,6 +3,7 @@
  */
 import { diversity } from './diversity/index.js';
 import { population } from './population/index.js';
+import { singlingOut } from './singling-out/index.js';
 import { suda } from './suda/index.js';
 import type { Attack } from './types.js';
 import { uniqueness } from './uniqueness/index.js';
@@ -10,7 +11,7 @@ import { uniqueness } from './uniqueness/index.js';
 export type { Attack, AttackContext, AttackOutcome, AvailableInputs, MetricOut, QiSpec } from './types.js';
 
 /** Every attack, in the order reports list them. */
-export const ATTACKS: readonly Attack[] = [uniqueness, suda, population, diversity];
+export const ATTACKS: readonly Attack[] = [uniqueness, suda, population, diversity, singlingOut];
 
 /** Looks up an attack by id (undefined when none). */
 export function findAttack(id: string): Attack | undefined {

@@ -3,6 +3,8 @@
  */
 import { classKeys, classStats } from './diversity/kernels.js';
 import { classWeights } from './population/kernels.js';
+import { generateMultivariate } from './singling-out/generate.js';
+import { countMatches } from './singling-out/kernels.js';
 import { sudaSearch } from './suda/kernels.js';
 import { composeKeys, groupKeys, pairUniques } from './uniqueness/kernels.js';
 import { wildcardCounts } from './uniqueness/wildcard.js';
@@ -12,6 +14,8 @@ export const KERNELS = {
   'diversity.classKeys': classKeys,
   'diversity.classStats': classStats,
   'population.classWeights': classWeights,
+  'singlingOut.countMatches': countMatches,
+  'singlingOut.generateMultivariate': generateMultivariate,
   'suda.search': sudaSearch,
   'uniqueness.composeKeys': composeKeys,
   'uniqueness.groupKeys': groupKeys,
