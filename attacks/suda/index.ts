@@ -179,6 +179,21 @@ export const suda: Attack = {
       },
       perRecord: { sudaScore, disSudaScore },
       histograms: [{ label: 'DIS-SUDA score', bins: DIS_BINS, classes, records }],
+      tables: [
+        {
+          title: 'Quasi-identifier combinations that single out the most records (minimal sample uniques)',
+          note: 'Each row is a set of QIs on which some records are unique while no smaller subset makes them unique; generalizing one of these QIs removes those MSUs.',
+          columns: ['QI combination', 'MSUs'],
+          rows: combos.map((c) => [c.columns.join(' + '), c.msus]),
+        },
+        {
+          title: 'Contribution of each quasi-identifier to the SUDA scores',
+          columns: ['QI', 'share of SUDA score'],
+          rows: names
+            .map((name, c): [string, number] => [name, scoreSum > 0 ? tally.columnWeight[c] / scoreSum : 0])
+            .sort((a, b) => b[1] - a[1]),
+        },
+      ],
       details: {
         truncated,
         maxMsuSize: par.searchSize,
