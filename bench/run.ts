@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity.
+ * population, diversity, singling-out.
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -20,9 +20,12 @@ import { WorkerPool } from '../src/pool/pool.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerPopulationBenchmarks } from './population.js';
+import { registerSinglingOutBenchmarks } from './singling-out.js';
 import { registerSudaBenchmarks } from './suda.js';
 
-const suites = new Set((process.env.BENCH_SUITES ?? 'gate,suda,population,diversity').split(','));
+const suites = new Set(
+  (process.env.BENCH_SUITES ?? 'gate,suda,population,diversity,singling-out').split(','),
+);
 
 const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 const iterations = Number(process.env.BENCH_ITER ?? 5);
@@ -72,6 +75,7 @@ for (const rows of suites.has('gate') ? sizes : []) {
 if (suites.has('suda')) await registerSudaBenchmarks(bench, pools);
 if (suites.has('population')) await registerPopulationBenchmarks(bench, pools);
 if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
+if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);

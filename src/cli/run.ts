@@ -68,6 +68,11 @@ export function registerRun(program: Command): void {
       'suppressed tokens that match any value, e.g. "*" (default: none; `*` is its own value)',
     )
     .option('--suda-max-size <k>', 'largest minimal-sample-unique size SUDA searches (default: all QIs)')
+    .option(
+      '--option <attack.key=value>',
+      'an attack option, repeatable: e.g. singling-out.n=5000, suda.maxMsuSize=4, membership.targets=2000',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--targets <n>', 'seeded sample of targets for linkage / membership / inference attacks')
     .option(
       '--attacks <list>',

@@ -4,7 +4,7 @@
  * Input problems throw ReidgateError before anything is written. Once inputs are valid, an attack
  * that throws is recorded with status "error", and the verdict becomes "error" (fail-closed).
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
 import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
@@ -22,6 +22,13 @@ import { resolvePopulation } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
 const OUTPUTS = ['report.json', 'report.md', 'report.html', 'junit.xml', 'record-risk.csv'];
+
+/** Removes a previous run's outputs (including per-target files) from `out`, if any. */
+async function clearOutputs(out: string): Promise<void> {
+  const names = await readdir(out).catch(() => [] as string[]);
+  const stale = names.filter((f) => OUTPUTS.includes(f) || f.endsWith('-targets.csv'));
+  await Promise.all(stale.map((f) => rm(join(out, f), { force: true }).catch(() => {})));
+}
 
 /** Progress events (the CLI prints them; library code never does). */
 export type Progress = (event: { stage: string; attack?: string; seconds?: number; detail?: string }) => void;
@@ -41,6 +48,16 @@ function inputInfo(t: LoadedTable) {
     format: t.format,
     bytes: t.bytes,
   };
+}
+
+/** Attack options keyed as attacks read them: `singling-out` → `singlingOut`; suda merges `suda:`. */
+function attackOptions(trial: Trial): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [id, opts] of Object.entries(trial.options ?? {})) {
+    out[id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = opts;
+  }
+  if (trial.suda) out.suda = { ...(out.suda as object | undefined), ...trial.suda };
+  return out;
 }
 
 /** Which attacks to plan: the ones asked for, or all. Unknown ids are a usage error. */
@@ -66,8 +83,19 @@ export function planAttacks(ids: readonly string[] | undefined) {
  * @throws ReidgateError for usage and input errors (nothing is written then)
  */
 export async function runTrial(trial: Trial, progress: Progress = () => {}): Promise<TrialResult> {
+  // Fail closed: outputs of an earlier run in this folder go first, so that a run stopped by bad
+  // input never leaves an old passing report behind.
+  await clearOutputs(trial.out);
   const policy = resolvePolicy({ policy: trial.policy, preset: trial.preset });
   const plan = planAttacks(trial.attacks);
+  for (const id of Object.keys(trial.options ?? {})) {
+    if (!findAttack(id)) {
+      throw new ReidgateError(
+        'USAGE',
+        `--option ${q(id)}.…: no attack named ${q(id)} (attacks: ${listNames(ATTACKS.map((a) => a.id))})`,
+      );
+    }
+  }
 
   const inputs = await loadInputs(trial, (detail) => progress({ stage: 'load', detail }));
   const release = inputs.loaded.release!;
@@ -84,8 +112,6 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     sensitive: trial.sensitive.length,
     population: population !== undefined,
   };
-
-  await Promise.all(OUTPUTS.map((f) => rm(join(trial.out, f), { force: true }).catch(() => {})));
 
   const pool = new WorkerPool(trial.workers);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
@@ -118,7 +144,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             recordThreshold: policy.recordThreshold,
             population,
             wildcard: wildcards.size > 0,
-            suda: trial.suda,
+            // Per-attack options under the names the attacks read (ctx.suda, ctx.singlingOut, …).
+            ...attackOptions(trial),
           } as AttackContext);
           const seconds = (performance.now() - t0) / 1000;
           progress({ stage: 'done', attack: attack.id, seconds });

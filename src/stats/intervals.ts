@@ -120,7 +120,8 @@ export interface ResidualRisk {
  *   ε = √( (εa/(1−c))² + (εc·(a−1)/(1−c)²)² )
  *
  * Rates are the Wilson centres, as in that paper. The interval is clipped to [0, 1]: a negative point
- * value (the attack did worse than control) is reported as is, but its interval starts at 0.
+ * value (the attack did worse than control) is reported as is, but its interval starts at 0 (and, when
+ * value + error is below 0 too, it is the single point [0, 0]).
  *
  * @param attack - the attack's success rate (from `wilson`)
  * @param control - the control's success rate (from `wilson`)
@@ -134,5 +135,6 @@ export function residualRisk(attack: Rate, control: Rate): ResidualRisk {
   }
   const value = (a - c) / (1 - c);
   const error = Math.sqrt((attack.error / (1 - c)) ** 2 + ((control.error * (a - 1)) / (1 - c) ** 2) ** 2);
-  return { value, error, ci: [Math.max(0, value - error), Math.min(1, value + error)] };
+  const lo = Math.min(1, Math.max(0, value - error));
+  return { value, error, ci: [lo, Math.min(1, Math.max(lo, value + error))] };
 }

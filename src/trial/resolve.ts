@@ -38,6 +38,8 @@ export interface RunFlags {
   wildcard?: string;
   sudaMaxSize?: string;
   hierarchy?: string;
+  /** Repeated `--option attack.key=value`. */
+  option?: string[];
 }
 
 /** Splits a comma-separated flag value, dropping empty items. */
@@ -80,6 +82,34 @@ export function parseFraction(flag: string, value: string): number {
     throw new ReidgateError('USAGE', `${flag} ${q(value)}: expected a number`);
   if (!(n > 0 && n <= 1)) throw new ReidgateError('USAGE', `${flag} ${q(value)}: must lie in (0, 1]`);
   return n;
+}
+
+/** A flag or file value as the attack option it means: numbers and booleans parsed. */
+function optionValue(v: string): string | number | boolean {
+  if (v === 'true' || v === 'false') return v === 'true';
+  const n = Number(v);
+  return v.trim() !== '' && Number.isFinite(n) ? n : v;
+}
+
+/**
+ * Merges `--option attack.key=value` flags over the trial file's `options`.
+ * @throws ReidgateError('USAGE') for a flag not of that form
+ */
+function mergeOptions(
+  fromFile: Record<string, Record<string, string | number | boolean>>,
+  flags: readonly string[],
+): Record<string, Record<string, string | number | boolean>> {
+  const out = structuredClone(fromFile);
+  for (const f of flags) {
+    const m = f.match(/^([^.=\s]+)\.([^=\s]+)=(.*)$/);
+    if (!m)
+      throw new ReidgateError(
+        'USAGE',
+        `--option ${q(f)}: expected ATTACK.KEY=VALUE, e.g. singling-out.n=5000`,
+      );
+    out[m[1]] = { ...(out[m[1]] ?? {}), [m[2]]: optionValue(m[3]) };
+  }
+  return out;
 }
 
 /** Parses `age:numeric` or `sex` into a QI spec. */
@@ -263,5 +293,6 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     weights,
     wildcard,
     suda: Object.keys(suda).length > 0 ? suda : undefined,
+    options: mergeOptions(file.options ?? {}, flags.option ?? []),
   };
 }

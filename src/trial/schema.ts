@@ -63,7 +63,11 @@ export const TrialFile = z
     weights: z.string().min(1).optional(),
     /** Suppressed tokens that match any value (ARX's wildcard model), e.g. ["*"]. */
     wildcard: z.array(z.string().min(1)).optional(),
-    /** SUDA parameters. */
+    /** Per-attack options, e.g. `{ singling-out: { n: 5000, mode: multivariate }, suda: { maxMsuSize: 4 } }`. */
+    options: z
+      .record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
+      .optional(),
+    /** SUDA parameters (same as options.suda). */
     suda: z
       .object({
         maxMsuSize: z.number().int().positive().optional(),
@@ -115,6 +119,8 @@ export interface Trial {
   /** Wildcard tokens; empty = suppressed tokens are ordinary values. */
   wildcard: string[];
   suda?: { maxMsuSize?: number; disFraction?: number; maxMsus?: number };
+  /** Per-attack options by attack id (validated against the registry when the run starts). */
+  options?: Record<string, Record<string, string | number | boolean>>;
 }
 
 /** JSON Schema of the trial file (committed as schemas/trial.schema.json). */

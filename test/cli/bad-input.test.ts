@@ -132,3 +132,15 @@ describe('population and weights inputs (issue 3) exit 2 naming the problem', ()
       [/--population/, /--sampling-fraction/],
     ));
 });
+
+describe('fail-closed output folder', () => {
+  it('a run stopped by bad input leaves no earlier passing report behind', () => {
+    const out = join(dir, 'reused-out');
+    const pass = cli(['run', '--release', good, '--qi', 'sex', '--preset', 'controlled-k3', '--out', out]);
+    expect(pass.code, pass.stderr).toBe(1); // two records, classes of one: fails, but writes a report
+    writeFileSync(join(out, 'report.json'), '{"verdict": "pass"}');
+    const bad = cli(['run', '--release', join(dir, 'nofile.csv'), '--qi', 'age', '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+  });
+});

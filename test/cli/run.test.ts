@@ -201,3 +201,41 @@ describe('help', () => {
     for (const c of ['run', 'inspect', 'demo']) expect(r.stdout).toContain(c);
   });
 });
+
+describe('attack options', () => {
+  it('--option reaches the attack (suda.maxMsuSize limits the MSU search) and an unknown attack is refused', () => {
+    const out = tmp();
+    const r = cli([
+      'run',
+      '--release',
+      ADULT,
+      '--qi',
+      ADULT_QI,
+      '--attacks',
+      'uniqueness,suda',
+      '--option',
+      'suda.maxMsuSize=2',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.code).toBe(1);
+    const suda = readReport(out).attacks.find((a) => a.id === 'suda')!;
+    expect(suda.details.maxMsuSize).toBe(2);
+    const bad = cli([
+      'run',
+      '--release',
+      ADULT,
+      '--qi',
+      'sex',
+      '--option',
+      'sudaa.maxMsuSize=2',
+      '--out',
+      tmp(),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/sudaa/);
+    const malformed = cli(['run', '--release', ADULT, '--qi', 'sex', '--option', 'suda', '--out', tmp()]);
+    expect(malformed.code).toBe(2);
+  });
+});

@@ -57,6 +57,12 @@ describe('residualRisk', () => {
     expect(r.value).toBeCloseTo(0.4988, 4);
   });
 
+  it('a clearly negative risk gives the interval [0, 0], never an inverted one', () => {
+    const r = residualRisk(wilson(100, 1000), wilson(500, 1000));
+    expect(r.value).toBeLessThan(-0.5);
+    expect(r.ci).toEqual([0, 0]);
+  });
+
   it('refuses a control that always succeeds', () => {
     const one = { value: 1, center: 1, error: 0, ci: [1, 1] as [number, number], n: 5, successes: 5 };
     expect(() => residualRisk(wilson(5, 5), one)).toThrowError(expect.objectContaining({ code: 'INTERNAL' }));
