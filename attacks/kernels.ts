@@ -1,7 +1,7 @@
 /**
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
-import { classKeys, classStats } from './diversity/kernels.js';
+import { classStats } from './diversity/kernels.js';
 import { classWeights } from './population/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
@@ -11,7 +11,6 @@ import { wildcardCounts } from './uniqueness/wildcard.js';
 
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
-  'diversity.classKeys': classKeys,
   'diversity.classStats': classStats,
   'population.classWeights': classWeights,
   'singlingOut.countMatches': countMatches,

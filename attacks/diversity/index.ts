@@ -21,8 +21,8 @@
 import { sharedFloat64 } from '../../src/encode/encode.js';
 import { type Column, MISSING, WILDCARD } from '../../src/encode/types.js';
 import { listNames, q, ReidgateError } from '../../src/errors.js';
+import { type ClassIndex, classIndex } from '../shared/classes.js';
 import type { Attack, AttackContext, AttackOutcome } from '../types.js';
-import { type ClassIndex, classIndex } from './classes.js';
 import type { ClassStatsOut } from './kernels.js';
 import {
   type AttributeSummary,

@@ -1,47 +1,13 @@
 /**
  * @module attacks/diversity/kernels — pure kernels of the diversity attack.
  *
- * `classKeys` packs QI codes into exact mixed-radix keys (WILDCARD → digit 0, MISSING → 1, code c →
- * c + 2). `classStats` takes a contiguous range of classes and, for each sensitive attribute, counts
+ * `classStats` takes a contiguous range of classes and, for each sensitive attribute, counts
  * the class's values and writes its distinct / entropy / recursive l and its t-closeness distance at
  * the class's index — so shards write disjoint slots and the result is the same for any shard count.
  * Formulas: see ./measures.ts.
  */
-import { WILDCARD } from '../../src/encode/types.js';
 import { lDiversity } from './measures.js';
 import type { SensitiveValues } from './values.js';
-
-/** One QI column's contribution to a composite key. */
-export interface ClassKeyPart {
-  /** Int32 codes. */
-  codes: SharedArrayBuffer;
-  /** cardinality + 2 (room for WILDCARD and MISSING). */
-  radix: number;
-}
-
-export interface ClassKeysPayload {
-  parts: ClassKeyPart[];
-  /** Class ids of a previous round (the leading digit). */
-  prev?: SharedArrayBuffer;
-  /** Float64 output, one key per row. */
-  out: SharedArrayBuffer;
-  start: number;
-  end: number;
-}
-
-/** Writes the composite key of rows [start, end) into `out`; returns the rows done. */
-export function classKeys(p: ClassKeysPayload): number {
-  const out = new Float64Array(p.out);
-  const prev = p.prev ? new Int32Array(p.prev) : null;
-  const cols = p.parts.map((k) => new Int32Array(k.codes));
-  const radix = p.parts.map((k) => k.radix);
-  for (let i = p.start; i < p.end; i++) {
-    let key = prev ? prev[i] : 0;
-    for (let j = 0; j < cols.length; j++) key = key * radix[j] + (cols[j][i] - WILDCARD);
-    out[i] = key;
-  }
-  return p.end - p.start;
-}
 
 /** Where one attribute's per-class results go (Float64, one slot per class). */
 export interface ClassStatsOut {

@@ -6,8 +6,9 @@
  * every figure — are bit-identical whatever the number of workers. Record means weight each class by
  * its size s_c:  mean over records = Σ_c s_c·x_c / n;  mean over classes = Σ_c x_c / classes.
  */
+
+import type { ClassIndex } from '../shared/classes.js';
 import type { HistogramOut } from '../types.js';
-import type { ClassIndex } from './classes.js';
 
 /** One attribute's per-class results (one slot per class). */
 export interface PerClass {

@@ -1,16 +1,16 @@
 /**
- * @module attacks/diversity/classes — equivalence classes with their members: a class id per record
- * and the records of each class in one contiguous list (CSR), for attacks that look inside classes.
+ * @module attacks/shared/classes — equivalence classes with their members: a class id per record
+ * and the records of each class in one contiguous list (CSR). Used by every attack that groups records.
  *
- * Grouping is exact and runs on the pool in rounds, like `groupRows` of attacks/uniqueness: each
- * round packs as many QI columns as fit below 2^53 into one mixed-radix key per row
- * (`diversity.classKeys`; a WILDCARD code is digit 0 and MISSING digit 1, so each is its own value),
+ * Grouping is exact and runs on the pool in rounds: each round packs as many QI columns as fit below
+ * 2^53 into one mixed-radix key per row (`uniqueness.composeKeys`; digit = code + CODE_OFFSET, so a
+ * WILDCARD code is digit 0 and MISSING digit 1, each its own value),
  * and `uniqueness.groupKeys` numbers the keys per hash partition. The ids are then renumbered in
  * order of first appearance, so class i is the same class whatever the number of workers, and the
  * ids of one round are the leading digit of the next round's keys.
  */
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import type { Column } from '../../src/encode/types.js';
+import { CODE_OFFSET, type Column } from '../../src/encode/types.js';
 import { ranges } from '../../src/pool/pool.js';
 import type { AttackContext } from '../types.js';
 
@@ -68,15 +68,18 @@ export async function classIndex(
     while (j < cols.length) {
       const parts: { codes: SharedArrayBuffer; radix: number }[] = [];
       let product = prev ? classes : 1;
-      while (j < cols.length && product * (cols[j].cardinality + 2) < MAX_KEY) {
-        product *= cols[j].cardinality + 2;
-        parts.push({ codes: cols[j].codes.buffer as SharedArrayBuffer, radix: cols[j].cardinality + 2 });
+      while (j < cols.length && product * (cols[j].cardinality + CODE_OFFSET) < MAX_KEY) {
+        product *= cols[j].cardinality + CODE_OFFSET;
+        parts.push({
+          codes: cols[j].codes.buffer as SharedArrayBuffer,
+          radix: cols[j].cardinality + CODE_OFFSET,
+        });
         j++;
       }
       // Cannot happen: one column's radix ≤ rows + 2 and the leading ids < rows, both < 2^31.
-      if (parts.length === 0) throw new Error('diversity: composite key overflow');
+      if (parts.length === 0) throw new Error('classIndex: composite key overflow');
       await pool.map(
-        'diversity.classKeys',
+        'uniqueness.composeKeys',
         ranges(n, P).map(([start, end]) => ({
           parts,
           prev: prev?.buffer as SharedArrayBuffer | undefined,
