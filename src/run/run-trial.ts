@@ -223,7 +223,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         missingSemantics:
           wildcards.size > 0
             ? `Wildcard model: the suppressed token${wildcards.size > 1 ? 's' : ''} ${[...wildcards].map((w) => `"${w}"`).join(', ')} in a quasi-identifier match${wildcards.size > 1 ? '' : 'es'} any value (as in ARX); a missing value is its own value.`
-            : 'A missing or suppressed value is its own value: it matches only other missing or suppressed values (no wildcard matching).',
+            : "Grouping attacks (uniqueness, diversity, population) treat a missing or suppressed value as its own value: it matches only other missing or suppressed values (no wildcard matching). Each attack's method note says how it treats them.",
       },
       policy: {
         name: policy.name,
