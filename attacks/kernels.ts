@@ -2,6 +2,8 @@
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
 import { classStats } from './diversity/kernels.js';
+import { exactSets } from './linkage/exact-kernels.js';
+import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
 import { classWeights } from './population/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
@@ -12,6 +14,10 @@ import { wildcardCounts } from './uniqueness/wildcard.js';
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
   'diversity.classStats': classStats,
+  'linkage.exactSets': exactSets,
+  'linkage.fsBest': fsBest,
+  'linkage.fsPairs': fsPairs,
+  'linkage.fsRandomPairs': fsRandomPairs,
   'population.classWeights': classWeights,
   'singlingOut.countMatches': countMatches,
   'singlingOut.generateMultivariate': generateMultivariate,

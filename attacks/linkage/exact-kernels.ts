@@ -1,0 +1,97 @@
+/**
+ * @module attacks/linkage/exact-kernels — the compatible set of each target, on the pool.
+ *
+ * For target t with known values c_j (unknown values are skipped), release row i is compatible when,
+ * for every known QI j, canon(g_ij) = canon(c_j), or g_ij is a generalized code covering c_j (the CSR
+ * relation), or g_ij is the wildcard. Rows come from the target's blocking buckets (already compatible
+ * on the key's QIs) and are verified on the other QIs; a target whose key set is too large is checked
+ * against every row. The attacker picks the ⌊u_t·|S_t|⌋-th compatible row, u_t a seeded uniform drawn
+ * per target in the main thread, so the result does not depend on how targets are sharded.
+ */
+import { type BlockIndex, compatibleCode } from './block.js';
+import type { LinkageData } from './prepare.js';
+
+export interface ExactSetsPayload {
+  data: LinkageData;
+  block: BlockIndex;
+  /** Per sampled target: its true release row or -1. */
+  truth: Int32Array;
+  /** Per sampled target: a uniform in [0, 1) for the pick. */
+  uniform: Float64Array;
+  /** Sampled targets [start, end) of this shard. */
+  start: number;
+  end: number;
+  /** Shared outputs, indexed by sampled target. */
+  claimed: Int32Array;
+  setSize: Int32Array;
+  truthInSet: Int32Array;
+}
+
+/**
+ * Computes compatible-set sizes and the attacker's pick for targets [start, end).
+ * @returns the number of targets done
+ */
+export function exactSets(p: ExactSetsPayload): number {
+  const { fields, targetRows, releaseRows, rowCodes } = p.data;
+  const F = fields.length;
+  const canon = fields.map((f) => f.canon);
+  const stamps = fields.map((f) => new Int32Array(f.cardinality));
+  const inKey = new Uint8Array(F);
+  for (const j of p.block.fields) inKey[j] = 1;
+  const active = new Int32Array(F);
+  const cc = new Int32Array(F);
+  const { bucketOffsets, bucketRows, targetOffsets, targetBuckets } = p.block;
+
+  for (let t = p.start; t < p.end; t++) {
+    const r = targetRows[t];
+    const mark = t + 1;
+    const full = targetBuckets[targetOffsets[t]] === -1 && targetOffsets[t + 1] > targetOffsets[t];
+    let nActive = 0;
+    for (let j = 0; j < F; j++) {
+      const f = fields[j];
+      const c = f.target[r];
+      if (c < 0 || (inKey[j] && !full)) continue;
+      cc[j] = f.canon[c];
+      const st = stamps[j];
+      for (let k = f.compatOffsets[c]; k < f.compatOffsets[c + 1]; k++) st[f.compatCodes[k]] = mark;
+      active[nActive++] = j;
+    }
+    const ok = (i: number): boolean => {
+      const base = i * F;
+      for (let a = 0; a < nActive; a++) {
+        const j = active[a];
+        if (!compatibleCode(canon[j], cc[j], rowCodes[base + j], stamps[j], mark)) return false;
+      }
+      return true;
+    };
+    const truth = p.truth[t];
+    let sawTruth = 0;
+    // walk(-1) counts the compatible rows (noting the true one); walk(k) returns the k-th of them.
+    const walk = (stopAt: number): number => {
+      let count = 0;
+      if (full) {
+        for (let i = 0; i < releaseRows; i++) {
+          if (!ok(i)) continue;
+          if (i === truth) sawTruth = 1;
+          if (count++ === stopAt) return i;
+        }
+        return count;
+      }
+      for (let q = targetOffsets[t]; q < targetOffsets[t + 1]; q++) {
+        const b = targetBuckets[q];
+        for (let s = bucketOffsets[b]; s < bucketOffsets[b + 1]; s++) {
+          const i = bucketRows[s];
+          if (!ok(i)) continue;
+          if (i === truth) sawTruth = 1;
+          if (count++ === stopAt) return i;
+        }
+      }
+      return count;
+    };
+    const size = walk(-1);
+    p.setSize[t] = size;
+    p.truthInSet[t] = sawTruth;
+    p.claimed[t] = size > 0 ? walk(Math.min(size - 1, Math.floor(p.uniform[t] * size))) : -1;
+  }
+  return p.end - p.start;
+}
