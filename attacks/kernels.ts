@@ -2,6 +2,7 @@
  * @module attacks/kernels — the registry of pure kernels that workers run by name.
  */
 import { classStats } from './diversity/kernels.js';
+import { buildNeighbourIndex, neighbourSearch } from './linkage/distance-kernels.js';
 import { exactSets } from './linkage/exact-kernels.js';
 import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
 import { classWeights } from './population/kernels.js';
@@ -14,6 +15,8 @@ import { wildcardCounts } from './uniqueness/wildcard.js';
 /** Every kernel a worker can run. Kernels are pure: typed inputs in, counts out, no I/O. */
 export const KERNELS = {
   'diversity.classStats': classStats,
+  'linkage.distanceIndex': buildNeighbourIndex,
+  'linkage.distanceSearch': neighbourSearch,
   'linkage.exactSets': exactSets,
   'linkage.fsBest': fsBest,
   'linkage.fsPairs': fsPairs,
