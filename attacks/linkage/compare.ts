@@ -29,6 +29,8 @@ export interface FsPayload {
   /** Per used field: the CLOSE band (0 = no CLOSE level). */
   bands: Float64Array;
   passes: BlockIndex[];
+  /** Per sampled target: 1 when it has too many candidates to compare (it gets none). */
+  skip: Uint8Array;
   start: number;
   end: number;
 }

@@ -1,21 +1,30 @@
 /**
  * @module attacks/linkage/exact-kernels — the compatible set of each target, on the pool.
  *
- * For target t with known values c_j (unknown values are skipped), release row i is compatible when,
- * for every known QI j, canon(g_ij) = canon(c_j), or g_ij is a generalized code covering c_j (the CSR
- * relation), or g_ij is the wildcard. Rows come from the target's blocking buckets (already compatible
- * on the key's QIs) and are verified on the other QIs; a target whose key set is too large is checked
- * against every row. The attacker picks the ⌊u_t·|S_t|⌋-th compatible row, u_t a seeded uniform drawn
- * per target in the main thread, so the result does not depend on how targets are sharded.
+ * The kernel works on the release's classes (distinct released QI tuples, attacks/shared/classes.ts):
+ * rows of one class are compatible with a target or not together, so a coarse release of a million
+ * rows costs as much as its few thousand classes. For target t with known values c_j (unknown values
+ * are skipped), a class with released codes g_j is compatible when, for every known QI j,
+ * canon(g_j) = canon(c_j), or g_j is a generalized code covering c_j (the CSR relation), or g_j is the
+ * wildcard. Classes come from the target's blocking buckets (already compatible on the key's QIs) and
+ * are verified on the other QIs; a target whose key set is too large is checked against every class.
+ * |S_t| is the sum of the compatible classes' sizes. The attacker picks the ⌊u_t·|S_t|⌋-th compatible
+ * row (classes in bucket order, rows ascending within a class), u_t a seeded uniform drawn per target
+ * in the main thread, so the result does not depend on how targets are sharded.
  */
 import { type BlockIndex, compatibleCode } from './block.js';
 import type { LinkageData } from './prepare.js';
 
 export interface ExactSetsPayload {
+  /** The known QIs, with the release side reduced to one representative row per class. */
   data: LinkageData;
+  /** Blocking over the classes' representatives. */
   block: BlockIndex;
-  /** Per sampled target: its true release row or -1. */
-  truth: Int32Array;
+  /** Members of class c: order[starts[c]] … order[starts[c+1]−1] (release rows). */
+  starts: Int32Array;
+  order: Int32Array;
+  /** Per sampled target: the class of its true release row, or -1. */
+  truthClass: Int32Array;
   /** Per sampled target: a uniform in [0, 1) for the pick. */
   uniform: Float64Array;
   /** Sampled targets [start, end) of this shard. */
@@ -32,7 +41,8 @@ export interface ExactSetsPayload {
  * @returns the number of targets done
  */
 export function exactSets(p: ExactSetsPayload): number {
-  const { fields, targetRows, releaseRows, rowCodes } = p.data;
+  const { fields, targetRows, releaseRows: classes, rowCodes } = p.data;
+  const { starts, order } = p;
   const F = fields.length;
   const canon = fields.map((f) => f.canon);
   const stamps = fields.map((f) => new Int32Array(f.cardinality));
@@ -56,34 +66,39 @@ export function exactSets(p: ExactSetsPayload): number {
       for (let k = f.compatOffsets[c]; k < f.compatOffsets[c + 1]; k++) st[f.compatCodes[k]] = mark;
       active[nActive++] = j;
     }
-    const ok = (i: number): boolean => {
-      const base = i * F;
+    const ok = (c: number): boolean => {
+      const base = c * F;
       for (let a = 0; a < nActive; a++) {
         const j = active[a];
         if (!compatibleCode(canon[j], cc[j], rowCodes[base + j], stamps[j], mark)) return false;
       }
       return true;
     };
-    const truth = p.truth[t];
+    const truth = p.truthClass[t];
     let sawTruth = 0;
-    // walk(-1) counts the compatible rows (noting the true one); walk(k) returns the k-th of them.
+    // walk(-1) counts the compatible rows (noting the true class); walk(k) returns the k-th of them.
     const walk = (stopAt: number): number => {
       let count = 0;
+      const take = (c: number): number => {
+        if (!ok(c)) return -1;
+        if (c === truth) sawTruth = 1;
+        const size = starts[c + 1] - starts[c];
+        if (stopAt >= count && stopAt < count + size) return order[starts[c] + stopAt - count];
+        count += size;
+        return -1;
+      };
       if (full) {
-        for (let i = 0; i < releaseRows; i++) {
-          if (!ok(i)) continue;
-          if (i === truth) sawTruth = 1;
-          if (count++ === stopAt) return i;
+        for (let c = 0; c < classes; c++) {
+          const row = take(c);
+          if (row >= 0) return row;
         }
         return count;
       }
       for (let q = targetOffsets[t]; q < targetOffsets[t + 1]; q++) {
         const b = targetBuckets[q];
         for (let s = bucketOffsets[b]; s < bucketOffsets[b + 1]; s++) {
-          const i = bucketRows[s];
-          if (!ok(i)) continue;
-          if (i === truth) sawTruth = 1;
-          if (count++ === stopAt) return i;
+          const row = take(bucketRows[s]);
+          if (row >= 0) return row;
         }
       }
       return count;

@@ -16,10 +16,12 @@
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
 import { ranges } from '../../src/pool/pool.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
+import { classIndex } from '../shared/classes.js';
 import type { AttackContext } from '../types.js';
 import { buildBlockIndex, planBlocking } from './block.js';
+import { classView } from './class-view.js';
 import type { MethodResult } from './method.js';
-import { prepareLinkage, toShared, uniforms } from './prepare.js';
+import { prepareLinkage, uniforms } from './prepare.js';
 
 /** Expected bucket size at which the exact method stops adding QIs to its blocking key. */
 const EXACT_BUDGET = 4;
@@ -43,10 +45,19 @@ const SIZE_BINS: ReadonlyArray<[string, number, number]> = [
 export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
   const data = prepareLinkage(ctx);
   const T = data.targetRows.length;
-  const plan = planBlocking(data, EXACT_BUDGET, 1, Infinity);
+  const classes = await classIndex(
+    data.fields.map((f) => ctx.release.columns.get(f.name)!),
+    data.releaseRows,
+    ctx.pool,
+  );
+  const view = classView(data, classes);
+  const plan = planBlocking(view, EXACT_BUDGET, 1, Infinity);
   const fields = plan[0]?.fields ?? [];
-  const block = buildBlockIndex(data, fields, plan[0]?.stats ?? [], plan[0]?.estimate ?? data.releaseRows);
-  const truth = toShared(ctx.linkage!.truth);
+  const block = buildBlockIndex(view, fields, plan[0]?.stats ?? [], plan[0]?.estimate ?? view.releaseRows);
+  const truthClass = sharedInt32(T);
+  ctx.linkage!.truth.forEach((row, t) => {
+    truthClass[t] = row >= 0 ? classes.classOf[row] : -1;
+  });
   const uniform = uniforms(T, rng(deriveSeed(ctx.seed, 'exact')));
   const claimed = sharedInt32(T);
   const setSize = sharedInt32(T);
@@ -54,7 +65,19 @@ export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
   const shards = ranges(T, ctx.pool.workers * 4);
   await ctx.pool.map(
     'linkage.exactSets',
-    shards.map(([start, end]) => ({ data, block, truth, uniform, start, end, claimed, setSize, truthInSet })),
+    shards.map(([start, end]) => ({
+      data: view,
+      block,
+      starts: classes.starts,
+      order: classes.order,
+      truthClass,
+      uniform,
+      start,
+      end,
+      claimed,
+      setSize,
+      truthInSet,
+    })),
   );
 
   const confidence = sharedFloat64(T);
@@ -86,6 +109,7 @@ export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
     expectedSuccess,
     details: {
       blockingQis: fields.map((j) => data.fields[j].name),
+      releaseClasses: classes.classes,
       expectedBucketSize: block.estimate,
       fullScans,
       meanSetSize: T > 0 ? sum / T : 0,

@@ -4,6 +4,7 @@
  */
 import { deriveSeed } from '../../src/stats/random.js';
 import type { AttackContext } from '../types.js';
+import type { BlockIndex } from './block.js';
 import { type FsPayload, LEVELS } from './compare.js';
 import { type CandidatePatterns, normalize } from './em.js';
 import type { ShardPairs } from './fs-kernels.js';
@@ -15,6 +16,26 @@ export const NUMERIC_BAND = 0.05;
 /** Random pairs for u, in this many seeded shards (fixed, so results do not depend on --workers). */
 const U_SHARDS = 4;
 const U_PAIRS_PER_SHARD = 50_000;
+
+/**
+ * Targets whose candidates (summed over the passes' buckets) exceed `max`: in so coarse a release the
+ * attacker cannot single a record out by weights, and comparing them all would cost O(targets × rows).
+ */
+export function tooManyCandidates(passes: readonly BlockIndex[], targets: number, max: number): Uint8Array {
+  const skip = new Uint8Array(new SharedArrayBuffer(Math.max(1, targets)), 0, targets);
+  for (let t = 0; t < targets; t++) {
+    let n = 0;
+    for (const b of passes) {
+      const lo = b.targetOffsets[t];
+      const hi = b.targetOffsets[t + 1];
+      if (hi > lo && b.targetBuckets[lo] === -1) continue;
+      for (let q = lo; q < hi; q++)
+        n += b.bucketOffsets[b.targetBuckets[q] + 1] - b.bucketOffsets[b.targetBuckets[q]];
+    }
+    if (n > max) skip[t] = 1;
+  }
+  return skip;
+}
 
 /** Per field: the CLOSE band (NUMERIC_BAND × the range of released numbers; 0 for categorical). */
 export function bands(data: LinkageData, used: number[]): Float64Array {

@@ -88,33 +88,34 @@ export function fsPairs(p: FsPayload): ShardPairs {
   let slot = new Int32Array(4096);
   for (let t = p.start; t < p.end; t++) {
     cmp.setTarget(t);
-    candidates(p.passes, t, seen, t + 1, (i) => {
-      let key = 0;
-      for (let a = cmp.F - 1; a >= 0; a--) key = key * LEVELS + cmp.level(a, i);
-      const before = index.size;
-      const id = index.idOf(key);
-      if (id === before) {
-        keys.push(key);
-        if (id === lastTarget.length) {
-          const lt = new Int32Array(id * 2).fill(-1);
-          lt.set(lastTarget);
-          lastTarget = lt;
-          const sl = new Int32Array(id * 2);
-          sl.set(slot);
-          slot = sl;
+    if (!p.skip[t])
+      candidates(p.passes, t, seen, t + 1, (i) => {
+        let key = 0;
+        for (let a = cmp.F - 1; a >= 0; a--) key = key * LEVELS + cmp.level(a, i);
+        const before = index.size;
+        const id = index.idOf(key);
+        if (id === before) {
+          keys.push(key);
+          if (id === lastTarget.length) {
+            const lt = new Int32Array(id * 2).fill(-1);
+            lt.set(lastTarget);
+            lastTarget = lt;
+            const sl = new Int32Array(id * 2);
+            sl.set(slot);
+            slot = sl;
+          }
         }
-      }
-      pairRow.push(i);
-      pairPattern.push(id);
-      if (lastTarget[id] === t) {
-        count.data[slot[id]]++;
-        return;
-      }
-      lastTarget[id] = t;
-      slot[id] = count.length;
-      pattern.push(id);
-      count.push(1);
-    });
+        pairRow.push(i);
+        pairPattern.push(id);
+        if (lastTarget[id] === t) {
+          count.data[slot[id]]++;
+          return;
+        }
+        lastTarget[id] = t;
+        slot[id] = count.length;
+        pattern.push(id);
+        count.push(1);
+      });
     offsets[t - p.start + 1] = pattern.length;
     pairOffsets[t - p.start + 1] = pairRow.length;
   }

@@ -84,7 +84,7 @@ export function prepareLinkage(ctx: AttackContext): LinkageData {
 }
 
 /** Row-major copies of the release's codes and numbers (see the module note). */
-function rowMajor(fields: readonly FieldData[], n: number) {
+export function rowMajor(fields: readonly FieldData[], n: number) {
   const K = fields.length;
   const numSlot = new Int32Array(K).fill(-1);
   let N = 0;

@@ -23,7 +23,7 @@ import type { AttackContext } from '../types.js';
 import { buildBlockIndex, planBlocking } from './block.js';
 import { type FsPayload, LEVEL_NAMES, LEVELS } from './compare.js';
 import { fitOneToOne, matchWeights } from './em.js';
-import { bands, estimateU, mergePairs, patternWeights } from './fs-fit.js';
+import { bands, estimateU, mergePairs, patternWeights, tooManyCandidates } from './fs-fit.js';
 import type { MethodResult } from './method.js';
 import { prepareLinkage, toShared, uniforms } from './prepare.js';
 
@@ -31,6 +31,8 @@ import { prepareLinkage, toShared, uniforms } from './prepare.js';
 const FS_BUDGET = 64;
 /** A second or third pass is dropped when its expected bucket size stays above this. */
 const FS_MAX_BUCKET = 1000;
+/** Targets with more candidates than this are not compared (see fs-fit.ts `tooManyCandidates`). */
+const MAX_CANDIDATES = 2000;
 /** At most this many fields (so a pattern key in base LEVELS stays below 2^53). */
 const MAX_FIELDS = 22;
 
@@ -51,7 +53,14 @@ export async function probabilisticLinkage(ctx: AttackContext): Promise<MethodRe
     used = used.sort((a, b) => stats[a].collision - stats[b].collision).slice(0, MAX_FIELDS);
     warnings.push(`probabilistic linkage compared the ${MAX_FIELDS} most discriminating QIs only`);
   }
-  const base: FsPayload = { data, used, bands: bands(data, used), passes, start: 0, end: 0 };
+  const skip = tooManyCandidates(passes, T, MAX_CANDIDATES);
+  const skipped = skip.reduce((a, b) => a + b, 0);
+  if (skipped > 0) {
+    warnings.push(
+      `${skipped} target(s) were not linked: each agrees with more than ${MAX_CANDIDATES} release records on every blocking key (the release is too coarse to single them out by weights)`,
+    );
+  }
+  const base: FsPayload = { data, used, bands: bands(data, used), passes, skip, start: 0, end: 0 };
   const { u, seen } = await estimateU(ctx, base);
   const shards = ranges(T, ctx.pool.workers * 4);
   const shardPairs = await ctx.pool.map(
@@ -117,6 +126,7 @@ export async function probabilisticLinkage(ctx: AttackContext): Promise<MethodRe
       patterns: pairs.keys.length,
       meanCandidatesPerTarget: T > 0 ? out.candidates.reduce((a, b) => a + b, 0) / T : 0,
       targetsWithoutCandidates: out.candidates.filter((c) => c === 0).length,
+      targetsWithTooManyCandidates: skipped,
       /** Share of targets with a known true record whose record was among their candidates. */
       blockingRecall: withTruth > 0 ? recalled / withTruth : null,
       /** The attacker's estimate of the share of targets present in the release. */

@@ -10,9 +10,9 @@
  *   expected success is 1/(|class| + 105) or 1/105, checked per target against a count made here from the
  *   release's raw strings. Every target is in the release (prosecutor setting), and no target's expected
  *   success exceeds 1/k = 1/5: the release keeps its k-anonymity promise against this attacker.
- * - Without hierarchy knowledge the attacker cannot tell that `Technical` covers `Tech-support`, and finds
- *   fewer (here: only the all-`*`) records: with the hierarchies the attack re-identifies at least as many,
- *   in expectation and realized, by exact and probabilistic linkage alike.
+ * - Without hierarchy knowledge the attacker cannot tell which occupations `Technical` covers: with the
+ *   hierarchies the attack re-identifies at least as many, per target in expectation (exact), and in total
+ *   in expectation and realized (exact and probabilistic alike).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,29 +70,26 @@ describe('linkage on Adult vs its k=5 release (ARX hierarchies)', () => {
     expect(Math.min(...got)).toBeGreaterThan(0);
   });
 
-  it('re-identifies at least as many with hierarchy knowledge as without (expected and realized)', () => {
+  it('re-identifies at least as many with hierarchy knowledge as without (per target, expected and realized)', () => {
+    // Per target: the hierarchy can only help the attacker's expected success, whatever the joint
+    // encoding makes of a released value it cannot place (`Technical` without the hierarchy).
+    const a = withH.perTarget!.columns.exactExpectedSuccess;
+    const b = without.perTarget!.columns.exactExpectedSuccess;
+    for (let t = 0; t < a.length; t++) expect(a[t]).toBeGreaterThanOrEqual(b[t] - 1e-15);
     for (const m of ['exact', 'probabilistic']) {
-      const a = methodFigures(withH, m);
-      const b = methodFigures(without, m);
-      expect(a.reidentified).toBeGreaterThanOrEqual(b.reidentified);
-      expect(a.expectedReidentificationRate!).toBeGreaterThanOrEqual(b.expectedReidentificationRate!);
+      const x = methodFigures(withH, m);
+      const y = methodFigures(without, m);
+      expect(x.reidentified).toBeGreaterThanOrEqual(y.reidentified);
+      expect(x.expectedReidentificationRate!).toBeGreaterThanOrEqual(y.expectedReidentificationRate!);
     }
-    const a = methodFigures(withH, 'exact').expectedReidentificationRate!;
-    const b = methodFigures(without, 'exact').expectedReidentificationRate!;
-    expect(a).toBeGreaterThan(2 * b);
     console.log(
       'Adult k=5:',
       ['exact', 'probabilistic']
         .map(
           (m) =>
-            `${m} with hierarchies ${methodFigures(withH, m).reidentificationRate.value} (expected ${methodFigures(withH, m).expectedReidentificationRate}), without ${methodFigures(without, m).reidentificationRate.value}`,
+            `${m} with hierarchies ${methodFigures(withH, m).reidentificationRate.value} (expected ${methodFigures(withH, m).expectedReidentificationRate}), without ${methodFigures(without, m).reidentificationRate.value} (expected ${methodFigures(without, m).expectedReidentificationRate})`,
         )
         .join('; '),
     );
-  });
-
-  it('without hierarchy knowledge only the all-* rows are compatible with a generalized record', () => {
-    const s = without.perTarget!.columns.exactConfidence;
-    for (let t = 0; t < s.length; t++) expect(s[t]).toBeCloseTo(1 / 105, 12);
   });
 });
