@@ -70,6 +70,12 @@ export interface LinkageInputs {
   knownQi: string[];
   /** Per QI: compatibility of target codes with released (possibly generalized) codes. */
   compat: ReadonlyMap<string, CompatRelation>;
+  /**
+   * The same, but released values the targets' side never holds count as generalizations of unknown
+   * extent (they match any value): how an attacker without the hierarchy files reads a generalized
+   * release. Linkage should try both and let the stronger count.
+   */
+  compatUnknownAsGeneralized?: ReadonlyMap<string, CompatRelation>;
 }
 
 /** Everything an attack may read. Raw strings are not here: attacks see codes and numbers only. */

@@ -47,6 +47,14 @@ export interface JointEncoding {
   tables: Map<string, EncodedTable>;
   /** Per column: the compatibility relation (only for columns present in the release). */
   compat: Map<string, Compat>;
+  /**
+   * The same, but reading released values that the targets' side never holds (e.g. "Technical" for
+   * occupations, when no hierarchy says what it covers) as generalizations of unknown extent: they
+   * match any value, except another spelling of the same number (`2.0` for `2`), which matches just
+   * that value. This is how an attacker without the hierarchy reads a generalized release; the strict
+   * relation makes such values match nothing.
+   */
+  compatUnknownAsGeneralized: Map<string, Compat>;
   /** Per column: code → string (main thread only). */
   dictionaries: Map<string, readonly string[]>;
 }
@@ -88,6 +96,7 @@ export function encodeJoint(
     out.set(role, { rows: tables.get(role)!.table.numRows, columns: new Map(), dictionaries: new Map() });
   }
   const compat = new Map<string, Compat>();
+  const compatLoose = new Map<string, Compat>();
   const dictionaries = new Map<string, readonly string[]>();
   for (const spec of specs) {
     const dict: Dict = newDict();
@@ -120,8 +129,8 @@ export function encodeJoint(
     for (const set of spec.hierarchy?.values() ?? []) for (const a of set) ancestors.add(a);
     const releaseCodes = encodedCodes.get('release');
     const isGen = new Uint8Array(values.length);
+    const inRelease = new Uint8Array(values.length);
     if (releaseCodes) {
-      const inRelease = new Uint8Array(values.length);
       for (const c of releaseCodes) if (c >= 0) inRelease[c] = 1;
       for (let c = 0; c < values.length; c++)
         if (inRelease[c] && generalization(values[c], spec, ancestors)) isGen[c] = 1;
@@ -130,16 +139,9 @@ export function encodeJoint(
     const lists: number[][] = values.map((v, c) =>
       Array.from(generalized).filter((g) => g !== c && compatible(v, values[g], spec)),
     );
-    const offsets = sharedInt32(values.length + 1);
-    let total = 0;
-    lists.forEach((l, c) => {
-      offsets[c] = total;
-      total += l.length;
-    });
-    offsets[values.length] = total;
-    const flat = sharedInt32(total);
-    for (let c = 0; c < lists.length; c++) flat.set(lists[c], offsets[c]);
-    compat.set(spec.name, { offsets, codes: flat, generalized });
+    const loose = unknownAsGeneralized(values, encodedCodes, inRelease, isGen, lists);
+    compat.set(spec.name, toCsr(lists, generalized));
+    compatLoose.set(spec.name, loose ? toCsr(loose.lists, loose.generalized) : compat.get(spec.name)!);
 
     const perCode = new Float64Array(values.length);
     if (spec.kind !== 'categorical')
@@ -158,7 +160,65 @@ export function encodeJoint(
       t.dictionaries.set(spec.name, values);
     }
   }
-  return { tables: out, compat, dictionaries };
+  return { tables: out, compat, compatUnknownAsGeneralized: compatLoose, dictionaries };
+}
+
+/** Packs per-code lists into CSR arrays on shared memory. */
+function toCsr(lists: readonly number[][], generalized: Int32Array): Compat {
+  const offsets = sharedInt32(lists.length + 1);
+  let total = 0;
+  for (let c = 0; c < lists.length; c++) {
+    offsets[c] = total;
+    total += lists[c].length;
+  }
+  offsets[lists.length] = total;
+  const codes = sharedInt32(total);
+  for (let c = 0; c < lists.length; c++) codes.set(lists[c], offsets[c]);
+  return { offsets, codes, generalized };
+}
+
+/**
+ * The unknown-as-generalized relation (see JointEncoding.compatUnknownAsGeneralized), or null when
+ * no released value is unknown to the targets' side (then it equals the strict one).
+ */
+function unknownAsGeneralized(
+  values: readonly string[],
+  encodedCodes: ReadonlyMap<string, Int32Array>,
+  inRelease: Uint8Array,
+  isGen: Uint8Array,
+  strict: readonly number[][],
+): { lists: number[][]; generalized: Int32Array } | null {
+  const onTargetSide = new Uint8Array(values.length);
+  let hasTargets = false;
+  for (const [role, codes] of encodedCodes) {
+    if (role === 'release') continue;
+    hasTargets = true;
+    for (const c of codes) if (c >= 0) onTargetSide[c] = 1;
+  }
+  if (!hasTargets) return null;
+  const numberOf = (c: number) => (values[c].trim() === '' ? Number.NaN : Number(values[c].trim()));
+  const byNumber = new Map<number, number[]>();
+  for (let c = 0; c < values.length; c++) {
+    const x = numberOf(c);
+    if (onTargetSide[c] && Number.isFinite(x)) byNumber.set(x, [...(byNumber.get(x) ?? []), c]);
+  }
+  const extra = new Map<number, number[] | 'any'>();
+  for (let c = 0; c < values.length; c++) {
+    if (onTargetSide[c] || isGen[c] || !inRelease[c]) continue;
+    const twins = Number.isFinite(numberOf(c)) ? byNumber.get(numberOf(c)) : undefined;
+    extra.set(c, twins ?? 'any');
+  }
+  if (extra.size === 0) return null;
+  const lists = strict.map((l, c) => {
+    const more = [...extra]
+      .filter(([g, to]) => g !== c && (to === 'any' ? onTargetSide[c] === 1 : to.includes(c)))
+      .map(([g]) => g);
+    return more.length > 0 ? [...l, ...more] : [...l];
+  });
+  const generalized = Int32Array.from(
+    Array.from(isGen, (g, c) => (g || extra.has(c) ? c : -1)).filter((c) => c >= 0),
+  );
+  return { lists, generalized };
 }
 
 /** True when release code `g` is compatible with target code `c` under `compat` (equal codes always are). */

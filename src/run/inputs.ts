@@ -192,6 +192,7 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       groundTruth,
       knownQi: qiNames.filter((c) => columnsOf(tt).includes(c)),
       compat: joint.compat,
+      compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
     };
   }
   return { loaded, encoded, joint, linkage };

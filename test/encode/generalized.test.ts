@@ -154,3 +154,36 @@ describe('encodeJoint', () => {
     );
   });
 });
+
+describe('released values the attacker has never seen', () => {
+  it('match nothing in the strict relation; in the unknown-as-generalized one they match anything, except another spelling of the same number', () => {
+    const j = encodeJoint(
+      new Map([
+        [
+          'release',
+          { table: tableFromArrays({ occ: ['Technical', 'Sales'], n: ['2.0', '3.0'] }), label: '--release' },
+        ],
+        [
+          'original',
+          { table: tableFromArrays({ occ: ['Craft-repair', 'Sales'], n: ['2', '3'] }), label: '--original' },
+        ],
+      ]),
+      [
+        { name: 'occ', kind: 'categorical' },
+        { name: 'n', kind: 'categorical' },
+      ],
+    );
+    const rel = j.tables.get('release')!;
+    const ori = j.tables.get('original')!;
+    const ok = (which: typeof j.compat, col: string, oi: number, ri: number) =>
+      isCompatible(which.get(col)!, ori.columns.get(col)!.codes[oi], rel.columns.get(col)!.codes[ri]);
+    const loose = j.compatUnknownAsGeneralized;
+    expect(ok(j.compat, 'occ', 0, 0)).toBe(false); // strict: Craft-repair vs Technical
+    expect(ok(loose, 'occ', 0, 0)).toBe(true); // Technical: a generalization of unknown extent
+    expect(ok(loose, 'occ', 1, 0)).toBe(true); // Sales ~ Technical too: the attacker cannot tell
+    expect(ok(loose, 'occ', 0, 1)).toBe(false); // Craft-repair ≠ Sales (a value both sides hold)
+    expect(ok(j.compat, 'n', 0, 0)).toBe(false);
+    expect(ok(loose, 'n', 0, 0)).toBe(true); // 2 ~ 2.0
+    expect(ok(loose, 'n', 0, 1)).toBe(false); // 2 ≠ 3.0
+  });
+});
