@@ -10,11 +10,15 @@
  *    distinct level keys first; see `BuildIndexPayload.order`) and tuples sorted lexicographically by
  *    (level keys, then exact keys) with a stable LSD radix sort (distance-sort.ts). A trie node at
  *    depth j is then a contiguous range of tuples sharing their first j level keys, and its children
- *    are the *runs* of equal key j inside it. Level j lists its runs in tuple order as records of four
- *    Int32 — (key, lowest row in the run, first tuple, first child run at level j+1) — plus a
- *    sentinel, so a node's children are a contiguous block of records (binary search and scans touch
- *    few cache lines) and run r spans tuples [first(r), first(r+1)) and child runs
- *    [child(r), child(r+1)). The lowest row lets the search settle ties without descending.
+ *    are the *runs* of equal key j inside it. Level j lists its runs in tuple order: their keys in
+ *    one array (a node's children's keys are contiguous, so binary search and scans touch few cache
+ *    lines), and records of 3 + 2·q_j Int32 — lowest row in the run, first tuple, first child run at
+ *    level j+1, then for each of the q_j numeric columns at deeper levels the smallest and largest
+ *    value rank in the run (a bounding box: NaN ranks sort last, so a largest rank ≥ `finite` means a
+ *    skipped value) — plus a sentinel record. Run r spans tuples [first(r), first(r+1)) and child
+ *    runs [child(r), child(r+1)).
+ *    The lowest row lets the search settle ties without descending; the box bounds the numeric terms
+ *    still to come.
  * 4. Each tuple is a record of p + 2 Int32 — its exact keys, the start of its rows in `rowList` and
  *    its lowest row — so computing a tuple's distance and claiming its first row touch one or two
  *    cache lines (a sentinel record closes the last tuple's rows).
@@ -58,8 +62,12 @@ export interface NeighbourIndex {
   /** Level → column, column → level. */
   columnOfLevel: number[];
   levelOf: number[];
-  /** Per level: run records (key, lowest row, first tuple, first child run) and a sentinel. */
+  /** Per level: each run's key. */
+  runKeys: SharedView[];
+  /** Per level: run records (lowest row, first tuple, first child run, boxes) and a sentinel. */
   runs: SharedView[];
+  /** Per level: numeric columns at deeper levels (whose rank boxes the level's records carry). */
+  below: number[][];
   /**
    * Tuple records, stride p + 2: exact key of column c at t·(p+2) + c (categorical code + 2; numeric
    * value rank), then the start of the tuple's rows in rowList, then its lowest row; T + 1 records.
@@ -85,34 +93,55 @@ export interface NeighbourIndex {
 function buildRuns(
   firstDiff: Int32Array,
   T: number,
-  P: number,
   levelArr: Int32Array[],
+  below: number[][],
+  exactSorted: Int32Array[],
   tupleStart: Int32Array,
   rowList: Int32Array,
-): SharedView[] {
+): { runKeys: SharedView[]; runs: SharedView[] } {
+  const P = levelArr.length;
   const count = new Int32Array(P + 1);
   for (let t = 0; t < T; t++) for (let j = firstDiff[t]; j < P; j++) count[j]++;
-  const recs = Array.from({ length: P }, (_, j) => newI32(4 * (count[j] + 1)));
+  const stride = below.map((b) => 3 + 2 * b.length);
+  const recs = Array.from({ length: P }, (_, j) => newI32(stride[j] * (count[j] + 1)));
+  const keys = Array.from({ length: P }, (_, j) => newI32(count[j]));
   const cur = new Int32Array(P).fill(-1);
   for (let t = 0; t < T; t++) {
-    const row = rowList[tupleStart[t]];
+    const q = tupleStart[t];
+    const row = rowList[q];
     for (let j = 0; j < P; j++) {
       const rec = recs[j];
+      const S = stride[j];
+      const cols = below[j];
       if (firstDiff[t] <= j) {
         const r = ++cur[j];
-        rec[4 * r] = levelArr[j][tupleStart[t]];
-        rec[4 * r + 1] = row;
-        rec[4 * r + 2] = t;
-        rec[4 * r + 3] = j + 1 < P ? cur[j + 1] + 1 : t;
-      } else if (row < rec[4 * cur[j] + 1]) rec[4 * cur[j] + 1] = row;
+        const o = S * r;
+        keys[j][r] = levelArr[j][q];
+        rec[o] = row;
+        rec[o + 1] = t;
+        rec[o + 2] = j + 1 < P ? cur[j + 1] + 1 : t;
+        for (let i = 0; i < cols.length; i++) {
+          const rank = exactSorted[cols[i]][q];
+          rec[o + 3 + 2 * i] = rank;
+          rec[o + 4 + 2 * i] = rank;
+        }
+      } else {
+        const o = S * cur[j];
+        if (row < rec[o]) rec[o] = row;
+        for (let i = 0; i < cols.length; i++) {
+          const rank = exactSorted[cols[i]][q];
+          if (rank < rec[o + 3 + 2 * i]) rec[o + 3 + 2 * i] = rank;
+          if (rank > rec[o + 4 + 2 * i]) rec[o + 4 + 2 * i] = rank;
+        }
+      }
     }
   }
   for (let j = 0; j < P; j++) {
-    const o = 4 * count[j];
-    recs[j][o + 2] = T;
-    recs[j][o + 3] = j + 1 < P ? count[j + 1] : T;
+    const o = stride[j] * count[j];
+    recs[j][o + 1] = T;
+    recs[j][o + 2] = j + 1 < P ? count[j + 1] : T;
   }
-  return recs.map(shareI32);
+  return { runKeys: keys.map(shareI32), runs: recs.map(shareI32) };
 }
 
 /**
@@ -178,14 +207,17 @@ export function buildNeighbourIndex(p: BuildIndexPayload): NeighbourIndex {
   }
   tupleRecords[T * W + P] = n;
   tupleRecords[T * W + P + 1] = -1;
-  const runs = buildRuns(firstDiff, T, P, levelArr, tupleStart, rowList);
+  const below = columnOfLevel.map((_, j) => columnOfLevel.filter((c, l) => l > j && keys[c].ranks !== null));
+  const { runKeys, runs } = buildRuns(firstDiff, T, levelArr, below, exactSorted, tupleStart, rowList);
   return {
     rows: n,
     tuples: T,
     numeric: p.columns.map((c) => c.numeric),
     columnOfLevel,
     levelOf,
+    runKeys,
     runs,
+    below,
     tupleRecords: shareI32(tupleRecords),
     ranks: keys.map((k) => k.ranks),
     keySpace: keys.map((k) => k.exactRadix),

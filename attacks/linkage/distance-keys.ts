@@ -34,6 +34,8 @@ export interface NumericRanks {
   bucketHi: SharedView;
   /** Id of the NaN bucket (= number of numeric buckets). */
   nanBucket: number;
+  /** Number of ranks with a value (ranks ≥ this are NaN). */
+  finite: number;
 }
 
 /** Keys of one column over the indexed rows. */
@@ -145,6 +147,7 @@ export function columnKeys(
       bucketLo: view(bucketLo, B + 1),
       bucketHi: view(bucketHi, B + 1),
       nanBucket: B,
+      finite: Rn,
     },
     hasWildcard: false,
     hasSkip: R > Rn,

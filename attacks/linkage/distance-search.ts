@@ -65,8 +65,9 @@ export function neighbourSearch(p: NeighbourSearchPayload): NeighbourSearchStats
     if (s.numeric[c]) {
       if (code + 2 >= rankOfKey[c].length) return;
       const r = rankOfKey[c][code + 2];
-      if (r < 0) return;
+      if (r < 0 || s.mark[c][r] === s.stamp) return;
       s.mark[c][r] = s.stamp;
+      s.mranks[c][s.nMranks[c]++] = r;
       const bk = bucketOfRank[c][r];
       if (s.bmark[c][bk] !== s.stamp) {
         s.bmark[c][bk] = s.stamp;
@@ -86,6 +87,7 @@ export function neighbourSearch(p: NeighbourSearchPayload): NeighbourSearchStats
       const t0 = qCodes[c][row];
       s.tc[c] = t0;
       s.nZero[c] = 0;
+      s.nMranks[c] = 0;
       if (s.numeric[c]) {
         const nums = qNums[c];
         const x = nums ? nums[row] : Number.NaN;

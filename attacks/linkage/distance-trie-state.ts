@@ -16,7 +16,13 @@ export class TrieState {
   readonly P: number;
   readonly numeric: Uint8Array;
   readonly colOfLevel: Int32Array;
+  readonly runKeys: Int32Array[];
   readonly runs: Int32Array[];
+  /** Per level: record stride and the numeric columns whose rank boxes the records carry. */
+  readonly stride: Int32Array;
+  readonly below: Int32Array[];
+  /** Per numeric column: number of ranks with a value. */
+  readonly finite: Int32Array;
   readonly tupleRecords: Int32Array;
   readonly rankNumber: Float64Array[];
   readonly bucketLo: Float64Array[];
@@ -34,6 +40,9 @@ export class TrieState {
   readonly bmark: Int32Array[];
   readonly zero: Int32Array[];
   readonly nZero: Int32Array;
+  /** Numeric: the ranks marked as zero terms (own value, compatible intervals). */
+  readonly mranks: Int32Array[];
+  readonly nMranks: Int32Array;
   stamp = 0;
   /** Columns the target has a value in. */
   pmax = 0;
@@ -55,7 +64,11 @@ export class TrieState {
     this.P = ix.numeric.length;
     this.numeric = Uint8Array.from(ix.numeric, (b) => (b ? 1 : 0));
     this.colOfLevel = Int32Array.from(ix.columnOfLevel);
+    this.runKeys = ix.runKeys.map(i32);
     this.runs = ix.runs.map(i32);
+    this.below = ix.below.map((b) => Int32Array.from(b));
+    this.stride = Int32Array.from(ix.below, (b) => 3 + 2 * b.length);
+    this.finite = Int32Array.from(ix.ranks, (r) => (r ? r.finite : 0));
     this.tupleRecords = i32(ix.tupleRecords);
     this.rankNumber = ix.ranks.map((r) => (r ? f64(r.rankNumber) : EMPTY_F));
     this.bucketLo = ix.ranks.map((r) => (r ? f64(r.bucketLo) : EMPTY_F));
@@ -71,6 +84,8 @@ export class TrieState {
     this.bmark = ix.ranks.map((r) => (r ? new Int32Array(r.nanBucket + 1) : EMPTY_I));
     this.zero = ix.keySpace.map((n, c) => new Int32Array(ix.ranks[c] ? ix.ranks[c].nanBucket + 1 : n));
     this.nZero = new Int32Array(this.P);
+    this.mranks = ix.keySpace.map((n, c) => (ix.ranks[c] ? new Int32Array(n) : EMPTY_I));
+    this.nMranks = new Int32Array(this.P);
     this.bestD = new Float64Array(k);
     this.bestR = new Int32Array(k);
   }

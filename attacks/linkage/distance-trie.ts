@@ -14,6 +14,11 @@
  * never changes the answer: it equals a brute-force scan (indices, and bit-identical distances, which
  * are computed at the leaves in column order).
  *
+ * Before entering a child run, the bound is raised by the numeric columns still below it: each run
+ * record carries the smallest and largest value rank of those columns in the run, and the target's
+ * gap to that range is a lower bound of the column's term (0 when the range holds a skipped NaN value
+ * or a rank compatible with the target's value) — a bounding-box bound as in k-d trees.
+ *
  * Children are visited best first: compatible or skipped keys by binary search, then mismatching
  * categorical keys (only when one more mismatch still fits under d_k), then numeric buckets outward
  * from the target's value until the gap alone exceeds d_k. Ranges of ≤ LEAF tuples are scanned.
@@ -28,15 +33,15 @@ import { TrieState } from './distance-trie-state.js';
 const LEAF = 2;
 const SAFE = 1 - 1e-12;
 
-/** First run r in [lo, hi) whose key (record field 0) is ≥ key. */
-function lowerBound(rec: Int32Array, lo: number, hi: number, key: number): number {
+/** First run r in [lo, hi) whose key is ≥ key. */
+function lowerBound(keys: Int32Array, lo: number, hi: number, key: number): number {
   if (hi - lo <= 16) {
-    while (lo < hi && rec[4 * lo] < key) lo++;
+    while (lo < hi && keys[lo] < key) lo++;
     return lo;
   }
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
-    if (rec[4 * m] < key) lo = m + 1;
+    if (keys[m] < key) lo = m + 1;
     else hi = m;
   }
   return lo;
@@ -48,7 +53,7 @@ export class TrieSearch extends TrieState {
   search(): void {
     this.filled = 0;
     this.ties = 0;
-    const root = this.runs.length > 0 ? this.runs[0].length / 4 - 1 : 0;
+    const root = this.runKeys.length > 0 ? this.runKeys[0].length : 0;
     if (this.pmax > 0) this.visit(0, 0, root, 0, this.tuples, 0, this.minRow);
   }
 
@@ -64,13 +69,51 @@ export class TrieSearch extends TrieState {
     return lb >= dk && minRow > this.bestR[k - 1] && !(this.countTies && lb <= this.bestD[0]);
   }
 
-  /** Enters child run r of level `level` unless pruned. */
+  /**
+   * Enters child run r of level `level` unless pruned, first on `lb`, then on `lb` raised by the
+   * smallest terms the run's rank boxes allow for the numeric columns below.
+   */
   private child(level: number, r: number, partial: number, lb: number): void {
     const rec = this.runs[level];
-    const o = 4 * r;
-    const min = rec[o + 1];
-    if (!this.pruned(lb, min))
-      this.visit(level + 1, rec[o + 3], rec[o + 7], rec[o + 2], rec[o + 6], partial, min);
+    const S = this.stride[level];
+    const o = S * r;
+    const min = rec[o];
+    if (this.pruned(lb, min)) return;
+    const cols = this.below[level];
+    if (cols.length > 0 && this.filled === this.k) {
+      const extra = this.boxTerms(rec, o + 3, cols);
+      if (extra > 0 && this.pruned(this.bound(partial + extra), min)) return;
+    }
+    this.visit(level + 1, rec[o + 2], rec[o + S + 2], rec[o + 1], rec[o + S + 1], partial, min);
+  }
+
+  /**
+   * Σ over numeric columns c of the smallest term between the target's value and a rank box
+   * [rec[o+2i], rec[o+2i+1]]: 0 when the target has no value, the box holds a NaN (skipped) or a
+   * rank marked compatible, or the value lies inside; else the gap to the nearer edge.
+   */
+  private boxTerms(rec: Int32Array, o: number, cols: Int32Array): number {
+    let extra = 0;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i];
+      const x = this.tx[c];
+      const lo = rec[o + 2 * i];
+      const hi = rec[o + 2 * i + 1];
+      if (Number.isNaN(x) || hi >= this.finite[c]) continue;
+      const num = this.rankNumber[c];
+      const vlo = num[lo];
+      const vhi = num[hi];
+      if (x >= vlo && x <= vhi) continue;
+      const mr = this.mranks[c];
+      let inside = false;
+      for (let m = 0; m < this.nMranks[c]; m++) if (mr[m] >= lo && mr[m] <= hi) inside = true;
+      if (inside) continue;
+      extra +=
+        x < vlo
+          ? numericTerm(this.gower, vlo, x, this.scale[c])
+          : numericTerm(this.gower, x, vhi, this.scale[c]);
+    }
+    return extra;
   }
 
   private visitAll(level: number, ra: number, rb: number, partial: number): void {
@@ -80,14 +123,14 @@ export class TrieSearch extends TrieState {
 
   /** Children whose keys are on column c's zero list, with the partial sum unchanged. */
   private visitZero(level: number, c: number, ra: number, rb: number, partial: number): void {
-    const rec = this.runs[level];
+    const keys = this.runKeys[level];
     const zk = this.zero[c];
     const nz = this.nZero[c];
     const lb = this.bound(partial);
     let lo = ra;
     for (let z = 0; z < nz && lo < rb; z++) {
-      const r = lowerBound(rec, lo, rb, zk[z]);
-      if (r < rb && rec[4 * r] === zk[z]) {
+      const r = lowerBound(keys, lo, rb, zk[z]);
+      if (r < rb && keys[r] === zk[z]) {
         this.child(level, r, partial, lb);
         lo = r + 1;
       } else lo = r;
@@ -111,11 +154,11 @@ export class TrieSearch extends TrieState {
     const np = partial + 1;
     const lb = this.bound(np);
     if (this.pruned(lb, min)) return;
-    const rec = this.runs[level];
+    const keys = this.runKeys[level];
     const mk = this.mark[c];
     const stamp = this.stamp;
     for (let r = ra; r < rb; r++) {
-      const key = rec[4 * r];
+      const key = keys[r];
       if (key > 1 && mk[key] !== stamp) this.child(level, r, np, lb);
     }
   }
@@ -127,21 +170,21 @@ export class TrieSearch extends TrieState {
       return;
     }
     this.visitZero(level, c, ra, rb, partial);
-    const rec = this.runs[level];
+    const keys = this.runKeys[level];
     const bm = this.bmark[c];
     const lo = this.bucketLo[c];
     const hi = this.bucketHi[c];
     const sc = this.scale[c];
     const gower = this.gower;
     const stamp = this.stamp;
-    const bnn = lowerBound(rec, ra, rb, this.nanBucket[c]);
-    let right = lowerBound(rec, ra, bnn, this.xb[c]);
+    const bnn = lowerBound(keys, ra, rb, this.nanBucket[c]);
+    let right = lowerBound(keys, ra, bnn, this.xb[c]);
     let left = right - 1;
     for (;;) {
-      while (right < bnn && bm[rec[4 * right]] === stamp) right++;
-      while (left >= ra && bm[rec[4 * left]] === stamp) left--;
-      const dr = right < bnn ? numericTerm(gower, lo[rec[4 * right]], x, sc) : Number.POSITIVE_INFINITY;
-      const hl = left >= ra ? hi[rec[4 * left]] : Number.NaN;
+      while (right < bnn && bm[keys[right]] === stamp) right++;
+      while (left >= ra && bm[keys[left]] === stamp) left--;
+      const dr = right < bnn ? numericTerm(gower, lo[keys[right]], x, sc) : Number.POSITIVE_INFINITY;
+      const hl = left >= ra ? hi[keys[left]] : Number.NaN;
       const dl = left < ra ? Number.POSITIVE_INFINITY : x > hl ? numericTerm(gower, x, hl, sc) : 0;
       if (dr === Number.POSITIVE_INFINITY && dl === Number.POSITIVE_INFINITY) return;
       const goRight = dr <= dl;

@@ -13,9 +13,9 @@ import {
   pairColumns,
   pairDistance,
 } from '../../attacks/linkage/distance.js';
-import type { AttackContext, LinkageInputs } from '../../attacks/types.js';
+import type { AttackContext } from '../../attacks/types.js';
 import { encodeJoint, type JointSpec } from '../../src/encode/joint.js';
-import type { ColumnKind, EncodedTable } from '../../src/encode/types.js';
+import type { ColumnKind } from '../../src/encode/types.js';
 import { WorkerPool } from '../../src/pool/pool.js';
 
 const pools = [new WorkerPool(1), new WorkerPool(2)];
@@ -23,7 +23,11 @@ afterAll(async () => Promise.all(pools.map((p) => p.close())));
 
 type Cols = Record<string, (string | null)[]>;
 
-/** Encodes release and original jointly. */
+/**
+ * Encodes release and original jointly. The original gets the release's rows appended after the
+ * targets, so that every released value is also held on the targets' side and is read as a plain
+ * value (not as a generalization of unknown extent); `targets` lists the real target rows.
+ */
 function joint(
   release: Cols,
   original: Cols,
@@ -31,28 +35,28 @@ function joint(
   extra: Partial<JointSpec> = {},
 ) {
   const specs: JointSpec[] = Object.entries(kinds).map(([name, kind]) => ({ name, kind, ...extra }));
+  const n = Object.values(original)[0].length;
+  const padded = Object.fromEntries(Object.keys(original).map((c) => [c, [...original[c], ...release[c]]]));
   const j = encodeJoint(
     new Map([
       ['release', { table: tableFromArrays(release as Record<string, string[]>), label: '--release' }],
-      ['original', { table: tableFromArrays(original as Record<string, string[]>), label: '--original' }],
+      ['original', { table: tableFromArrays(padded as Record<string, string[]>), label: '--original' }],
     ]),
     specs,
   );
-  return { release: j.tables.get('release')!, original: j.tables.get('original')!, compat: j.compat };
+  return {
+    release: j.tables.get('release')!,
+    original: j.tables.get('original')!,
+    compat: j.compat,
+    targets: Int32Array.from({ length: n }, (_, i) => i),
+  };
 }
 
-function context(
-  pool: WorkerPool,
-  release: EncodedTable,
-  targets: EncodedTable,
-  compat: LinkageInputs['compat'],
-  truth?: Int32Array,
-): AttackContext {
-  const cols = [...release.columns.keys()];
-  const targetRows = Int32Array.from({ length: targets.rows }, (_, i) => i);
+function context(pool: WorkerPool, j: ReturnType<typeof joint>, truth?: Int32Array): AttackContext {
+  const cols = [...j.release.columns.keys()];
   return {
-    release,
-    qi: cols.map((name) => ({ name, kind: release.columns.get(name)!.kind })),
+    release: j.release,
+    qi: cols.map((name) => ({ name, kind: j.release.columns.get(name)!.kind })),
     sensitive: [],
     pool,
     seed: 1,
@@ -60,12 +64,12 @@ function context(
     wildcard: false,
     linkage: {
       targetsRole: 'original',
-      targets,
-      targetRows,
-      truth: truth ?? new Int32Array(targets.rows).fill(-1),
+      targets: j.original,
+      targetRows: j.targets,
+      truth: truth ?? new Int32Array(j.targets.length).fill(-1),
       groundTruth: truth ? 'aligned' : 'none',
       knownQi: cols,
-      compat,
+      compat: j.compat,
     },
   };
 }
@@ -106,7 +110,7 @@ describe('hand-computed distances', () => {
   ];
 
   it('scales: Gower range 20, Manhattan sd 5', () => {
-    const q = { table: hand.original };
+    const q = { table: hand.original, rows: hand.targets };
     const r = { table: hand.release };
     expect(Array.from(distanceScales('gower', COLS, q, r))).toEqual([20, 1, 1]);
     expect(Array.from(distanceScales('manhattan', COLS, q, r))).toEqual([5, 1, 1]);
@@ -128,7 +132,7 @@ describe('hand-computed distances', () => {
     for (const pool of pools) {
       const nn = await nearestNeighbours(
         pool,
-        { table: hand.original },
+        { table: hand.original, rows: hand.targets },
         { table: hand.release },
         COLS,
         metric,
@@ -144,7 +148,7 @@ describe('hand-computed distances', () => {
   it('all four distances of k = 4 come back ordered by (distance, row)', async () => {
     const nn = await nearestNeighbours(
       pools[1],
-      { table: hand.original },
+      { table: hand.original, rows: hand.targets },
       { table: hand.release },
       COLS,
       'gower',
@@ -161,7 +165,7 @@ describe('hand-computed distances', () => {
 describe('distanceLinkage', () => {
   it('hand case: claims, confidence 1 − d1/d2 and expected success', async () => {
     // truth: t0 was made into r2 (the generalized row), t1 into r1 (not the nearest: r3 is).
-    const ctx = context(pools[0], hand.release, hand.original, hand.compat, Int32Array.of(2, 1));
+    const ctx = context(pools[0], hand, Int32Array.of(2, 1));
     const g = await distanceLinkage(ctx, 'gower');
     expect(g.method).toBe('distance-gower');
     expect(Array.from(g.claimed)).toEqual([2, 3]);
@@ -183,7 +187,7 @@ describe('distanceLinkage', () => {
     const truth = Int32Array.from({ length: rows }, (_, i) => i);
     for (const pool of pools) {
       for (const metric of ['gower', 'manhattan'] as const) {
-        const r = await distanceLinkage(context(pool, j.release, j.original, j.compat, truth), metric);
+        const r = await distanceLinkage(context(pool, j, truth), metric);
         expect(Array.from(r.claimed)).toEqual(Array.from(truth));
         expect(Array.from(r.confidence).every((c) => c === 1)).toBe(true);
         expect(Array.from(r.expectedSuccess!).every((e) => e === 1)).toBe(true);
@@ -198,10 +202,7 @@ describe('distanceLinkage', () => {
       { age: ['30'], sex: ['M'] },
       { age: 'numeric', sex: 'categorical' },
     );
-    const r = await distanceLinkage(
-      context(pools[1], j.release, j.original, j.compat, Int32Array.of(1)),
-      'gower',
-    );
+    const r = await distanceLinkage(context(pools[1], j, Int32Array.of(1)), 'gower');
     expect(Array.from(r.claimed)).toEqual([0]);
     expect(Array.from(r.confidence)).toEqual([0]);
     expect(Array.from(r.expectedSuccess!)).toEqual([0.5]);
@@ -216,7 +217,7 @@ describe('distanceLinkage', () => {
         sex: 'categorical',
       },
     );
-    const r = await distanceLinkage(context(pools[0], j.release, j.original, j.compat), 'gower');
+    const r = await distanceLinkage(context(pools[0], j), 'gower');
     expect(Array.from(r.claimed)).toEqual([-1]);
     expect(r.confidence[0]).toBeNaN();
     expect(r.warnings?.join()).toMatch(/1 target\(s\) have no known QI value/);
@@ -231,7 +232,7 @@ describe('generalized and suppressed values', () => {
     for (const metric of ['gower', 'manhattan'] as const) {
       const nn = await nearestNeighbours(
         pools[0],
-        { table: j.original },
+        { table: j.original, rows: j.targets },
         { table: j.release },
         ['age'],
         metric,
@@ -247,7 +248,7 @@ describe('generalized and suppressed values', () => {
     // Without the compat relation the interval counts by its midpoint.
     const plain = await nearestNeighbours(
       pools[0],
-      { table: j.original },
+      { table: j.original, rows: j.targets },
       { table: j.release },
       ['age'],
       'gower',
@@ -288,11 +289,36 @@ describe('generalized and suppressed values', () => {
     expect(Array.from(nn.distance)).toEqual([0, 0, 1]);
   });
 
+  it('a missing numeric value under a trie node keeps that node from being pruned by its value range', async () => {
+    // Manhattan, v scaled by 10 (given), p = 2. Target (B, 0):
+    //   r0 (B, 0) → 0    r1 (B, 25) → 2.5    r2 (A, 70) → 1 + 7 = 8    r3 (A, missing) → 1 · 2/1 = 2
+    // Node A's v values span {70, missing}: the missing value is skipped, so the box bound must be 0.
+    const j = joint(
+      { g: ['B', 'B', 'A', 'A'], v: ['0', '25', '70', null] },
+      { g: ['B'], v: ['0'] },
+      {
+        g: 'categorical',
+        v: 'numeric',
+      },
+    );
+    const nn = await nearestNeighbours(
+      pools[0],
+      { table: j.original, rows: j.targets },
+      { table: j.release },
+      ['g', 'v'],
+      'manhattan',
+      2,
+      { compat: j.compat, scales: Float64Array.of(1, 10) },
+    );
+    expect(Array.from(nn.index)).toEqual([0, 3]);
+    expect(Array.from(nn.distance)).toEqual([0, 2]);
+  });
+
   it('a release record with nothing comparable is never a neighbour', async () => {
     const j = joint({ age: [null, '30'] }, { age: ['35'] }, { age: 'numeric' });
     const nn = await nearestNeighbours(
       pools[0],
-      { table: j.original },
+      { table: j.original, rows: j.targets },
       { table: j.release },
       ['age'],
       'manhattan',
@@ -304,7 +330,7 @@ describe('generalized and suppressed values', () => {
 
 describe('errors', () => {
   it('name the code: unknown column (COLUMN), bad k (USAGE), no linkage inputs (INTERNAL)', async () => {
-    const q = { table: hand.original };
+    const q = { table: hand.original, rows: hand.targets };
     const r = { table: hand.release };
     await expect(nearestNeighbours(pools[0], q, r, ['agee'], 'gower')).rejects.toMatchObject({
       code: 'COLUMN',
@@ -313,7 +339,7 @@ describe('errors', () => {
     await expect(nearestNeighbours(pools[0], q, r, COLS, 'gower', 0)).rejects.toMatchObject({
       code: 'USAGE',
     });
-    const ctx = { ...context(pools[0], hand.release, hand.original, hand.compat), linkage: undefined };
+    const ctx = { ...context(pools[0], hand), linkage: undefined };
     await expect(distanceLinkage(ctx, 'gower')).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
