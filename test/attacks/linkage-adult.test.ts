@@ -84,7 +84,7 @@ describe('linkage on Adult vs its k=5 release (ARX hierarchies)', () => {
     }
     console.log(
       'Adult k=5:',
-      ['exact', 'probabilistic']
+      Object.keys(withH.details!.methods as object)
         .map(
           (m) =>
             `${m} with hierarchies ${methodFigures(withH, m).reidentificationRate.value} (expected ${methodFigures(withH, m).expectedReidentificationRate}), without ${methodFigures(without, m).reidentificationRate.value} (expected ${methodFigures(without, m).expectedReidentificationRate})`,
