@@ -78,7 +78,7 @@ function summaryTable(scores: readonly MethodScore[]): TableOut {
                 x.claims,
                 x.reidentified,
                 round(x.rate.value),
-                `${round(x.rate.ci[0])}–${round(x.rate.ci[1])}`,
+                `${x.rate.ci[0].toPrecision(4)}–${x.rate.ci[1].toPrecision(4)}`,
                 x.precision ? round(x.precision.value) : '',
                 round(x.baselineRate),
               ],
