@@ -5,6 +5,8 @@
  * Methods, each scored the same way (score.ts) and reported separately; the strongest drives the
  * headline metrics and so the verdict:
  *   exact          compatible-set linkage, generalization-aware, uniform pick (exact.ts)
+ *   exact-unseen-as-generalized  the same, reading released labels the targets never hold as
+ *                  generalizations of unknown extent (only when there are such labels)
  *   probabilistic  Fellegi–Sunter with EM-estimated m/u over blocked pairs (probabilistic.ts)
  *   distance-gower, distance-manhattan   nearest neighbour under Gower / standardized Manhattan
  *                  distance, confidence 1 − d1/d2 (distance.ts)
@@ -24,12 +26,27 @@ import { probabilisticLinkage } from './probabilistic.js';
 export type { MethodResult } from './method.js';
 
 /** The methods, in report order. */
-const METHODS: ReadonlyArray<(ctx: AttackContext) => Promise<MethodResult>> = [
+const METHODS: ReadonlyArray<(ctx: AttackContext) => Promise<MethodResult | null>> = [
   exactLinkage,
+  exactReadingUnseenLabels,
   probabilisticLinkage,
   (ctx) => distanceLinkage(ctx, 'gower'),
   (ctx) => distanceLinkage(ctx, 'manhattan'),
 ];
+
+/**
+ * Exact linkage by an attacker who reads released labels it has never seen (e.g. "Technical" for
+ * occupations, when no hierarchy file says what it covers) as generalizations of unknown extent,
+ * matching any value. Without hierarchy files the strict relation makes such labels match nothing,
+ * which would understate the risk of a generalized release. Null when no label is unseen.
+ */
+async function exactReadingUnseenLabels(ctx: AttackContext): Promise<MethodResult | null> {
+  const lk = ctx.linkage;
+  const loose = lk?.compatUnknownAsGeneralized;
+  if (!lk || !loose || [...loose].every(([col, rel]) => rel === lk.compat.get(col))) return null;
+  const r = await exactLinkage({ ...ctx, linkage: { ...lk, compat: loose } });
+  return { ...r, method: 'exact-unseen-as-generalized' };
+}
 
 export const linkage: Attack = {
   id: 'linkage',
@@ -81,7 +98,10 @@ export const linkage: Attack = {
       throw new ReidgateError('COLUMN', `--${lk.targetsRole}: holds none of the quasi-identifiers`);
     }
     const results: MethodResult[] = [];
-    for (const method of METHODS) results.push(await method(ctx));
+    for (const method of METHODS) {
+      const r = await method(ctx);
+      if (r) results.push(r);
+    }
     const outcome = buildOutcome(results, lk, ctx.release.rows);
     const unknown = ctx.qi.filter((q) => !lk.knownQi.includes(q.name)).map((q) => q.name);
     if (unknown.length > 0) {
