@@ -96,6 +96,8 @@ export interface AttackContext {
   linkage?: LinkageInputs;
   /** The auxiliary (attacker) table, encoded with the release's dictionaries. */
   auxiliary?: EncodedTable;
+  /** Per-attack options by attack id (--option attack.key=value, trial `options:`). */
+  options?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /**
    * Wildcard semantics (--wildcard): when true, a QI code equal to `WILDCARD` (-2) matches any value,
    * as in ARX; when false (the default) suppressed tokens were encoded as ordinary values.

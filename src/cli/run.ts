@@ -64,6 +64,10 @@ export function registerRun(program: Command): void {
     )
     .option('--weights <column>', 'release column of sampling weights (individual risk, as sdcMicro)')
     .option(
+      '--hierarchy <QI=FILE,…>',
+      'ARX-style generalization hierarchy per QI (CSV `value;level1;…;*`, no header), used by linkage',
+    )
+    .option(
       '--wildcard <tokens>',
       'suppressed tokens that match any value, e.g. "*" (default: none; `*` is its own value)',
     )

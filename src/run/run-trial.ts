@@ -50,13 +50,35 @@ function inputInfo(t: LoadedTable) {
   };
 }
 
-/** Attack options keyed as attacks read them: `singling-out` → `singlingOut`; suda merges `suda:`. */
+/** Context fields an attack option may never overwrite. */
+const RESERVED = new Set([
+  'release',
+  'original',
+  'control',
+  'auxiliary',
+  'linkage',
+  'qi',
+  'sensitive',
+  'pool',
+  'seed',
+  'recordThreshold',
+  'population',
+  'wildcard',
+  'options',
+]);
+
+/**
+ * Attack options for the context: all of them under `options[id]`, and for convenience under the
+ * camel-cased id (`singling-out` → `singlingOut`, `suda`) where that name is not a context field.
+ */
 function attackOptions(trial: Trial): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [id, opts] of Object.entries(trial.options ?? {})) {
-    out[id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = opts;
+  const all: Record<string, Record<string, unknown>> = { ...(trial.options ?? {}) };
+  if (trial.suda) all.suda = { ...(all.suda ?? {}), ...trial.suda };
+  const out: Record<string, unknown> = { options: all };
+  for (const [id, opts] of Object.entries(all)) {
+    const key = id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!RESERVED.has(key)) out[key] = opts;
   }
-  if (trial.suda) out.suda = { ...(out.suda as object | undefined), ...trial.suda };
   return out;
 }
 

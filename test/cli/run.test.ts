@@ -239,3 +239,51 @@ describe('attack options', () => {
     expect(malformed.code).toBe(2);
   });
 });
+
+describe('linkage inputs through the CLI', () => {
+  it('--hierarchy reaches linkage, and an option named after a context field cannot overwrite it', () => {
+    const H = join(ROOT, 'datasets/adult/hierarchies');
+    const hier = ADULT_QI.split(',')
+      .map((q) => `${q}=${join(H, `adult_hierarchy_${q}.csv`)}`)
+      .join(',');
+    const out = tmp();
+    const r = cli([
+      'run',
+      '--release',
+      join(ROOT, 'datasets/adult/adult_k5_release.csv'),
+      '--original',
+      ADULT,
+      '--aligned',
+      '--targets',
+      '500',
+      '--qi',
+      ADULT_QI,
+      '--hierarchy',
+      hier,
+      '--attacks',
+      'uniqueness,linkage',
+      '--option',
+      'linkage.foo=1',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect([0, 1]).toContain(r.code);
+    const link = readReport(out).attacks.find((a) => a.id === 'linkage')!;
+    expect(link.status).toBe('ok');
+    expect(link.metrics.targets.value).toBe(500);
+    const bad = cli([
+      'run',
+      '--release',
+      ADULT,
+      '--qi',
+      'sex',
+      '--hierarchy',
+      'sexx=/nope.csv',
+      '--out',
+      tmp(),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--hierarchy/);
+  });
+});
