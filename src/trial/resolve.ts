@@ -189,10 +189,26 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   }
   let qi: QiSpec[];
   if (flags.qi !== undefined) qi = splitList(flags.qi).map((e) => parseQi(e, '--qi'));
-  else
+  else {
     qi = (file.qi ?? []).map((e) =>
-      typeof e === 'string' ? parseQi(e, 'qi') : { name: e.name, kind: e.kind },
+      typeof e === 'string'
+        ? parseQi(e, 'qi')
+        : { name: e.name, kind: e.kind, hierarchy: fromFile(e.hierarchy) },
     );
+  }
+  if (flags.hierarchy !== undefined) {
+    for (const entry of splitList(flags.hierarchy)) {
+      const eq = entry.indexOf('=');
+      const target = eq > 0 ? qi.find((x) => x.name === entry.slice(0, eq)) : undefined;
+      if (!target) {
+        throw new ReidgateError(
+          'USAGE',
+          `--hierarchy ${q(entry)}: expected QI=FILE naming one of the quasi-identifiers (${qi.map((x) => x.name).join(', ')})`,
+        );
+      }
+      target.hierarchy = fromFlag(entry.slice(eq + 1));
+    }
+  }
   if (qi.length === 0) {
     throw new ReidgateError(
       'USAGE',
