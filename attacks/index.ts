@@ -2,6 +2,7 @@
  * @module attacks — the registry of attacks.
  */
 import { diversity } from './diversity/index.js';
+import { inference } from './inference/index.js';
 import { linkage } from './linkage/index.js';
 import { population } from './population/index.js';
 import { singlingOut } from './singling-out/index.js';
@@ -12,7 +13,15 @@ import { uniqueness } from './uniqueness/index.js';
 export type { Attack, AttackContext, AttackOutcome, AvailableInputs, MetricOut, QiSpec } from './types.js';
 
 /** Every attack, in the order reports list them. */
-export const ATTACKS: readonly Attack[] = [uniqueness, suda, population, diversity, linkage, singlingOut];
+export const ATTACKS: readonly Attack[] = [
+  uniqueness,
+  suda,
+  population,
+  diversity,
+  linkage,
+  singlingOut,
+  inference,
+];
 
 /** Looks up an attack by id (undefined when none). */
 export function findAttack(id: string): Attack | undefined {
