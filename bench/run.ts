@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage.
+ * population, diversity, singling-out, linkage, inference.
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
+import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
@@ -78,6 +79,7 @@ if (suites.has('population')) await registerPopulationBenchmarks(bench, pools);
 if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
+if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);
