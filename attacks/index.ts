@@ -4,6 +4,7 @@
 import { diversity } from './diversity/index.js';
 import { inference } from './inference/index.js';
 import { linkage } from './linkage/index.js';
+import { membership } from './membership/index.js';
 import { population } from './population/index.js';
 import { singlingOut } from './singling-out/index.js';
 import { suda } from './suda/index.js';
@@ -20,6 +21,7 @@ export const ATTACKS: readonly Attack[] = [
   diversity,
   linkage,
   singlingOut,
+  membership,
   inference,
 ];
 

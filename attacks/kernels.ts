@@ -5,6 +5,8 @@ import { classStats } from './diversity/kernels.js';
 import { buildNeighbourIndex, neighbourSearch } from './linkage/distance-kernels.js';
 import { exactSets } from './linkage/exact-kernels.js';
 import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
+import { bootstrapReplicates } from './membership/evaluate.js';
+import { knnSearch } from './membership/knn-kernel.js';
 import { classWeights } from './population/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
@@ -21,6 +23,8 @@ export const KERNELS = {
   'linkage.fsBest': fsBest,
   'linkage.fsPairs': fsPairs,
   'linkage.fsRandomPairs': fsRandomPairs,
+  'membership.bootstrap': bootstrapReplicates,
+  'membership.knn': knnSearch,
   'population.classWeights': classWeights,
   'singlingOut.countMatches': countMatches,
   'singlingOut.generateMultivariate': generateMultivariate,
