@@ -72,7 +72,7 @@ export interface LinkageInputs {
   compat: ReadonlyMap<string, CompatRelation>;
   /**
    * The same, but released values the targets' side never holds count as generalizations of unknown
-   * extent (they match any value): how an attacker without the hierarchy files reads a generalized
+   * extent (an unseen label matches any value; an unseen number only its other spellings): how an attacker without the hierarchy files reads a generalized
    * release. Linkage should try both and let the stronger count.
    */
   compatUnknownAsGeneralized?: ReadonlyMap<string, CompatRelation>;

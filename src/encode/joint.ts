@@ -50,8 +50,8 @@ export interface JointEncoding {
   /**
    * The same, but reading released values that the targets' side never holds (e.g. "Technical" for
    * occupations, when no hierarchy says what it covers) as generalizations of unknown extent: they
-   * match any value, except another spelling of the same number (`2.0` for `2`), which matches just
-   * that value. This is how an attacker without the hierarchy reads a generalized release; the strict
+   * match any value. An unseen number is no generalization (a perturbed or differently spelt value):
+   * it matches only the same number spelt otherwise (`2.0` for `2`). Linear in the distinct values. This is how an attacker without the hierarchy reads a generalized release; the strict
    * relation makes such values match nothing.
    */
   compatUnknownAsGeneralized: Map<string, Compat>;
@@ -202,18 +202,27 @@ function unknownAsGeneralized(
     const x = numberOf(c);
     if (onTargetSide[c] && Number.isFinite(x)) byNumber.set(x, [...(byNumber.get(x) ?? []), c]);
   }
-  const extra = new Map<number, number[] | 'any'>();
+  // An unseen label matches any target value; an unseen number is a perturbed or differently spelt
+  // value, not a generalization: it matches only the same number spelt otherwise (`2.0` for `2`).
+  const anyOf: number[] = [];
+  const twinsOf = new Map<number, number[]>();
+  const extra = new Set<number>();
   for (let c = 0; c < values.length; c++) {
     if (onTargetSide[c] || isGen[c] || !inRelease[c]) continue;
-    const twins = Number.isFinite(numberOf(c)) ? byNumber.get(numberOf(c)) : undefined;
-    extra.set(c, twins ?? 'any');
+    const x = numberOf(c);
+    if (Number.isFinite(x)) {
+      const twins = byNumber.get(x);
+      if (!twins) continue;
+      for (const t of twins) twinsOf.set(t, [...(twinsOf.get(t) ?? []), c]);
+    } else {
+      anyOf.push(c);
+    }
+    extra.add(c);
   }
   if (extra.size === 0) return null;
   const lists = strict.map((l, c) => {
-    const more = [...extra]
-      .filter(([g, to]) => g !== c && (to === 'any' ? onTargetSide[c] === 1 : to.includes(c)))
-      .map(([g]) => g);
-    return more.length > 0 ? [...l, ...more] : [...l];
+    if (!onTargetSide[c]) return [...l];
+    return [...l, ...anyOf.filter((g) => g !== c), ...(twinsOf.get(c) ?? [])];
   });
   const generalized = Int32Array.from(
     Array.from(isGen, (g, c) => (g || extra.has(c) ? c : -1)).filter((c) => c >= 0),
