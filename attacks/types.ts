@@ -128,6 +128,17 @@ export interface TableOut {
   rows: Array<Array<string | number>>;
 }
 
+/** A curve for the report (see ReportSeries in src/report/model.ts): aggregates only. */
+export interface SeriesOut {
+  id: string;
+  title: string;
+  x: { label: string; scale?: 'linear' | 'log' };
+  y: { label: string; scale?: 'linear' | 'log' };
+  mark?: 'line' | 'step' | 'bar' | 'point';
+  points: Array<{ x: number; y: number; group?: string; lo?: number; hi?: number }>;
+  note?: string;
+}
+
 /** What `run` returns. */
 export interface AttackOutcome {
   metrics: Record<string, MetricOut>;
@@ -140,6 +151,8 @@ export interface AttackOutcome {
   perTarget?: { rows: Int32Array; columns: Record<string, Int32Array | Float64Array> };
   histograms?: HistogramOut[];
   tables?: TableOut[];
+  /** Curves to draw (ROC, precision–coverage, uniqueness by m). */
+  series?: SeriesOut[];
   details?: Record<string, unknown>;
   warnings?: string[];
   /** Method note for the report (semantics, approximations). */

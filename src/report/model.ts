@@ -48,6 +48,32 @@ export const ReportTable = z.object({
 });
 export type ReportTable = z.infer<typeof ReportTable>;
 
+/**
+ * A curve an attack wants drawn: a ROC, a precision–coverage curve, uniqueness by m. Aggregates only,
+ * never record values. The HTML report draws each as an inline SVG chart; other writers may list it.
+ */
+export const ReportSeries = z.object({
+  /** Stable id within the attack, e.g. "roc", "precision-coverage", "unique-by-m". */
+  id: z.string(),
+  title: z.string(),
+  x: z.object({ label: z.string(), scale: z.enum(['linear', 'log']).default('linear') }),
+  y: z.object({ label: z.string(), scale: z.enum(['linear', 'log']).default('linear') }),
+  /** line: connected points; step: a step function (ROC); bar: one bar per x; point: a scatter. */
+  mark: z.enum(['line', 'step', 'bar', 'point']).default('line'),
+  /** One line per group (e.g. per score or per method); lo/hi an interval band when known. */
+  points: z.array(
+    z.object({
+      x: z.number(),
+      y: z.number(),
+      group: z.string().optional(),
+      lo: z.number().optional(),
+      hi: z.number().optional(),
+    }),
+  ),
+  note: z.string().optional(),
+});
+export type ReportSeries = z.infer<typeof ReportSeries>;
+
 export const AttackResult = z.object({
   id: z.string(),
   title: z.string(),
@@ -63,6 +89,7 @@ export const AttackResult = z.object({
   details: z.record(z.string(), z.unknown()).default({}),
   histograms: z.array(Histogram).default([]),
   tables: z.array(ReportTable).default([]),
+  series: z.array(ReportSeries).default([]),
   warnings: z.array(z.string()).default([]),
 });
 export type AttackResult = z.infer<typeof AttackResult>;

@@ -224,6 +224,12 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           details: o?.details ?? {},
           histograms: o?.histograms ?? [],
           tables: o?.tables ?? [],
+          series: (o?.series ?? []).map((s) => ({
+            ...s,
+            x: { label: s.x.label, scale: s.x.scale ?? 'linear' },
+            y: { label: s.y.label, scale: s.y.scale ?? 'linear' },
+            mark: s.mark ?? 'line',
+          })),
           warnings: o?.warnings ?? [],
         },
       });

@@ -103,6 +103,7 @@ export function makeReport(): Report {
             ],
           },
         ],
+        series: [],
         warnings: ['Column `zip3` has 3 suppressed values.'],
       },
       {
@@ -135,6 +136,7 @@ export function makeReport(): Report {
             ],
           },
         ],
+        series: [],
         warnings: [],
       },
       {
@@ -149,6 +151,7 @@ export function makeReport(): Report {
         details: {},
         histograms: [],
         tables: [],
+        series: [],
         warnings: [],
       },
       {
@@ -163,6 +166,7 @@ export function makeReport(): Report {
         details: {},
         histograms: [],
         tables: [],
+        series: [],
         warnings: [],
       },
     ],
