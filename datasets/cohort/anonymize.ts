@@ -48,7 +48,7 @@ export interface EventRules {
    * km-anonymity by local suppression (Terrovitis et al., VLDB 2008): within each released demographic class
    * (sex, birth_ym, pref), every single code and every pair of codes of a patient must be held by at least k
    * patients of the class; otherwise the patient's rarer code is suppressed (`*`), repeated until no violation
-   * remains. Null = not applied.
+   * remains; `minPatients` is re-enforced in the same loop. Null = not applied.
    */
   km?: { k: number; m: 1 | 2 } | null;
   /** Remove rows identical after generalization (within a patient). */
@@ -238,7 +238,7 @@ async function kmPlan(
     return c;
   });
   const codes = [...codeIds.keys()];
-  const removed = kmSuppress(classes, sets.map((s) => Int32Array.from(s)), codes.length, rules.km!.k, rules.km!.m);
+  const removed = kmSuppress(classes, sets.map((s) => Int32Array.from(s)), codes.length, rules.km!.k, rules.km!.m, rules.minPatients ?? 0);
   const plan = new Map<string, Set<string>>();
   removed.forEach((s, p) => {
     if (s.size > 0) plan.set(pids[p], new Set([...s].map((c) => codes[c])));

@@ -7,7 +7,9 @@
  * demographics: every code and (for m = 2) every pair of codes a patient keeps must be held by >= k patients of
  * the same class. Violations are removed by local suppression (the patient's code becomes `*`): for a rare code
  * the code itself, for a rare pair the pair's code with the smaller class support (ties: the larger code id).
- * Decisions of one round use that round's supports; rounds repeat until nothing is violated. Greedy and not
+ * A global floor (codes held by fewer than `minPatients` patients overall are suppressed everywhere) is enforced
+ * in the same loop, since km suppression can push a code below it. Decisions of one round use that round's
+ * supports; rounds repeat until nothing is violated. Greedy and not
  * minimal (it may suppress more than an optimal algorithm), but the result is km-anonymous by construction.
  */
 
@@ -18,6 +20,7 @@
  * @param nCodes - number of code ids (ids are 0..nCodes-1)
  * @param k - minimum support
  * @param m - largest number of known codes protected (1 or 2)
+ * @param minPatients - global floor: fewest patients a released code may have (0 = none)
  * @returns per patient the set of suppressed code ids
  */
 export function kmSuppress(
@@ -26,6 +29,7 @@ export function kmSuppress(
   nCodes: number,
   k: number,
   m: 1 | 2,
+  minPatients = 0,
 ): Set<number>[] {
   const removed = sets.map(() => new Set<number>());
   const sorted = sets.map((s) => Int32Array.from(s).sort());
@@ -33,10 +37,12 @@ export function kmSuppress(
   for (;;) {
     const s1 = new Map<number, number>();
     const s2 = new Map<number, number>();
+    const global = new Int32Array(nCodes);
     for (let p = 0; p < sorted.length; p++) {
       const base = classOf[p] * nCodes;
       const codes = live(p);
       for (let i = 0; i < codes.length; i++) {
+        global[codes[i]]++;
         const a = base + codes[i];
         s1.set(a, (s1.get(a) ?? 0) + 1);
         if (m === 2)
@@ -51,7 +57,7 @@ export function kmSuppress(
       const base = classOf[p] * nCodes;
       const codes = live(p);
       for (const c of codes) {
-        if ((s1.get(base + c) ?? 0) < k) {
+        if ((s1.get(base + c) ?? 0) < k || global[c] < minPatients) {
           removed[p].add(c);
           changed = true;
         }
