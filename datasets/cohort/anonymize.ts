@@ -11,7 +11,7 @@
  *
  * Event rows must be grouped by pid (as the generator writes them): patients per code are counted by runs.
  *
- * Usage: `npx tsx datasets/cohort/anonymize.ts --original DIR --out DIR --rules strong|weak [--seed 1]`.
+ * Usage: `npx tsx datasets/cohort/anonymize.ts --original DIR --out DIR --rules strong|strong-year|weak|FILE [--seed 1]`.
  */
 import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -98,6 +98,19 @@ export const STRONG: ReleaseRules = {
   },
 };
 
+/**
+ * The strong rule set with every date at year precision: a trajectory attack (de Montjoye et al. 2013) that knows
+ * two dated events singles out far fewer patients than at month precision (see README.md). Not bundled.
+ */
+export const STRONG_YEAR: ReleaseRules = {
+  ...STRONG,
+  name: 'strong-year',
+  description: `${STRONG.description} Dates to the year instead of the month.`,
+  diagnoses: { ...STRONG.diagnoses, date: 'year' },
+  prescriptions: { ...STRONG.prescriptions, date: 'year' },
+  checkups: { ...STRONG.checkups, date: 'year' },
+};
+
 /** The deliberately weak rule set: only the row order changes. */
 export const WEAK: ReleaseRules = {
   name: 'weak',
@@ -117,7 +130,8 @@ export interface ReleaseSummary {
   duplicatesRemoved: Record<string, number>;
 }
 
-const dateAt = (d: string, p: EventRules['date']) => (p === 'day' ? d : p === 'month' ? d.slice(0, 7) : d.slice(0, 4));
+const dateAt = (d: string, p: EventRules['date']) =>
+  p === 'day' ? d : p === 'month' ? d.slice(0, 7) : d.slice(0, 4);
 
 /** Truncates a code to n characters not counting its dot (`E11.9`, 3 → `E11`; `A10BA02`, 5 → `A10BA`). */
 export function truncateCode(code: string, n: number | null | undefined): string {
@@ -180,7 +194,12 @@ function localSuppression(rows: string[][], k: number): number {
 }
 
 /** Patients per generalized code, counted over pid runs (rows must be grouped by pid). */
-async function patientsPerCode(path: string, header: string, col: number, rules: EventRules): Promise<Map<string, number>> {
+async function patientsPerCode(
+  path: string,
+  header: string,
+  col: number,
+  rules: EventRules,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const last = new Map<string, string>();
   const done = new Set<string>();
@@ -238,7 +257,14 @@ async function kmPlan(
     return c;
   });
   const codes = [...codeIds.keys()];
-  const removed = kmSuppress(classes, sets.map((s) => Int32Array.from(s)), codes.length, rules.km!.k, rules.km!.m, rules.minPatients ?? 0);
+  const removed = kmSuppress(
+    classes,
+    sets.map((s) => Int32Array.from(s)),
+    codes.length,
+    rules.km!.k,
+    rules.km!.m,
+    rules.minPatients ?? 0,
+  );
   const plan = new Map<string, Set<string>>();
   removed.forEach((s, p) => {
     if (s.size > 0) plan.set(pids[p], new Set([...s].map((c) => codes[c])));
@@ -258,7 +284,8 @@ async function releaseEvents(
   const header = COHORT_FILES[table];
   const path = join(original, `${table}.csv`);
   const codeCol = table === 'checkups' ? -1 : 2;
-  const counts = codeCol > 0 && (rules.minPatients ?? 0) > 0 ? await patientsPerCode(path, header, codeCol, rules) : null;
+  const counts =
+    codeCol > 0 && (rules.minPatients ?? 0) > 0 ? await patientsPerCode(path, header, codeCol, rules) : null;
   const km = codeCol > 0 && rules.km ? await kmPlan(path, header, rules, counts, classOf) : null;
   const names = header.split(',');
   const shuffler = new LineShuffler(bucketsFor(path), random);
@@ -270,10 +297,7 @@ async function releaseEvents(
     r[1] = dateAt(r[1], rules.date);
     if (codeCol > 0) {
       r[codeCol] = truncateCode(r[codeCol], rules.codeLength);
-      if (
-        (counts && (counts.get(r[codeCol]) ?? 0) < rules.minPatients!) ||
-        km?.get(r[0])?.has(r[codeCol])
-      ) {
+      if ((counts && (counts.get(r[codeCol]) ?? 0) < rules.minPatients!) || km?.get(r[0])?.has(r[codeCol])) {
         r[codeCol] = SUPPRESSED;
         suppressed++;
       }
@@ -306,7 +330,12 @@ async function releaseEvents(
  * Makes a release of the cohort in `original` into `out` by `rules`; writes `out/rules.yaml`.
  * @returns what was written and suppressed
  */
-export async function anonymizeCohort(original: string, out: string, rules: ReleaseRules, seed: number): Promise<ReleaseSummary> {
+export async function anonymizeCohort(
+  original: string,
+  out: string,
+  rules: ReleaseRules,
+  seed: number,
+): Promise<ReleaseSummary> {
   mkdirSync(out, { recursive: true });
   const random = rng(deriveSeed(seed, `release:${rules.name}`));
   const summary: ReleaseSummary = { rows: {}, suppressed: {}, duplicatesRemoved: {} };
@@ -355,9 +384,10 @@ export async function anonymizeCohort(original: string, out: string, rules: Rele
   return summary;
 }
 
-/** Reads a rule set: `strong`, `weak`, or a YAML/JSON file with the ReleaseRules fields. */
+/** Reads a rule set: `strong`, `strong-year`, `weak`, or a YAML/JSON file with the ReleaseRules fields. */
 export function loadRules(name: string): ReleaseRules {
   if (name === 'strong') return STRONG;
+  if (name === 'strong-year') return STRONG_YEAR;
   if (name === 'weak') return WEAK;
   return parse(readFileSync(name, 'utf8')) as ReleaseRules;
 }
@@ -371,8 +401,16 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
     },
   });
-  if (!values.original || !values.out) throw new Error('usage: anonymize --original DIR --out DIR --rules strong|weak [--seed N]');
-  const summary = await anonymizeCohort(values.original, values.out, loadRules(values.rules!), Number(values.seed));
+  if (!values.original || !values.out)
+    throw new Error(
+      'usage: anonymize --original DIR --out DIR --rules strong|strong-year|weak|FILE [--seed N]',
+    );
+  const summary = await anonymizeCohort(
+    values.original,
+    values.out,
+    loadRules(values.rules!),
+    Number(values.seed),
+  );
   console.log(JSON.stringify(summary));
 }
 

@@ -112,7 +112,8 @@ function eligible(code: string, sex: 'M' | 'F', age: number): boolean {
   const n = Number(code.slice(1, 3));
   if (ch === 'O') return sex === 'F' && age >= 15 && age < 50;
   if (ch === 'P') return age < 2;
-  const female = (ch === 'C' && n >= 51 && n <= 58) || (ch === 'N' && n >= 70) || (ch === 'D' && n >= 25 && n <= 28);
+  const female =
+    (ch === 'C' && n >= 51 && n <= 58) || (ch === 'N' && n >= 70) || (ch === 'D' && n >= 25 && n <= 28);
   const male = (ch === 'C' && n >= 60 && n <= 63) || (ch === 'N' && n >= 40 && n <= 51);
   if (female) return sex === 'F';
   if (male) return sex === 'M';
@@ -197,7 +198,10 @@ interface PatientRows {
 function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
   const cell = m.demography.cells.pick(random());
   const muni = pickMuni(m.demography, cell, random());
-  const age0 = cell.band < 20 ? cell.band * 5 + Math.floor(random() * 5) : 100 + Math.min(10, Math.floor(-Math.log(1 - random()) * 2.5));
+  const age0 =
+    cell.band < 20
+      ? cell.band * 5 + Math.floor(random() * 5)
+      : 100 + Math.min(10, Math.floor(-Math.log(1 - random()) * 2.5));
   const birthMonth = 1 + Math.floor(random() * 12);
   const line = `${pid},${cell.sex},${BIRTH_REFERENCE_YEAR - age0}-${String(birthMonth).padStart(2, '0')},${cell.pref},${muni}\n`;
   const male = cell.sex === 'M';
@@ -213,7 +217,10 @@ function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
     const c = CHRONIC[i];
     const p = interpolate(AGE_KNOTS, male ? c.male : c.female, midAge);
     if (p <= 0) continue;
-    const q = c.metabolic === 0 ? p : logistic(logit(Math.min(p, 0.999)) + c.metabolic * z - (c.metabolic * c.metabolic) / 2);
+    const q =
+      c.metabolic === 0
+        ? p
+        : logistic(logit(Math.min(p, 0.999)) + c.metabolic * z - (c.metabolic * c.metabolic) / 2);
     if (random() >= q) continue;
     const onset = random() < 0.75 ? 0 : uniformDay();
     const drugs: string[] = [];
@@ -251,7 +258,9 @@ function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
       if (random() >= 0.5 && !(y === 4 && !any)) continue;
       any = true;
       const month = months[Math.floor(random() * months.length)];
-      const day = Math.round((Date.UTC(2019 + y, month - 1, 1 + Math.floor(random() * 28)) - WINDOW_START) / 86_400_000);
+      const day = Math.round(
+        (Date.UTC(2019 + y, month - 1, 1 + Math.floor(random() * 28)) - WINDOW_START) / 86_400_000,
+      );
       dx.push([day, a.code]);
       for (const d of a.drugs) rx.push([day, d]);
     }
@@ -290,12 +299,11 @@ function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
       if (drug) rx.push([day, drug]);
     }
   }
-  return { line, dx, rx, ck: drawCheckups(pid, cell.sex, age0, z, active, random) };
+  return { line, dx, rx, ck: drawCheckups(cell.sex, age0, z, active, random) };
 }
 
 /** Annual checkups (ages 20+): BMI, blood pressure and HbA1c correlated with age, sex and conditions. */
 function drawCheckups(
-  pid: string,
   sex: 'M' | 'F',
   age0: number,
   z: number,
@@ -304,7 +312,8 @@ function drawCheckups(
 ): Array<[number, string]> {
   const out: Array<[number, string]> = [];
   const male = sex === 'M';
-  const bmiBase = interpolate(AGE_KNOTS, male ? BMI_MALE : BMI_FEMALE, age0) + 3 * (0.7 * z + 0.71 * normal(random));
+  const bmiBase =
+    interpolate(AGE_KNOTS, male ? BMI_MALE : BMI_FEMALE, age0) + 3 * (0.7 * z + 0.71 * normal(random));
   const onsetOf = (name: string) => {
     const i = CHRONIC.findIndex((c) => c.name === name);
     const a = active.find((x) => x.i === i);
@@ -318,13 +327,21 @@ function drawCheckups(
     const age = age0 + y;
     if (age < 20 || random() >= propensity) continue;
     const month = CHECKUP_MONTHS.pick(random());
-    const day = Math.round((Date.UTC(2019 + y, month - 1, 1 + Math.floor(random() * 28)) - WINDOW_START) / 86_400_000);
+    const day = Math.round(
+      (Date.UTC(2019 + y, month - 1, 1 + Math.floor(random() * 28)) - WINDOW_START) / 86_400_000,
+    );
     const bmi = clamp(bmiBase + 0.3 * normal(random), 13, 60);
     const ht = day >= htOnset;
     const dm = day >= dmOnset;
-    const sbp = clamp(Math.round(98 + 0.45 * age + (male ? 5 : 0) + 1.2 * (bmi - 22) + (ht ? 10 : 0) + 11 * normal(random)), 80, 230);
+    const sbp = clamp(
+      Math.round(98 + 0.45 * age + (male ? 5 : 0) + 1.2 * (bmi - 22) + (ht ? 10 : 0) + 11 * normal(random)),
+      80,
+      230,
+    );
     const dbp = clamp(
-      Math.round(0.5 * sbp + 8 + (male ? 4 : 0) - 0.1 * Math.max(0, age - 60) + 0.3 * (bmi - 22) + 6 * normal(random)),
+      Math.round(
+        0.5 * sbp + 8 + (male ? 4 : 0) - 0.1 * Math.max(0, age - 60) + 0.3 * (bmi - 22) + 6 * normal(random),
+      ),
       40,
       sbp - 15,
     );
@@ -347,7 +364,8 @@ function sortedUnique<T extends [number, string]>(rows: T[]): T[] {
  * @returns the number of rows written per file
  */
 export async function generateCohort(opts: CohortOptions): Promise<CohortCounts> {
-  if (!Number.isInteger(opts.patients) || opts.patients < 1) throw new Error(`--patients: expected a positive integer, got ${opts.patients}`);
+  if (!Number.isInteger(opts.patients) || opts.patients < 1)
+    throw new Error(`--patients: expected a positive integer, got ${opts.patients}`);
   mkdirSync(opts.out, { recursive: true });
   const model = loadModel(opts.prefs);
   const random = rng(deriveSeed(opts.seed, 'cohort'));

@@ -81,7 +81,8 @@ export interface Demography {
 export function loadDemography(prefs?: readonly string[]): Demography {
   const pref = readReference('pref_sex_age5_2015.csv');
   const known = new Set(pref.rows.map((r) => r[0]));
-  for (const p of prefs ?? []) if (!known.has(p)) throw new Error(`--prefs: unknown prefecture code ${p} (01..47)`);
+  for (const p of prefs ?? [])
+    if (!known.has(p)) throw new Error(`--prefs: unknown prefecture code ${p} (01..47)`);
   const keep = prefs && prefs.length > 0 ? new Set(prefs) : known;
   const items: Cell[] = [];
   const weights: number[] = [];

@@ -165,7 +165,9 @@ describe('cohort generator', () => {
     const [sbpHt, sbpOther] = split(sbp, ht);
     expect(sbpHt - sbpOther).toBeGreaterThan(10);
     const male = ck.filter((r) => patients[Number(r.pid.slice(1)) - 1].sex === 'M').map((r) => Number(r.bmi));
-    const female = ck.filter((r) => patients[Number(r.pid.slice(1)) - 1].sex === 'F').map((r) => Number(r.bmi));
+    const female = ck
+      .filter((r) => patients[Number(r.pid.slice(1)) - 1].sex === 'F')
+      .map((r) => Number(r.bmi));
     expect(mean(male)).toBeGreaterThan(mean(female));
   });
 
@@ -174,6 +176,8 @@ describe('cohort generator', () => {
     await generateCohort({ patients: 200, seed: 1, out: d, prefs: ['20', '47'] });
     const prefs = new Set(readCsv(d, 'patients.csv').map((p) => p.pref));
     expect([...prefs].sort()).toEqual(['20', '47']);
-    await expect(generateCohort({ patients: 10, seed: 1, out: d, prefs: ['48'] })).rejects.toThrow(/unknown prefecture/);
+    await expect(generateCohort({ patients: 10, seed: 1, out: d, prefs: ['48'] })).rejects.toThrow(
+      /unknown prefecture/,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { codeValue, STRONG, truncateCode } from '../../datasets/cohort/anonymize.js';
 import { kmSuppress } from '../../datasets/cohort/km.js';
 import { LineShuffler } from '../../datasets/cohort/shuffle.js';
@@ -41,9 +41,19 @@ describe('release helpers', () => {
     const m1 = kmSuppress(classOf, sets, 3, 5, 1);
     // code 2 (1 holder) goes in class 0; code 0 goes for the lone class-1 patient
     expect(m1.map((s) => [...s].sort())).toEqual([[], [], [], [], [], [2], [0]]);
-    const sets2 = [[0, 1], [0, 1], [0, 1], [0, 1], [0, 1], [0, 1, 2], [0, 2], [0, 2], [0, 2], [0, 2], [0, 2]].map(
-      (s) => Int32Array.from(s),
-    );
+    const sets2 = [
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1, 2],
+      [0, 2],
+      [0, 2],
+      [0, 2],
+      [0, 2],
+      [0, 2],
+    ].map((s) => Int32Array.from(s));
     // pairs {0,1}×6, {0,2}×6, {1,2}×1: patient 5 loses one of 1 and 2 (6 holders each; tie → larger id, 2),
     // after which code 2 still has 5 holders
     const m2 = kmSuppress(new Int32Array(11), sets2, 3, 5, 2);
@@ -97,7 +107,11 @@ describe('bundled strong release', () => {
     }
     expect(patients.every((p) => p.muni === '*')).toBe(true);
     const classes = new Map<string, number>();
-    for (const p of patients) classes.set(`${p.sex}|${p.birth_ym}|${p.pref}`, (classes.get(`${p.sex}|${p.birth_ym}|${p.pref}`) ?? 0) + 1);
+    for (const p of patients)
+      classes.set(
+        `${p.sex}|${p.birth_ym}|${p.pref}`,
+        (classes.get(`${p.sex}|${p.birth_ym}|${p.pref}`) ?? 0) + 1,
+      );
     expect(Math.min(...classes.values())).toBeGreaterThanOrEqual(5);
   });
 
@@ -160,7 +174,12 @@ describe('bundled strong release', () => {
     const rules = parse(readFileSync(join(STRONG_DIR, 'rules.yaml'), 'utf8'));
     expect(rules.release).toBe('strong');
     expect(rules.personKey).toBe('pid');
-    expect(rules.diagnoses).toMatchObject({ date: 'month', codeLength: 3, minPatients: 10, km: { k: 5, m: 2 } });
+    expect(rules.diagnoses).toMatchObject({
+      date: 'month',
+      codeLength: 3,
+      minPatients: 10,
+      km: { k: 5, m: 2 },
+    });
     expect(rules.summary.rows.diagnoses).toBe(dx.length);
     expect(rules.summary.suppressed.diagnoses).toBeGreaterThan(0);
   });
