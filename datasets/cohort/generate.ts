@@ -68,20 +68,28 @@ class Sink {
     this.stream = createWriteStream(path);
     this.buf = `${header}\n`;
   }
-  async add(line: string): Promise<void> {
-    this.buf += line;
-    this.rows++;
-    if (this.buf.length > 1 << 20) {
-      const ok = this.stream.write(this.buf);
-      this.buf = '';
-      if (!ok) await once(this.stream, 'drain');
-    }
+  /** Appends `n` lines of text; returns a promise only when the stream must drain. */
+  add(text: string, n: number): Promise<unknown> | null {
+    this.buf += text;
+    this.rows += n;
+    if (this.buf.length < 1 << 20) return null;
+    const ok = this.stream.write(this.buf);
+    this.buf = '';
+    return ok ? null : once(this.stream, 'drain');
   }
   async close(): Promise<void> {
     this.stream.end(this.buf);
     this.buf = '';
     await once(this.stream, 'finish');
   }
+}
+
+/** Formats a patient's sorted, de-duplicated [day, text] rows as CSV lines. */
+function lines(pid: string, rows: Array<[number, string]>): [string, number] {
+  let text = '';
+  const sorted = sortedUnique(rows);
+  for (const [d, c] of sorted) text += `${pid},${DATES[d]},${c}\n`;
+  return [text, sorted.length];
 }
 
 const DATES: string[] = Array.from({ length: WINDOW_DAYS }, (_, d) =>
@@ -379,10 +387,13 @@ export async function generateCohort(opts: CohortOptions): Promise<CohortCounts>
   for (let i = 0; i < opts.patients; i++) {
     const pid = `P${String(i + 1).padStart(width, '0')}`;
     const p = drawPatient(pid, model, random);
-    await sinks.patients.add(p.line);
-    for (const [d, c] of sortedUnique(p.dx)) await sinks.diagnoses.add(`${pid},${DATES[d]},${c}\n`);
-    for (const [d, c] of sortedUnique(p.rx)) await sinks.prescriptions.add(`${pid},${DATES[d]},${c}\n`);
-    for (const [d, c] of sortedUnique(p.ck)) await sinks.checkups.add(`${pid},${DATES[d]},${c}\n`);
+    const waits = [
+      sinks.patients.add(p.line, 1),
+      sinks.diagnoses.add(...lines(pid, p.dx)),
+      sinks.prescriptions.add(...lines(pid, p.rx)),
+      sinks.checkups.add(...lines(pid, p.ck)),
+    ];
+    for (const w of waits) if (w) await w;
   }
   for (const s of Object.values(sinks)) await s.close();
   return {
