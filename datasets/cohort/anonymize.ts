@@ -294,6 +294,7 @@ async function releaseEvents(
   let current = '';
   let seen = new Set<string>();
   for await (const r of csvLines(path, header)) {
+    if (!classOf.has(r[0])) throw new Error(`${path}: pid ${r[0]} is not in patients.csv`);
     r[1] = dateAt(r[1], rules.date);
     if (codeCol > 0) {
       r[codeCol] = truncateCode(r[codeCol], rules.codeLength);

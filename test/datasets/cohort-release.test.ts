@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { codeValue, STRONG, truncateCode } from '../../datasets/cohort/anonymize.js';
+import { anonymizeCohort, codeValue, STRONG, truncateCode, WEAK } from '../../datasets/cohort/anonymize.js';
 import { kmSuppress } from '../../datasets/cohort/km.js';
 import { LineShuffler } from '../../datasets/cohort/shuffle.js';
 import { rng } from '../../src/stats/random.js';
@@ -81,6 +81,34 @@ describe('release helpers', () => {
     expect(a).toEqual(b);
     expect([...a.slice(1)].sort()).toEqual([...lines].sort());
     expect(a.slice(1)).not.toEqual(lines);
+  });
+});
+
+describe('anonymizer input checks', () => {
+  const write = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-bad-'));
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+    return dir;
+  };
+  const base = {
+    'patients.csv': 'pid,sex,birth_ym,pref,muni\nP1,M,1950-01,20,20201\nP2,F,1960-02,20,20202\n',
+    'prescriptions.csv': 'pid,date,drug\n',
+    'checkups.csv': 'pid,date,bmi,sbp,dbp,hba1c\n',
+  };
+  it('refuses event rows not grouped by pid (patients per code would be over-counted)', async () => {
+    const dir = write({
+      ...base,
+      'diagnoses.csv': 'pid,date,icd10\nP1,2019-01-02,I10\nP2,2019-01-02,I10\nP1,2019-02-02,I10\n',
+    });
+    await expect(anonymizeCohort(dir, join(dir, 'out'), STRONG, 1)).rejects.toThrow(/not grouped by pid/);
+  });
+  it('refuses an event pid missing from patients.csv, and a wrong header', async () => {
+    const dir = write({ ...base, 'diagnoses.csv': 'pid,date,icd10\nP9,2019-01-02,I10\n' });
+    await expect(anonymizeCohort(dir, join(dir, 'out'), STRONG, 1)).rejects.toThrow(
+      /P9 is not in patients.csv/,
+    );
+    const bad = write({ ...base, 'diagnoses.csv': 'pid,day,icd10\n' });
+    await expect(anonymizeCohort(bad, join(bad, 'out'), WEAK, 1)).rejects.toThrow(/expected header/);
   });
 });
 
