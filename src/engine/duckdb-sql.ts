@@ -13,6 +13,17 @@ export function lit(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
+/**
+ * Names of the engine's own columns in queries that also carry the user's columns (never a user's
+ * column name in practice: the prefix is reserved).
+ */
+export const N = '"__rg_n"';
+export const MASK = '"__rg_mask"';
+export const GID = '"__rg_gid"';
+export const SUM = '"__rg_sum"';
+export const SIZE = '"__rg_size"';
+export const ROW = '"__rg_row"';
+
 /** Stands in for "no missing tokens" (DuckDB needs a non-empty nullstr list). */
 const NO_TOKEN = '\uE000reidgate:no-missing-token\uE000';
 
@@ -50,8 +61,8 @@ export function sameValues(a: string, b: string, columns: readonly string[]): st
 export function classSizeHistogramSql(relation: string, columns: readonly string[]): string {
   const cols = columns.map(ident).join(', ');
   return (
-    `SELECT c::DOUBLE AS size, count(*)::DOUBLE AS classes FROM ` +
-    `(SELECT count(*) AS c FROM ${relation} GROUP BY ${cols}) GROUP BY c ORDER BY c`
+    `SELECT ${N}::DOUBLE AS size, count(*)::DOUBLE AS classes FROM ` +
+    `(SELECT count(*) AS ${N} FROM ${relation} GROUP BY ${cols}) GROUP BY ${N} ORDER BY ${N}`
   );
 }
 
@@ -59,8 +70,8 @@ export function classSizeHistogramSql(relation: string, columns: readonly string
 export function perRecordSizesSql(relation: string, row: string, columns: readonly string[]): string {
   const cols = columns.map(ident).join(', ');
   return (
-    `SELECT ${row}::INTEGER AS r, g.c::INTEGER AS c FROM ${relation} AS t JOIN ` +
-    `(SELECT ${cols}, count(*) AS c FROM ${relation} GROUP BY ${cols}) AS g ON ${sameValues('t', 'g', columns)}`
+    `SELECT ${row}::INTEGER AS ${ROW}, g.${N}::INTEGER AS ${N} FROM ${relation} AS t JOIN ` +
+    `(SELECT ${cols}, count(*) AS ${N} FROM ${relation} GROUP BY ${cols}) AS g ON ${sameValues('t', 'g', columns)}`
   );
 }
 

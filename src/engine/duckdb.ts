@@ -19,8 +19,14 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ReidgateError } from '../errors.js';
 import {
   classSizeHistogramSql,
+  GID,
   ident,
+  MASK,
+  N,
   perRecordSizesSql,
+  ROW,
+  SIZE,
+  SUM,
   sameValues,
   wildcardMaskSql,
 } from './duckdb-sql.js';
@@ -51,7 +57,11 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes']);
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
 export function duckMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  const line = m.split('\n')[0].trim();
+  // DuckDB quotes offending values ('x'): never echo them (reports and logs hold no record values).
+  const line = m
+    .split('\n')[0]
+    .trim()
+    .replace(/'[^']*'/g, "'…'");
   return line.length > 240 ? `${line.slice(0, 239)}…` : line;
 }
 
@@ -135,7 +145,7 @@ export class DuckDbEngine implements Engine {
     if (todo.length > 0) {
       const sel = todo.map((c) => `bool_or(${ident(c)} IS NULL)`).join(', ');
       const [row] = await this.all(`SELECT ${sel} FROM ${t.relation}`, `looking for missing values`);
-      todo.forEach((c, j) => this.missingCache.set(`${role}\u0000${c}`, row[j] === true));
+      for (const [j, c] of todo.entries()) this.missingCache.set(`${role}\u0000${c}`, row[j] === true);
     }
     return columns.filter((c) => this.missingCache.get(`${role}\u0000${c}`));
   }
@@ -210,41 +220,42 @@ export class DuckDbEngine implements Engine {
     const mask = wildcardMaskSql(cols, this.opts.wildcard);
     try {
       await this.all(
-        `CREATE TEMP TABLE ${g} AS SELECT *, row_number() OVER () AS gid FROM ` +
-          `(SELECT ${list}, count(*) AS c, ${mask} AS m FROM ${t.relation} GROUP BY ALL)`,
+        `CREATE TEMP TABLE ${g} AS SELECT *, row_number() OVER () AS ${GID} FROM ` +
+          `(SELECT ${list}, count(*) AS ${N}, ${mask} AS ${MASK} FROM ${t.relation} GROUP BY ALL)`,
         doing,
       );
-      const masks = (await this.all(`SELECT DISTINCT m FROM ${g} ORDER BY m`, doing)).map((r) =>
+      const masks = (await this.all(`SELECT DISTINCT ${MASK} FROM ${g} ORDER BY 1`, doing)).map((r) =>
         Number(r[0]),
       );
       if (masks.length === 1 && masks[0] === 0) return null;
-      await this.all(`CREATE TEMP TABLE ${comp} (gid BIGINT, size DOUBLE)`, doing);
+      await this.all(`CREATE TEMP TABLE ${comp} (${GID} BIGINT, ${SIZE} DOUBLE)`, doing);
       for (const P of masks) {
         const parts = masks.map((Q) => {
           const free = cols.filter((_, j) => ((P | Q) & (2 ** j)) === 0);
           if (free.length === 0)
-            return `SELECT a.gid, (SELECT sum(c) FROM ${g} WHERE m = ${Q}) AS s FROM ${g} AS a WHERE a.m = ${P}`;
+            return `SELECT a.${GID}, (SELECT sum(${N}) FROM ${g} WHERE ${MASK} = ${Q}) AS ${SUM} FROM ${g} AS a WHERE a.${MASK} = ${P}`;
           const f = free.map(ident).join(', ');
           return (
-            `SELECT a.gid, b.s FROM ${g} AS a JOIN (SELECT ${f}, sum(c) AS s FROM ${g} WHERE m = ${Q} GROUP BY ${f}) AS b ` +
-            `ON ${sameValues('a', 'b', free)} WHERE a.m = ${P}`
+            `SELECT a.${GID}, b.${SUM} FROM ${g} AS a JOIN ` +
+            `(SELECT ${f}, sum(${N}) AS ${SUM} FROM ${g} WHERE ${MASK} = ${Q} GROUP BY ${f}) AS b ` +
+            `ON ${sameValues('a', 'b', free)} WHERE a.${MASK} = ${P}`
           );
         });
         await this.all(
-          `INSERT INTO ${comp} SELECT gid, sum(s)::DOUBLE FROM (${parts.join(' UNION ALL ')}) GROUP BY gid`,
+          `INSERT INTO ${comp} SELECT ${GID}, sum(${SUM})::DOUBLE FROM (${parts.join(' UNION ALL ')}) GROUP BY ${GID}`,
           doing,
         );
       }
       const rows = await this.all(
-        `SELECT k.size, g.c::DOUBLE AS exact, sum(g.c)::DOUBLE AS records FROM ${g} AS g JOIN ${comp} AS k USING (gid) ` +
-          'GROUP BY ALL ORDER BY 1, 2',
+        `SELECT k.${SIZE}, g.${N}::DOUBLE AS exact, sum(g.${N})::DOUBLE AS records ` +
+          `FROM ${g} AS g JOIN ${comp} AS k USING (${GID}) GROUP BY ALL ORDER BY 1, 2`,
         doing,
       );
       const [[classes]] = await this.all(`SELECT count(*)::DOUBLE FROM ${g}`, doing);
       const perRecord = q.perRecord
         ? await this.streamInto(
-            `SELECT ${t.row}::INTEGER AS r, k.size FROM ${t.relation} AS t JOIN ${g} AS g ON ${sameValues('t', 'g', cols)} ` +
-              `JOIN ${comp} AS k USING (gid)`,
+            `SELECT ${t.row}::INTEGER AS ${ROW}, k.${SIZE} FROM ${t.relation} AS t ` +
+              `JOIN ${g} AS g ON ${sameValues('t', 'g', cols)} JOIN ${comp} AS k USING (${GID})`,
             new Float64Array(t.rows),
             `${doing} (per-record sizes)`,
           )
