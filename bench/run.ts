@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference.
+ * population, diversity, singling-out, linkage, inference, engines (local vs DuckDB, bench/engines.ts).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { encodeTable } from '../src/encode/encode.js';
 import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
 import { registerDiversityBenchmarks } from './diversity.js';
+import { registerEngineBenchmarks } from './engines.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
@@ -80,6 +81,7 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
 
 await bench.run();
 clearInterval(timer);
