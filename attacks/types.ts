@@ -5,6 +5,7 @@
  * pool and merges them. It counts; src/stats and src/policy score and judge (house style 2).
  */
 import type { ColumnKind, EncodedTable } from '../src/encode/types.js';
+import type { Engine, EngineOp } from '../src/engine/types.js';
 import type { WorkerPool } from '../src/pool/pool.js';
 
 /** A quasi-identifier and how it is compared. */
@@ -103,6 +104,12 @@ export interface AttackContext {
    * as in ARX; when false (the default) suppressed tokens were encoded as ordinary values.
    */
   wildcard: boolean;
+  /**
+   * Where counting runs (src/engine). Attacks that declare `engine` operations count through it; when
+   * absent they use the local engine over `release`. On engines other than local, `release` holds no
+   * columns (only its row count): only attacks declaring engine operations run there.
+   */
+  engine?: Engine;
 }
 
 /** A metric as an attack returns it. Exact figures have ci95 null. */
@@ -170,5 +177,10 @@ export interface Attack {
   metrics: Readonly<Record<string, string>>;
   /** null when the inputs allow the attack, else the reason it must be skipped. */
   needs(inputs: AvailableInputs): string | null;
+  /**
+   * Engine operations this attack counts through (src/engine/types.ts). An attack that declares none
+   * reads the encoded columns directly and runs on the local engine only.
+   */
+  engine?: readonly EngineOp[];
   run(ctx: AttackContext): Promise<AttackOutcome>;
 }

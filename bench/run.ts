@@ -7,7 +7,7 @@
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
  * population, diversity, singling-out, linkage, inference, cohort (synthetic medical cohort: generation and
- * strong release; BENCH_COHORT=100000,1000000 patients).
+ * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
 import { registerCohortBenchmarks } from './cohort.js';
 import { registerDiversityBenchmarks } from './diversity.js';
+import { registerEngineBenchmarks } from './engines.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
@@ -83,6 +84,7 @@ if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
+if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
 
 await bench.run();
 clearInterval(timer);

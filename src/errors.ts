@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'ATTACK_UNKNOWN'
   /** An attack failed while running (the verdict becomes "error"). */
   | 'ATTACK_FAILED'
+  /** A counting engine (--engine duckdb) failed: out of memory, a lost connection (exit 3). */
+  | 'ENGINE'
   /** A bug: an invariant did not hold. */
   | 'INTERNAL';
 
@@ -56,7 +58,7 @@ export const EXIT = { pass: 0, fail: 1, input: 2, error: 3 } as const;
 
 /** Maps an error code to the CLI's exit code. */
 export function exitCodeFor(code: ErrorCode): number {
-  return code === 'ATTACK_FAILED' || code === 'INTERNAL' ? EXIT.error : EXIT.input;
+  return code === 'ATTACK_FAILED' || code === 'INTERNAL' || code === 'ENGINE' ? EXIT.error : EXIT.input;
 }
 
 /** Quotes a user-supplied value for a message, trimmed so a message stays one line. */

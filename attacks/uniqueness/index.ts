@@ -15,13 +15,11 @@
  * A suppressed or missing value is its own token, unless --wildcard turns on ARX's wildcard model
  * (wildcard.ts), where a suppressed value matches any value.
  */
-import { sharedFloat64 } from '../../src/encode/encode.js';
-import { CODE_OFFSET, type Column, MISSING } from '../../src/encode/types.js';
+import { LocalEngine } from '../../src/engine/local.js';
+import type { Engine } from '../../src/engine/types.js';
 import { ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome, TableOut } from '../types.js';
-import { groupRows } from './group.js';
 import { classSizeHistogram, riskHistogram, summarize } from './summary.js';
-import { wildcardPatterns } from './wildcard.js';
 
 export { type Classes, groupRows } from './group.js';
 export { classSizeHistogram, riskHistogram, summarize } from './summary.js';
@@ -29,40 +27,17 @@ export { classSizeHistogram, riskHistogram, summarize } from './summary.js';
 /** Leave-one-QI-out figures are computed up to this many rows × QIs (each costs one more grouping). */
 const LEAVE_ONE_OUT_MAX_CELLS = 4_000_000;
 
-/** Compatible-set sizes under the wildcard model, computed on the pool (see wildcard.ts). */
-async function wildcardSizes(
-  cols: readonly Column[],
-  pool: AttackContext['pool'],
-): Promise<Float64Array | null> {
-  const { pattern, masks } = wildcardPatterns(cols.map((c) => c.codes));
-  if (masks.length === 1 && masks[0] === 0) return null;
-  const out = sharedFloat64(cols[0].length);
-  const P = pool.workers;
-  await pool.map(
-    'uniqueness.wildcardCounts',
-    Array.from({ length: P }, (_, w) => ({
-      codes: cols.map((c) => c.codes.buffer as SharedArrayBuffer),
-      radix: cols.map((c) => c.cardinality + CODE_OFFSET),
-      pattern: pattern.buffer as SharedArrayBuffer,
-      masks,
-      mine: masks.map((_, i) => i).filter((i) => i % P === w),
-      out: out.buffer as SharedArrayBuffer,
-    })),
-  );
-  return out;
-}
-
 /**
  * For each QI, the sample uniques and records at risk when that QI is left out (fully generalized):
- * which QI drives the risk. Exact grouping, one per QI.
+ * which QI drives the risk. Exact grouping, one per QI, on the trial's engine.
  */
-async function leaveOneOut(cols: readonly Column[], ctx: AttackContext) {
+async function leaveOneOut(names: readonly string[], engine: Engine, recordThreshold: number) {
   const rows: Array<[string, number, number, number]> = [];
-  for (let j = 0; j < cols.length; j++) {
-    const rest = cols.filter((_, k) => k !== j);
-    const { classSize, sizes } = await groupRows(rest, ctx.pool);
-    const s = summarize(classSize, ctx.recordThreshold);
-    rows.push([cols[j].name, s.uniques, s.atRisk, sizes.length]);
+  for (let j = 0; j < names.length; j++) {
+    const rest = names.filter((_, k) => k !== j);
+    const sizes = await engine.classSizes({ role: 'release', columns: rest });
+    const s = summarize(sizes.table, recordThreshold);
+    rows.push([names[j], s.uniques, s.atRisk, sizes.classes]);
   }
   return rows.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
 }
@@ -90,66 +65,74 @@ export const uniqueness: Attack = {
   },
   needs: (inputs) => (inputs.qi > 0 ? null : 'no quasi-identifiers given'),
 
+  engine: ['classSizes'],
+
   async run(ctx: AttackContext): Promise<AttackOutcome> {
-    const cols = ctx.qi.map((q) => ctx.release.columns.get(q.name)!);
-    const n = ctx.release.rows;
-    if (ctx.wildcard && cols.length > 30) {
+    // The counting runs on the trial's engine (local kernels, or SQL pushed down to DuckDB).
+    const engine = ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool);
+    const names = ctx.qi.map((q) => q.name);
+    if (ctx.wildcard && names.length > 30) {
       throw new ReidgateError(
         'USAGE',
-        `--wildcard: the wildcard model supports at most 30 quasi-identifiers (got ${cols.length})`,
+        `--wildcard: the wildcard model supports at most 30 quasi-identifiers (got ${names.length})`,
       );
     }
-    const { classSize, sizes } = await groupRows(cols, ctx.pool);
-    const compatible = ctx.wildcard ? await wildcardSizes(cols, ctx.pool) : null;
-    const effective = compatible ?? classSize;
-    const s = summarize(effective, ctx.recordThreshold);
+    const sizes = await engine.classSizes({
+      role: 'release',
+      columns: names,
+      wildcard: ctx.wildcard,
+      perRecord: true,
+    });
+    const n = sizes.records;
+    const compatible = sizes.wildcardFound;
+    const effective = sizes.perRecord!;
+    const s = summarize(sizes.table, ctx.recordThreshold);
     const prosecutorRisk = new Float64Array(n);
     for (let i = 0; i < n; i++) prosecutorRisk[i] = 1 / effective[i];
     const exact = (value: number) => ({ value, ci95: null });
     const warnings: string[] = [];
-    const missingQis = cols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name);
-    if (missingQis.length > 0) {
+    if (sizes.missingIn.length > 0) {
       warnings.push(
-        `missing values in ${missingQis.join(', ')} were treated as their own value: records with a missing value group together rather than matching any value`,
+        `missing values in ${sizes.missingIn.join(', ')} were treated as their own value: records with a missing value group together rather than matching any value`,
       );
     }
     if (ctx.wildcard && !compatible)
       warnings.push('--wildcard was given but no quasi-identifier holds a wildcard token');
     const tables: TableOut[] = [];
-    if (cols.length >= 2 && !compatible && n * cols.length <= LEAVE_ONE_OUT_MAX_CELLS) {
+    if (names.length >= 2 && !compatible && n * names.length <= LEAVE_ONE_OUT_MAX_CELLS) {
       tables.push({
         title: 'Risk by quasi-identifier: the release with one QI left out',
         note: `With all QIs: ${s.uniques} sample uniques, ${s.atRisk} records at risk. Rows sorted by sample uniques: the QIs at the top drive the risk most; generalizing or dropping them helps most.`,
         columns: ['QI left out', 'sampleUniques', 'recordsAtRisk', 'equivalenceClasses'],
-        rows: await leaveOneOut(cols, ctx),
+        rows: await leaveOneOut(names, engine, ctx.recordThreshold),
       });
-    } else if (cols.length >= 2 && !compatible) {
+    } else if (names.length >= 2 && !compatible) {
       warnings.push(
-        `the leave-one-QI-out table was not computed: ${n} rows × ${cols.length} QIs exceeds ${LEAVE_ONE_OUT_MAX_CELLS} cells`,
+        `the leave-one-QI-out table was not computed: ${n} rows × ${names.length} QIs exceeds ${LEAVE_ONE_OUT_MAX_CELLS} cells`,
       );
     }
     return {
       metrics: {
         records: exact(n),
-        equivalenceClasses: exact(sizes.length),
+        equivalenceClasses: exact(sizes.classes),
         minClassSize: exact(s.min),
         sampleUniques: exact(s.uniques),
         sampleUniqueFraction: exact(s.uniques / n),
         prosecutorRiskMax: exact(1 / s.min),
         // Without wildcards Σ 1/|class| over records is exactly the number of classes.
-        prosecutorRiskMean: exact(compatible ? s.riskSum / n : sizes.length / n),
+        prosecutorRiskMean: exact(compatible ? s.riskSum / n : sizes.classes / n),
         recordsAtRisk: exact(s.atRisk),
         recordsAtRiskFraction: exact(s.atRisk / n),
       },
-      perRecord: compatible ? { classSize: compatible, prosecutorRisk } : { classSize, prosecutorRisk },
+      perRecord: { classSize: effective, prosecutorRisk },
       histograms: [
-        classSizeHistogram(effective, classSize, compatible ? 'compatible-set size' : 'class size'),
-        riskHistogram(effective, classSize),
+        classSizeHistogram(sizes.table, compatible ? 'compatible-set size' : 'class size'),
+        riskHistogram(sizes.table),
       ],
       tables,
       details: {
         maxClassSize: s.max,
-        averageClassSize: n / sizes.length,
+        averageClassSize: n / sizes.classes,
         semantics: compatible
           ? 'wildcard: a suppressed value matches any value'
           : 'exact: a suppressed value is its own value',

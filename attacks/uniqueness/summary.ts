@@ -1,6 +1,8 @@
 /**
- * @module attacks/uniqueness/summary — figures and histograms over per-record class sizes.
+ * @module attacks/uniqueness/summary — figures and histograms over a size table (records by class
+ * size), which every engine returns (src/engine/types.ts).
  */
+import type { SizeRow } from '../../src/engine/types.js';
 import type { HistogramOut } from '../types.js';
 
 /** Class-size bins of the histogram (upper bounds inclusive; the last is open). */
@@ -32,34 +34,29 @@ const RISK_BINS: ReadonlyArray<[number, number, string]> = [
 const K_REPORTED = [2, 3, 5, 10, 11, 20] as const;
 
 /**
- * Builds the class-size histogram from per-record sizes: records per bin, and classes per bin counted
- * as Σ 1/|exact class| over the bin's records (records of one exact class share their size).
+ * Builds the class-size histogram from a size table: records per bin, and classes per bin counted as
+ * Σ records / exact size over the bin's lines (records of one exact class share their sizes).
  */
-export function classSizeHistogram(
-  effective: Int32Array | Float64Array,
-  exact: Int32Array,
-  label = 'class size',
-): HistogramOut {
+export function classSizeHistogram(table: readonly SizeRow[], label = 'class size'): HistogramOut {
   const classes = new Array(BINS.length).fill(0);
   const records = new Array(BINS.length).fill(0);
-  for (let i = 0; i < effective.length; i++) {
-    const s = effective[i];
-    const b = BINS.findIndex(([lo, hi]) => s >= lo && s <= hi);
-    classes[b] += 1 / exact[i];
-    records[b]++;
+  for (const { size, exact, records: r } of table) {
+    const b = BINS.findIndex(([lo, hi]) => size >= lo && size <= hi);
+    classes[b] += r / exact;
+    records[b] += r;
   }
   return { label, bins: BINS.map((b) => b[2]), classes: classes.map(Math.round), records };
 }
 
 /** Records (and classes) by their re-identification risk 1/size. */
-export function riskHistogram(effective: Int32Array | Float64Array, exact: Int32Array): HistogramOut {
+export function riskHistogram(table: readonly SizeRow[]): HistogramOut {
   const classes = new Array(RISK_BINS.length).fill(0);
   const records = new Array(RISK_BINS.length).fill(0);
-  for (let i = 0; i < effective.length; i++) {
-    const r = 1 / effective[i];
-    const b = RISK_BINS.findIndex(([lo, hi], k) => (k === 0 ? r <= hi : r > lo && r <= hi));
-    classes[b] += 1 / exact[i];
-    records[b]++;
+  for (const { size, exact, records: r } of table) {
+    const risk = 1 / size;
+    const b = RISK_BINS.findIndex(([lo, hi], k) => (k === 0 ? risk <= hi : risk > lo && risk <= hi));
+    classes[b] += r / exact;
+    records[b] += r;
   }
   return {
     label: 'record risk',
@@ -69,22 +66,24 @@ export function riskHistogram(effective: Int32Array | Float64Array, exact: Int32
   };
 }
 
-/** Summary figures over per-record class sizes. */
-export function summarize(effective: Int32Array | Float64Array, recordThreshold: number) {
+/**
+ * Summary figures over a size table (see src/engine/types.ts). The table is sorted by size, so the
+ * sum of risks is accumulated in the same order whichever engine produced it.
+ */
+export function summarize(table: readonly SizeRow[], recordThreshold: number) {
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
   let uniques = 0;
   let atRisk = 0;
   let riskSum = 0;
   const violating = new Map<number, number>(K_REPORTED.map((k) => [k, 0]));
-  for (let i = 0; i < effective.length; i++) {
-    const s = effective[i];
+  for (const { size: s, records: r } of table) {
     if (s < min) min = s;
     if (s > max) max = s;
-    if (s === 1) uniques++;
-    if (1 / s > recordThreshold) atRisk++;
-    riskSum += 1 / s;
-    for (const k of K_REPORTED) if (s < k) violating.set(k, violating.get(k)! + 1);
+    if (s === 1) uniques += r;
+    if (1 / s > recordThreshold) atRisk += r;
+    riskSum += r / s;
+    for (const k of K_REPORTED) if (s < k) violating.set(k, violating.get(k)! + r);
   }
   return { min, max, uniques, atRisk, riskSum, violating };
 }

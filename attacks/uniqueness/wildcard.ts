@@ -11,7 +11,9 @@
  * agreeing with r on the QIs suppressed in neither: count them with one hash pass over the group per
  * (P, Q) pair. Work is O(patterns × rows); the pool shards the patterns P.
  */
-import { CODE_OFFSET, WILDCARD } from '../../src/encode/types.js';
+import { sharedFloat64 } from '../../src/encode/encode.js';
+import { CODE_OFFSET, type Column, WILDCARD } from '../../src/encode/types.js';
+import type { WorkerPool } from '../../src/pool/pool.js';
 import { KeyIndex } from '../shared/key-index.js';
 
 export interface WildcardCountsPayload {
@@ -110,4 +112,29 @@ export function wildcardPatterns(cols: readonly Int32Array[]): { pattern: Int32A
     pattern[i] = id;
   }
   return { pattern, masks };
+}
+
+/**
+ * Compatible-set sizes under the wildcard model, computed on the pool.
+ * @param cols - the QI columns
+ * @param pool - the worker pool
+ * @returns per row its compatible-set size, or null when no column holds a wildcard
+ */
+export async function wildcardSizes(cols: readonly Column[], pool: WorkerPool): Promise<Float64Array | null> {
+  const { pattern, masks } = wildcardPatterns(cols.map((c) => c.codes));
+  if (masks.length === 1 && masks[0] === 0) return null;
+  const out = sharedFloat64(cols[0].length);
+  const P = pool.workers;
+  await pool.map(
+    'uniqueness.wildcardCounts',
+    Array.from({ length: P }, (_, w) => ({
+      codes: cols.map((c) => c.codes.buffer as SharedArrayBuffer),
+      radix: cols.map((c) => c.cardinality + CODE_OFFSET),
+      pattern: pattern.buffer as SharedArrayBuffer,
+      masks,
+      mine: masks.map((_, i) => i).filter((i) => i % P === w),
+      out: out.buffer as SharedArrayBuffer,
+    })),
+  );
+  return out;
 }

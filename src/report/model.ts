@@ -5,6 +5,7 @@
  * `validateReport` runs before anything is written, so a malformed report can never reach disk.
  */
 import { z } from 'zod';
+import { ENGINE_NAMES } from '../engine/types.js';
 import { ReidgateError } from '../errors.js';
 
 /** A 95% interval [lower, upper], or null when the metric is exact (a count on the release itself). */
@@ -136,6 +137,10 @@ export const Report = z.object({
     sensitive: z.array(z.string()).default([]),
     attacks: z.array(z.string()),
     workers: z.number().int().positive(),
+    /** Where the counting ran: local (Arrow + worker pool) or duckdb (embedded DuckDB). */
+    engine: z.enum(ENGINE_NAMES).optional(),
+    /** The engine's version and settings (never credentials). */
+    engineInfo: z.string().optional(),
     /** How suppressed/missing values were treated, stated for the reader. */
     missingSemantics: z.string(),
   }),

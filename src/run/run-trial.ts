@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
 import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
+import { LocalEngine } from '../engine/local.js';
+import { engineSkipReason, openDuckDbTrial } from '../engine/open.js';
 import { isReidgateError, listNames, q, ReidgateError } from '../errors.js';
 import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
@@ -17,7 +19,7 @@ import type { AttackResult, Report } from '../report/model.js';
 import { deriveSeed } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
-import { loadInputs } from './inputs.js';
+import { loadInputs, type TrialInputs } from './inputs.js';
 import { resolvePopulation } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
@@ -65,6 +67,7 @@ const RESERVED = new Set([
   'population',
   'wildcard',
   'options',
+  'engine',
 ]);
 
 /**
@@ -119,33 +122,48 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     }
   }
 
-  const inputs = await loadInputs(trial, (detail) => progress({ stage: 'load', detail }));
-  const release = inputs.loaded.release!;
-  const loaded = inputs.loaded as Record<string, LoadedTable>;
-  const encoded = inputs.encoded;
+  // --engine duckdb: DuckDB reads the inputs itself (src/engine); otherwise they load into memory.
+  const onLoad = (detail: string) => progress({ stage: 'load', detail });
+  const opened = trial.engine === 'duckdb' ? await openDuckDbTrial(trial, onLoad) : undefined;
+  const inputs = opened ? undefined : await loadInputs(trial, onLoad);
+  const loaded = (inputs?.loaded ?? {}) as Record<string, LoadedTable>;
+  const info =
+    opened?.info ?? Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)]));
+  const inputWarnings = opened?.warnings ?? Object.values(loaded).flatMap((t) => t.warnings);
+  // On other engines the release holds no columns here: only attacks counting through the engine run.
+  const encoded: TrialInputs['encoded'] = inputs?.encoded ?? {
+    release: { rows: opened!.engine.rows('release'), columns: new Map(), dictionaries: new Map() },
+  };
   const wildcards = new Set(trial.wildcard);
-  const population = await resolvePopulation(trial, release, encoded.release);
+  const population = inputs
+    ? await resolvePopulation(trial, inputs.loaded.release!, encoded.release)
+    : undefined;
   const available: AvailableInputs = {
     release: true,
-    original: !!inputs.loaded.original,
-    control: !!inputs.loaded.control,
-    auxiliary: !!inputs.loaded.auxiliary,
+    original: !!info.original,
+    control: !!info.control,
+    auxiliary: !!info.auxiliary,
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
     population: population !== undefined,
   };
 
   const pool = new WorkerPool(trial.workers);
+  const engine = opened?.engine ?? new LocalEngine(encoded, pool);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
   try {
     const settled = await Promise.all(
       plan.map(async ({ attack, explicit }) => {
         const base = { id: attack.id, title: attack.title, references: [...attack.references] };
-        const reason = attack.needs(available);
+        const needs = attack.needs(available);
+        const onEngine = engineSkipReason(engine, attack);
+        const reason = needs ?? onEngine;
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
+          // Fail closed: an attack the inputs allow but the engine cannot run counts as asked for.
+          const must = explicit || (needs === null && onEngine !== null);
           return {
-            run: { id: attack.id, status: 'skipped' as const, reason, explicit, metrics: {} },
+            run: { id: attack.id, status: 'skipped' as const, reason, explicit: must, metrics: {} },
             base,
             seconds: 0,
           };
@@ -158,7 +176,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             original: encoded.original,
             control: encoded.control,
             auxiliary: encoded.auxiliary,
-            linkage: inputs.linkage,
+            linkage: inputs?.linkage,
+            engine,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
             pool,
@@ -248,6 +267,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         sensitive: trial.sensitive.map((x) => x.name),
         attacks: plan.map((p) => p.attack.id),
         workers: trial.workers,
+        engine: engine.name,
+        engineInfo: engine.describe(),
         missingSemantics:
           wildcards.size > 0
             ? `Wildcard model: the suppressed token${wildcards.size > 1 ? 's' : ''} ${[...wildcards].map((w) => `"${w}"`).join(', ')} in a quasi-identifier match${wildcards.size > 1 ? '' : 'es'} any value (as in ARX); a missing value is its own value.`
@@ -259,10 +280,10 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         recordThreshold: policy.recordThreshold,
         sources: policy.sources,
       },
-      inputs: Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)])),
+      inputs: info,
       attacks: results.map((r) => r.result),
       checks: evaluation.checks,
-      warnings: Object.values(loaded).flatMap((t) => t.warnings),
+      warnings: inputWarnings,
       containsRecordValues: false,
     };
 
@@ -290,5 +311,6 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     return { report, exitCode, written };
   } finally {
     await pool.close();
+    await engine.close();
   }
 }

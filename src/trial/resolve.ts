@@ -8,8 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
+import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
-import { ColumnKind, type QiSpec, REPORT_FORMATS, type Trial, TrialFile } from './schema.js';
+import { ColumnKind, MEMORY_LIMIT, type QiSpec, REPORT_FORMATS, type Trial, TrialFile } from './schema.js';
 
 /** Flags of `reidgate run` as commander hands them over (strings, unparsed). */
 export interface RunFlags {
@@ -38,6 +39,8 @@ export interface RunFlags {
   wildcard?: string;
   sudaMaxSize?: string;
   hierarchy?: string;
+  engine?: string;
+  memoryLimit?: string;
   /** Repeated `--option attack.key=value`. */
   option?: string[];
 }
@@ -279,6 +282,8 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   const delimiter =
     flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
 
+  const { engine, memoryLimit } = resolveEngine(flags, file);
+
   return {
     name: file.name,
     file: trialPath ? resolve(cwd, trialPath) : undefined,
@@ -310,5 +315,29 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     wildcard,
     suda: Object.keys(suda).length > 0 ? suda : undefined,
     options: mergeOptions(file.options ?? {}, flags.option ?? []),
+    engine,
+    memoryLimit,
   };
+}
+
+/**
+ * The engine and its memory limit from flags and the trial file.
+ * @throws ReidgateError('USAGE') for an unknown engine, a malformed limit, or a limit without duckdb
+ */
+function resolveEngine(flags: RunFlags, file: TrialFile): { engine: EngineName; memoryLimit?: string } {
+  const engine = flags.engine ?? file.engine ?? 'local';
+  if (!(ENGINE_NAMES as readonly string[]).includes(engine)) {
+    throw new ReidgateError(
+      'USAGE',
+      `--engine ${q(engine)}: unknown engine (engines: ${ENGINE_NAMES.join(', ')})`,
+    );
+  }
+  const memoryLimit = flags.memoryLimit ?? file.memoryLimit;
+  if (memoryLimit !== undefined && !MEMORY_LIMIT.test(memoryLimit)) {
+    throw new ReidgateError('USAGE', `--memory-limit ${q(memoryLimit)}: give a size such as 2GB or 512MiB`);
+  }
+  if (memoryLimit !== undefined && engine !== 'duckdb') {
+    throw new ReidgateError('USAGE', `--memory-limit ${q(memoryLimit)}: applies to --engine duckdb only`);
+  }
+  return { engine: engine as EngineName, memoryLimit };
 }

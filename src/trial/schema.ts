@@ -12,6 +12,7 @@
  * Command-line flags override the file's fields.
  */
 import { z } from 'zod';
+import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
 
 export const ColumnKind = z.enum(['categorical', 'numeric', 'date']);
 
@@ -28,6 +29,9 @@ export const QiEntry = z.union([
 ]);
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
+
+/** A memory size as DuckDB reads it: a number and a unit (`2GB`, `512MiB`, `1.5 GB`). */
+export const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /** The trial file as written by users. */
 export const TrialFile = z
@@ -63,6 +67,10 @@ export const TrialFile = z
     weights: z.string().min(1).optional(),
     /** Suppressed tokens that match any value (ARX's wildcard model), e.g. ["*"]. */
     wildcard: z.array(z.string().min(1)).optional(),
+    /** Where counting runs: local (default) or duckdb (embedded, out-of-core). */
+    engine: z.enum(ENGINE_NAMES).optional(),
+    /** DuckDB memory limit, e.g. `2GB` or `512MiB` (--engine duckdb). */
+    memoryLimit: z.string().regex(MEMORY_LIMIT).optional(),
     /** Per-attack options, e.g. `{ singling-out: { n: 5000, mode: multivariate }, suda: { maxMsuSize: 4 } }`. */
     options: z
       .record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
@@ -119,6 +127,10 @@ export interface Trial {
   /** Wildcard tokens; empty = suppressed tokens are ordinary values. */
   wildcard: string[];
   suda?: { maxMsuSize?: number; disFraction?: number; maxMsus?: number };
+  /** Where counting runs (undefined = local). */
+  engine?: EngineName;
+  /** DuckDB memory limit (--engine duckdb only). */
+  memoryLimit?: string;
   /** Per-attack options by attack id (validated against the registry when the run starts). */
   options?: Record<string, Record<string, string | number | boolean>>;
 }

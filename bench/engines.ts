@@ -1,0 +1,99 @@
+/**
+ * @module bench/engines — uniqueness on the local engine vs DuckDB (suite `engines`).
+ *
+ * Data: bench/generate.ts's seeded 10-QI CSV at ENGINES_ROWS rows (default 10^6 and 10^7). Per size:
+ * - local: load the CSV (streamed parse + dictionary coding) and encode it, then the uniqueness
+ *   attack on the worker pool (2 workers);
+ * - duckdb under a 2 GiB memory limit (ENGINES_MEMORY; 2 threads): open a fresh database and load the
+ *   CSV with DuckDB's reader (all VARCHAR), then the uniqueness attack through the engine (the
+ *   same attack code), and, to show where its time goes, its two queries alone: the class-size
+ *   histogram (aggregates only) and the per-record class sizes streamed back for record-risk.csv.
+ * ENGINES=local,duckdb picks engines (run one per process to read each one's peak RSS).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bench } from 'tinybench';
+import type { QiSpec } from '../attacks/types.js';
+import { uniqueness } from '../attacks/uniqueness/index.js';
+import { encodeTable } from '../src/encode/encode.js';
+import { DuckDbEngine } from '../src/engine/duckdb.js';
+import { addInput } from '../src/engine/duckdb-load.js';
+import { loadTable } from '../src/io/index.js';
+import type { WorkerPool } from '../src/pool/pool.js';
+import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
+
+/**
+ * Adds the engine tasks to `bench`.
+ * @param bench - the tinybench instance
+ * @param pools - worker pools by worker count (the local tasks use 2 workers)
+ * @param dataDir - where generated CSV files are kept between runs
+ */
+export async function registerEngineBenchmarks(
+  bench: Bench,
+  pools: Map<number, WorkerPool>,
+  dataDir: string,
+): Promise<void> {
+  const sizes = (process.env.ENGINES_ROWS ?? '1000000,10000000').split(',').map(Number);
+  const engines = new Set((process.env.ENGINES ?? 'local,duckdb').split(','));
+  const memoryLimit = process.env.ENGINES_MEMORY ?? '2GiB';
+  const qi: QiSpec[] = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' }));
+  const names = qi.map((q) => q.name);
+  const pool = pools.get(2)!;
+  const ctx = { qi, sensitive: [], pool, seed: 1, recordThreshold: 0.2, wildcard: false };
+  for (const rows of sizes) {
+    const path = join(dataDir, `bench-${rows}.csv`);
+    if (!existsSync(path)) await writeBenchCsv(path, rows);
+    const mb = (statSync(path).size / 2 ** 20).toFixed(0);
+    const label = `${rows.toExponential(0)} rows × 10 QIs (${mb} MB CSV)`;
+    if (engines.has('local')) {
+      let encoded: ReturnType<typeof encodeTable> | undefined;
+      bench.add(`local: load + encode, ${label}`, async () => {
+        encoded = undefined;
+        const loaded = await loadTable(path);
+        encoded = encodeTable(loaded.table, qi, path);
+      });
+      bench.add(`local: uniqueness, ${label}, 2 workers`, async () => {
+        encoded ??= encodeTable((await loadTable(path)).table, qi, path);
+        await uniqueness.run({ ...ctx, release: encoded });
+      });
+    }
+    if (engines.has('duckdb')) {
+      let engine: DuckDbEngine | undefined;
+      const ready = async () => {
+        if (!engine) {
+          engine = await DuckDbEngine.open({ memoryLimit, threads: 2, wildcard: [] });
+          await addInput(engine, 'release', path, {});
+        }
+        return engine;
+      };
+      bench.add(`duckdb ${memoryLimit}: open + load CSV, ${label}`, async () => {
+        await engine?.close();
+        engine = undefined;
+        await ready();
+      });
+      bench.add(`duckdb ${memoryLimit}: uniqueness, ${label}`, async () => {
+        const e = await ready();
+        await uniqueness.run({
+          ...ctx,
+          release: { rows: e.rows('release'), columns: new Map(), dictionaries: new Map() },
+          engine: e,
+        });
+      });
+      bench.add(`duckdb ${memoryLimit}: class-size histogram query only, ${label}`, async () => {
+        await (await ready()).classSizes({ role: 'release', columns: names });
+      });
+      bench.add(
+        `duckdb ${memoryLimit}: histogram + per-record sizes streamed, ${label}`,
+        async () => {
+          await (await ready()).classSizes({ role: 'release', columns: names, perRecord: true });
+        },
+        {
+          afterAll: async () => {
+            await engine?.close();
+            engine = undefined;
+          },
+        },
+      );
+    }
+  }
+}

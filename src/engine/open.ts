@@ -1,0 +1,101 @@
+/**
+ * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs, and which
+ * attacks an engine can run.
+ */
+import type { Attack } from '../../attacks/types.js';
+import { listNames, q, ReidgateError } from '../errors.js';
+import type { InputInfo } from '../report/model.js';
+import type { Trial } from '../trial/schema.js';
+import { DuckDbEngine } from './duckdb.js';
+import { addInput } from './duckdb-load.js';
+import type { Engine, EngineRole } from './types.js';
+
+/** An engine opened with a trial's inputs, and what the report says about them. */
+export interface OpenedEngine {
+  engine: DuckDbEngine;
+  info: Partial<Record<EngineRole, InputInfo>>;
+  warnings: string[];
+}
+
+/** Throws COLUMN naming the flag when the input lacks any of `names`. */
+function requireColumns(info: InputInfo, names: readonly string[], flag: string, role: EngineRole): void {
+  for (const n of names) {
+    if (!info.columns.includes(n)) {
+      throw new ReidgateError(
+        'COLUMN',
+        `${flag}: column ${q(n)} not in ${role} ${info.path} (columns: ${listNames(info.columns)})`,
+      );
+    }
+  }
+}
+
+/**
+ * Opens the DuckDB engine and loads (or attaches) the trial's inputs into it, checking the columns
+ * the trial names as the local path does. The engine is closed again when anything fails.
+ * @param trial - the resolved trial (engine `duckdb`)
+ * @param progress - called with each input's path as it loads
+ * @throws ReidgateError — input errors (exit 2) as the local loaders raise them; ENGINE (exit 3)
+ */
+export async function openDuckDbTrial(
+  trial: Trial,
+  progress: (detail: string) => void,
+): Promise<OpenedEngine> {
+  const engine = await DuckDbEngine.open({
+    memoryLimit: trial.memoryLimit,
+    threads: trial.workers,
+    wildcard: trial.wildcard,
+  });
+  try {
+    const opts = { missing: trial.missing, delimiter: trial.delimiter };
+    const qiNames = trial.qi.map((x) => x.name);
+    const info: OpenedEngine['info'] = {};
+    const warnings: string[] = [];
+    for (const role of ['release', 'original', 'control', 'auxiliary'] as const) {
+      const path = trial[role];
+      if (!path) continue;
+      progress(path);
+      const added = await addInput(engine, role, path, opts);
+      info[role] = added.info;
+      warnings.push(...added.warnings);
+      if (role === 'release') {
+        requireColumns(added.info, qiNames, '--qi', role);
+        requireColumns(
+          added.info,
+          trial.sensitive.map((x) => x.name),
+          '--sensitive',
+          role,
+        );
+        if (trial.id !== undefined) requireColumns(added.info, [trial.id], '--id', role);
+        if (trial.weights !== undefined) requireColumns(added.info, [trial.weights], '--weights', role);
+      } else if (role === 'auxiliary') {
+        if (!qiNames.some((c) => added.info.columns.includes(c))) {
+          throw new ReidgateError(
+            'COLUMN',
+            `--auxiliary ${path}: holds none of the quasi-identifiers ${listNames(qiNames)} (columns: ${listNames(added.info.columns)})`,
+          );
+        }
+      } else {
+        requireColumns(added.info, qiNames, '--qi', role);
+      }
+    }
+    return { engine, info, warnings };
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+}
+
+/**
+ * Why an attack cannot run on an engine, or null when it can: on the local engine every attack runs;
+ * elsewhere only attacks that count through engine operations the engine answers. The run treats an
+ * attack skipped for this reason, whose inputs were given, as asked for: the verdict fails closed.
+ * @param engine - the trial's engine
+ * @param attack - the attack
+ * @returns the reason to skip it, or null
+ */
+export function engineSkipReason(engine: Engine, attack: Attack): string | null {
+  if (engine.name === 'local') return null;
+  const ops = attack.engine ?? [];
+  if (ops.length > 0 && ops.every((op) => engine.ops.has(op))) return null;
+  return `not yet available on --engine ${engine.name} (its counting is not pushed down to the engine): run it with --engine local, or leave it out with --attacks`;
+}

@@ -1,0 +1,90 @@
+/**
+ * @module engine/types — the engine interface: where an attack's counting runs.
+ *
+ * An engine holds a trial's tables (the release, and the original / control / auxiliary when given)
+ * and answers counting questions about them. Attacks that count through an engine do not know which
+ * engine it is: `local` runs today's kernels on the encoded shared-memory columns and the worker pool;
+ * `duckdb` pushes the counting down as SQL to an embedded DuckDB (out-of-core under a memory limit)
+ * and brings back aggregates only, plus per-record class sizes when record-risk.csv needs them.
+ *
+ * What an engine answers today:
+ * - `classSizes`: equivalence classes over a set of columns (a GROUP BY count), as a size table
+ *   (records per class size) and, on request, the class size of each row. Under the wildcard model it
+ *   answers compatible-set sizes (a record matches records equal to it on every column where neither
+ *   holds a wildcard token) with the exact class size beside them.
+ *
+ * Planned on the same interface (issue 8), not implemented yet: per-class distinct / entropy counts
+ * (diversity), population class sizes, joined counts for exact compatible-set linkage with blocking,
+ * and seeded candidate sets for attacks that do not reduce to SQL. Attacks that still read encoded
+ * columns directly declare no `engine` operations and run on the local engine only; the run skips
+ * them on other engines and says so in the report.
+ *
+ * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
+ * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
+ * other missing values; with --wildcard, a wildcard token in the release matches any value.
+ */
+
+/** Engines reidgate can run a trial on. */
+export const ENGINE_NAMES = ['local', 'duckdb'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** Data roles an engine holds. */
+export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
+
+/** Counting operations an engine answers (attacks declare the ones they use). */
+export type EngineOp = 'classSizes';
+
+/** One line of a size table: `records` records have this (effective, exact) class size. */
+export interface SizeRow {
+  /** The class size that sets the risk: the exact class size, or the compatible-set size (wildcard). */
+  size: number;
+  /** The size of the record's exact class (records with identical values). Equals `size` without wildcards. */
+  exact: number;
+  /** Records with this pair of sizes. */
+  records: number;
+}
+
+/** A question about equivalence classes. */
+export interface ClassQuery {
+  role: EngineRole;
+  /** Columns to group by (≥ 1). */
+  columns: readonly string[];
+  /** Wildcard model: compatible-set sizes instead of exact class sizes (release only). */
+  wildcard?: boolean;
+  /** Also return each row's (effective) class size, in row order. */
+  perRecord?: boolean;
+}
+
+/** The answer: aggregates, and per-row sizes only when asked for. */
+export interface ClassSizes {
+  /** Rows of the table. */
+  records: number;
+  /** Distinct value tuples (exact classes). */
+  classes: number;
+  /** Records by (size, exact) sizes, sorted by size then exact (ascending). */
+  table: SizeRow[];
+  /** Per row (0-based position in the table): its effective class size. Only when `perRecord`. */
+  perRecord?: Int32Array | Float64Array;
+  /** Of the query's columns, those holding at least one missing value. */
+  missingIn: string[];
+  /** Under `wildcard`: whether any of the columns held a wildcard token (false: the sizes are exact). */
+  wildcardFound: boolean;
+}
+
+/** An engine: a trial's tables and the counting operations over them. */
+export interface Engine {
+  readonly name: EngineName;
+  /** Operations this engine answers. */
+  readonly ops: ReadonlySet<EngineOp>;
+  /** Rows of a role's table (0 when the role was not given). */
+  rows(role: EngineRole): number;
+  /**
+   * Equivalence classes over `q.columns` of `q.role`.
+   * @throws ReidgateError('ENGINE') when the engine fails (out of memory, lost connection)
+   */
+  classSizes(q: ClassQuery): Promise<ClassSizes>;
+  /** A one-line description for the report (engine, version, memory limit); never credentials. */
+  describe(): string;
+  /** Releases the engine's resources (connections, temporary files). Safe to call twice. */
+  close(): Promise<void>;
+}
