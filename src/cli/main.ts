@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, isReidgateError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDemo } from './demo.js';
+import { registerDiff } from './diff.js';
 import { registerInspect } from './inspect.js';
 import { registerRun } from './run.js';
 import { registerSchemas } from './schemas.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerDemo(program);
   registerSchemas(program);
+  registerDiff(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
