@@ -11,8 +11,11 @@ import { VERSION } from '../version.js';
 import { registerDemo } from './demo.js';
 import { registerDiff } from './diff.js';
 import { registerInspect } from './inspect.js';
+import { registerKeygen } from './keygen.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerSchemas } from './schemas.js';
+import { registerVerify } from './verify.js';
 
 /** Prints a one-line error and returns the exit code for it. */
 export function reportError(e: unknown): number {
@@ -47,6 +50,9 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSchemas(program);
   registerDiff(program);
+  registerVerify(program);
+  registerReplay(program);
+  registerKeygen(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
