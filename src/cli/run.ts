@@ -4,8 +4,8 @@
 import { basename, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { ATTACKS } from '../../attacks/index.js';
-import { PRESETS } from '../policy/presets.js';
 import { loadPrivateKey, signManifest } from '../evidence/sign.js';
+import { PRESETS } from '../policy/presets.js';
 import { runTrial } from '../run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../trial/resolve.js';
 import { REPORT_FORMATS } from '../trial/schema.js';
