@@ -163,7 +163,7 @@ export function progressPrinter(quiet: boolean, stream: ProgressStream = process
       stopped = true;
       clearInterval(timer);
       if (drawn > 0 || attacks.size > 0) {
-        stage = '';
+        stage = 'finished';
         draw();
       }
     },
