@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
-import { writeAtomic } from '../../reports/atomic.js';
+import { outputError, writeAtomic } from '../../reports/atomic.js';
 import { q, ReidgateError } from '../errors.js';
 import type { Report } from '../report/model.js';
 import { ColumnKind, REPORT_FORMATS, type Trial } from '../trial/schema.js';
@@ -252,7 +252,11 @@ export async function buildManifest(m: ManifestInput): Promise<Manifest> {
  */
 export async function writeManifest(out: string, manifest: Manifest): Promise<string> {
   const path = join(out, MANIFEST_FILE);
-  await writeAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  try {
+    await writeAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  } catch (e) {
+    throw outputError(path, e);
+  }
   return path;
 }
 

@@ -21,7 +21,7 @@ import {
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeAtomic } from '../../reports/atomic.js';
+import { outputError, writeAtomic } from '../../reports/atomic.js';
 import { q, ReidgateError } from '../errors.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 
@@ -118,7 +118,11 @@ export async function signManifest(out: string, key: KeyObject): Promise<string>
     signature: sign(null, bytes, key).toString('base64'),
   };
   const path = join(out, SIGNATURE_FILE);
-  await writeAtomic(path, `${JSON.stringify(sig, null, 2)}\n`);
+  try {
+    await writeAtomic(path, `${JSON.stringify(sig, null, 2)}\n`);
+  } catch (e) {
+    throw outputError(path, e);
+  }
   return path;
 }
 
