@@ -36,7 +36,7 @@ function cell(s: string): string {
 }
 
 /** Inline code span, safe for any backticks in `s`. */
-function code(s: string): string {
+export function code(s: string): string {
   const t = s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
   return t.includes('`') ? `\`\` ${t} \`\`` : `\`${t}\``;
 }
@@ -45,7 +45,8 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function table(
+/** A Markdown table (header, alignment row, rows). */
+export function table(
   head: readonly string[],
   rows: readonly (readonly string[])[],
   align?: readonly string[],

@@ -9,9 +9,13 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, isReidgateError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerDemo } from './demo.js';
+import { registerDiff } from './diff.js';
 import { registerInspect } from './inspect.js';
+import { registerKeygen } from './keygen.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerSchemas } from './schemas.js';
+import { registerVerify } from './verify.js';
 
 /** Prints a one-line error and returns the exit code for it. */
 export function reportError(e: unknown): number {
@@ -45,6 +49,10 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerDemo(program);
   registerSchemas(program);
+  registerDiff(program);
+  registerVerify(program);
+  registerReplay(program);
+  registerKeygen(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

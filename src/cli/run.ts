@@ -1,39 +1,44 @@
 /**
  * @module cli/run — `reidgate run [TRIAL] [flags]`.
  */
-import { relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { ATTACKS } from '../../attacks/index.js';
+import { loadPrivateKey, signManifest } from '../evidence/sign.js';
 import { PRESETS } from '../policy/presets.js';
-import { type Progress, runTrial } from '../run/run-trial.js';
+import { runTrial } from '../run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../trial/resolve.js';
 import { REPORT_FORMATS } from '../trial/schema.js';
+import { progressPrinter } from './progress.js';
 
 /**
- * Prints progress as plain lines on stderr when stderr is a terminal (and not --quiet). In pipelines
- * stderr carries only the one-line error, if any; stdout the final summary.
+ * Runs a resolved trial, signs its manifest when asked, and prints the one-line summary on stdout: the verdict,
+ * why, and where the report is. Progress goes to stderr (see cli/progress.ts).
+ * @returns the exit code
  */
-export function lineProgress(quiet: boolean): Progress {
-  if (quiet || !process.stderr.isTTY) return () => {};
-  return (e) => {
-    const parts = [`reidgate: ${e.stage}`];
-    if (e.attack) parts.push(e.attack);
-    if (e.seconds !== undefined) parts.push(`${e.seconds.toFixed(2)} s`);
-    if (e.detail) parts.push(e.detail);
-    process.stderr.write(`${parts.join(' · ')}\n`);
-  };
-}
-
-/** Runs a resolved trial and prints the one-line summary; returns the exit code. */
 export async function runAndSummarize(
   trialPath: string | undefined,
-  flags: RunFlags & { quiet?: boolean },
+  flags: RunFlags & { quiet?: boolean; sign?: string },
 ): Promise<number> {
   const trial = resolveTrial(trialPath, flags);
-  const { report, exitCode } = await runTrial(trial, lineProgress(!!flags.quiet));
-  const where = relative(process.cwd(), trial.out) || '.';
-  process.stdout.write(`${report.summary}\nreport: ${where}/\n`);
-  return exitCode;
+  // Read the key before running, so a bad key is a usage error and nothing is written.
+  const key = flags.sign ? loadPrivateKey(flags.sign) : undefined;
+  const printer = progressPrinter(!!flags.quiet);
+  let result: Awaited<ReturnType<typeof runTrial>>;
+  try {
+    result = await runTrial(trial, printer.progress);
+  } finally {
+    printer.stop();
+  }
+  if (key) await signManifest(trial.out, key);
+  const rel = relative(process.cwd(), trial.out);
+  const where = rel === '' ? '.' : rel.startsWith('..') ? trial.out : rel;
+  const main = ['report.html', 'report.md', 'report.json', 'junit.xml']
+    .map((f) => join(trial.out, f))
+    .find((p) => result.written.includes(p));
+  const shown = main ? join(where, basename(main)) : `${where}/`;
+  process.stdout.write(`${result.report.summary} · report: ${shown}${key ? ' · manifest signed' : ''}\n`);
+  return result.exitCode;
 }
 
 /** Adds the `run` command. */
@@ -95,6 +100,10 @@ export function registerRun(program: Command): void {
     )
     .option('--missing <tokens>', 'CSV tokens read as missing, comma-separated (default: empty, NA, ?, null)')
     .option('--delimiter <char>', 'CSV delimiter instead of sniffing: , ; tab |')
+    .option(
+      '--sign <keyfile>',
+      'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig',
+    )
     .option('-q, --quiet', 'print only the final summary')
     .addHelpText(
       'after',
@@ -103,7 +112,7 @@ export function registerRun(program: Command): void {
         '  reidgate run trial.yaml --workers 2 --out out/\n\n' +
         'Exit codes: 0 pass · 1 fail · 2 usage or input error · 3 an attack failed (verdict "error").',
     )
-    .action(async (trialPath: string | undefined, flags: RunFlags & { quiet?: boolean }) => {
+    .action(async (trialPath: string | undefined, flags: RunFlags & { quiet?: boolean; sign?: string }) => {
       process.exitCode = await runAndSummarize(trialPath, flags);
     });
 }

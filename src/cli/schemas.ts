@@ -4,20 +4,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { manifestJsonSchema } from '../evidence/manifest.js';
 import { reportJsonSchema } from '../report/model.js';
 import { trialJsonSchema } from '../trial/schema.js';
 
 /** The schemas reidgate publishes, by file name. */
 export function schemas(): Record<string, unknown> {
-  return { 'trial.schema.json': trialJsonSchema(), 'report.schema.json': reportJsonSchema() };
+  return {
+    'trial.schema.json': trialJsonSchema(),
+    'report.schema.json': reportJsonSchema(),
+    'manifest.schema.json': manifestJsonSchema(),
+  };
 }
 
 /** Adds the `schemas` command. */
 export function registerSchemas(program: Command): void {
   program
     .command('schemas')
-    .description('Print the JSON Schemas of the trial file and of report.json (or write them to a folder).')
-    .option('--write <dir>', 'write trial.schema.json and report.schema.json into this folder')
+    .description(
+      'Print the JSON Schemas of the trial file, report.json and manifest.json (or write them to a folder).',
+    )
+    .option(
+      '--write <dir>',
+      'write trial.schema.json, report.schema.json and manifest.schema.json into this folder',
+    )
     .action((opts: { write?: string }) => {
       const all = schemas();
       if (opts.write) {

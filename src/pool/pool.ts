@@ -56,6 +56,24 @@ export class WorkerPool {
     return this.piscina.run({ name, payload }) as Promise<KernelResult<K>>;
   }
 
+  /**
+   * A view of this pool, sharing its threads, that reports each kernel task of one caller (an attack) when it is
+   * submitted and when it finishes. Cheap: two counters and a callback per task, nothing per row.
+   * @param listener - called with (tasks finished, tasks submitted so far)
+   * @returns the view (closing it closes the shared pool: only the owner should)
+   */
+  tracked(listener: (done: number, submitted: number) => void): WorkerPool {
+    const view = Object.create(this) as WorkerPool;
+    let submitted = 0;
+    let done = 0;
+    const run = <K extends KernelName>(name: K, payload: KernelPayload<K>): Promise<KernelResult<K>> => {
+      listener(done, ++submitted);
+      return this.run(name, payload).finally(() => listener(++done, submitted));
+    };
+    Object.defineProperty(view, 'run', { value: run });
+    return view;
+  }
+
   /** Runs the same kernel over several payloads (shards) in parallel, results in shard order. */
   map<K extends KernelName>(name: K, payloads: readonly KernelPayload<K>[]): Promise<KernelResult<K>[]> {
     return Promise.all(payloads.map((p) => this.run(name, p)));

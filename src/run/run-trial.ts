@@ -12,6 +12,7 @@ import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/
 import { LocalEngine } from '../engine/local.js';
 import { engineSkipReason, openDuckDbTrial } from '../engine/open.js';
 import { isReidgateError, listNames, q, ReidgateError } from '../errors.js';
+import { buildManifest, type Manifest, writeManifest } from '../evidence/manifest.js';
 import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
 import { WorkerPool } from '../pool/pool.js';
@@ -23,7 +24,15 @@ import { loadInputs, type TrialInputs } from './inputs.js';
 import { resolvePopulation } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
-const OUTPUTS = ['report.json', 'report.md', 'report.html', 'junit.xml', 'record-risk.csv'];
+const OUTPUTS = [
+  'report.json',
+  'report.md',
+  'report.html',
+  'junit.xml',
+  'record-risk.csv',
+  'manifest.json',
+  'manifest.sig',
+];
 
 /** Removes a previous run's outputs (including per-target files) from `out`, if any. */
 async function clearOutputs(out: string): Promise<void> {
@@ -32,13 +41,25 @@ async function clearOutputs(out: string): Promise<void> {
   await Promise.all(stale.map((f) => rm(join(out, f), { force: true }).catch(() => {})));
 }
 
-/** Progress events (the CLI prints them; library code never does). */
-export type Progress = (event: { stage: string; attack?: string; seconds?: number; detail?: string }) => void;
+/**
+ * Progress events (the CLI prints them; library code never does). Stage `task`: an attack's kernel task was
+ * submitted or finished on the pool (`done` of `total` submitted so far: shards of its current phase and earlier).
+ */
+export type Progress = (event: {
+  stage: string;
+  attack?: string;
+  seconds?: number;
+  detail?: string;
+  done?: number;
+  total?: number;
+}) => void;
 
 export interface TrialResult {
   report: Report;
   exitCode: 0 | 1 | 3;
   written: string[];
+  /** The evidence manifest written as OUT/manifest.json. */
+  manifest: Manifest;
 }
 
 function inputInfo(t: LoadedTable) {
@@ -110,6 +131,7 @@ export function planAttacks(ids: readonly string[] | undefined) {
 export async function runTrial(trial: Trial, progress: Progress = () => {}): Promise<TrialResult> {
   // Fail closed: outputs of an earlier run in this folder go first, so that a run stopped by bad
   // input never leaves an old passing report behind.
+  const t0 = performance.now();
   await clearOutputs(trial.out);
   const policy = resolvePolicy({ policy: trial.policy, preset: trial.preset });
   const plan = planAttacks(trial.attacks);
@@ -148,6 +170,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     population: population !== undefined,
   };
 
+  const tLoaded = performance.now();
   const pool = new WorkerPool(trial.workers);
   const engine = opened?.engine ?? new LocalEngine(encoded, pool);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
@@ -180,7 +203,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             engine,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
-            pool,
+            pool: pool.tracked((done, total) => progress({ stage: 'task', attack: attack.id, done, total })),
             seed: deriveSeed(trial.seed, attack.id),
             recordThreshold: policy.recordThreshold,
             population,
@@ -208,6 +231,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         }
       }),
     );
+    const tAttacks = performance.now();
     const evaluation = evaluate(
       policy,
       settled.map((s) => s.run),
@@ -307,8 +331,24 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         ),
       );
     }
+    // The evidence manifest: hashes of every input and output, the resolved trial, timings, the numbers.
+    const done = performance.now();
+    const manifest = await buildManifest({
+      trial,
+      report,
+      knownHashes: new Map(Object.values(loaded).map((t) => [t.path, { sha256: t.sha256, bytes: t.bytes }])),
+      written,
+      seeds: Object.fromEntries(plan.map((p) => [p.attack.id, deriveSeed(trial.seed, p.attack.id)])),
+      timings: {
+        loadSeconds: (tLoaded - t0) / 1000,
+        attacksSeconds: (tAttacks - tLoaded) / 1000,
+        writeSeconds: (done - tAttacks) / 1000,
+        totalSeconds: (done - t0) / 1000,
+      },
+    });
+    written.push(await writeManifest(trial.out, manifest));
     const exitCode = evaluation.verdict === 'pass' ? 0 : evaluation.verdict === 'fail' ? 1 : 3;
-    return { report, exitCode, written };
+    return { report, exitCode, written, manifest };
   } finally {
     await pool.close();
     await engine.close();

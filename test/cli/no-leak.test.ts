@@ -45,6 +45,7 @@ describe('no raw record values in any output', () => {
     expect([0, 1, 3]).toContain(r.code);
     const files = readdirSync(out);
     expect(files).toContain('report.json');
+    expect(files).toContain('manifest.json'); // the evidence manifest is checked like every other output
     for (const f of files) {
       const text = readFileSync(join(out, f), 'utf8');
       expect(text.includes('Zq9'), `${f} contains a record value`).toBe(false);
