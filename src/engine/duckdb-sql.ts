@@ -66,12 +66,27 @@ export function classSizeHistogramSql(relation: string, columns: readonly string
   );
 }
 
-/** Per row: its position and its class size (rows in any order). */
-export function perRecordSizesSql(relation: string, row: string, columns: readonly string[]): string {
+/** The distinct value tuples of `columns` with their record counts (column ${N}). */
+export function groupCountsSql(relation: string, columns: readonly string[]): string {
   const cols = columns.map(ident).join(', ');
+  return `SELECT ${cols}, count(*) AS ${N} FROM ${relation} GROUP BY ${cols}`;
+}
+
+/** The class-size histogram of a table made by `groupCountsSql`. */
+export function sizeHistogramOfGroupsSql(groups: string): string {
+  return `SELECT ${N}::DOUBLE AS size, count(*)::DOUBLE AS classes FROM ${groups} GROUP BY ${N} ORDER BY ${N}`;
+}
+
+/** Per row: its position and its class size, from a table made by `groupCountsSql` (rows in any order). */
+export function perRecordSizesSql(
+  relation: string,
+  row: string,
+  groups: string,
+  columns: readonly string[],
+): string {
   return (
-    `SELECT ${row}::INTEGER AS ${ROW}, g.${N}::INTEGER AS ${N} FROM ${relation} AS t JOIN ` +
-    `(SELECT ${cols}, count(*) AS ${N} FROM ${relation} GROUP BY ${cols}) AS g ON ${sameValues('t', 'g', columns)}`
+    `SELECT ${row}::INTEGER AS ${ROW}, g.${N}::INTEGER AS ${N} FROM ${relation} AS t ` +
+    `JOIN ${groups} AS g ON ${sameValues('t', 'g', columns)}`
   );
 }
 

@@ -20,6 +20,7 @@ import { ReidgateError } from '../errors.js';
 import {
   classSizeHistogramSql,
   GID,
+  groupCountsSql,
   ident,
   MASK,
   N,
@@ -28,6 +29,7 @@ import {
   SIZE,
   SUM,
   sameValues,
+  sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
 import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
@@ -161,9 +163,9 @@ export class DuckDbEngine implements Engine {
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
-        const rows = chunk.getColumnValues(0) as number[];
-        const vals = chunk.getColumnValues(1) as number[];
-        for (let i = 0; i < rows.length; i++) out[rows[i]] = vals[i];
+        const rows = chunk.getColumnVector(0);
+        const vals = chunk.getColumnVector(1);
+        for (let i = 0; i < chunk.rowCount; i++) out[rows.getItem(i) as number] = vals.getItem(i) as number;
       }
       return out;
     } catch (e) {
@@ -179,19 +181,30 @@ export class DuckDbEngine implements Engine {
       const w = await this.wildcardSizes(t, q, doing);
       if (w) return { ...w, missingIn };
     }
-    const hist = await this.all(classSizeHistogramSql(t.relation, q.columns), doing);
+    let hist: unknown[][];
+    let perRecord: Int32Array | undefined;
+    if (!q.perRecord) {
+      hist = await this.all(classSizeHistogramSql(t.relation, q.columns), doing);
+    } else {
+      // Group once into a temporary table: the histogram and the per-record sizes both read it.
+      const g = `rg_classes${this.scratch++}`;
+      try {
+        await this.all(`CREATE TEMP TABLE ${g} AS ${groupCountsSql(t.relation, q.columns)}`, doing);
+        hist = await this.all(sizeHistogramOfGroupsSql(g), doing);
+        perRecord = await this.streamInto(
+          perRecordSizesSql(t.relation, t.row, g, q.columns),
+          new Int32Array(t.rows),
+          `${doing} (per-record sizes)`,
+        );
+      } finally {
+        await this.conn.run(`DROP TABLE IF EXISTS ${g}`).catch(() => {});
+      }
+    }
     const table: SizeRow[] = hist.map(([size, classes]) => ({
       size: size as number,
       exact: size as number,
       records: (size as number) * (classes as number),
     }));
-    const perRecord = q.perRecord
-      ? await this.streamInto(
-          perRecordSizesSql(t.relation, t.row, q.columns),
-          new Int32Array(t.rows),
-          `${doing} (per-record sizes)`,
-        )
-      : undefined;
     return {
       records: t.rows,
       classes: hist.reduce((s, r) => s + (r[1] as number), 0),
