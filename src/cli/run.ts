@@ -88,6 +88,11 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'worker threads (default: cores, at most 8); results do not depend on it')
     .option('--seed <n>', 'seed for every random choice (default 1)')
     .option('--format <list>', `report formats (default all): ${REPORT_FORMATS.join(', ')}`)
+    .option('--lang <lang>', 'language of the HTML and Markdown report labels: en, ja (default en)')
+    .option(
+      '--include-examples',
+      'put record values in the report (QI values of the riskiest groups); the report says so on its banner',
+    )
     .option('--missing <tokens>', 'CSV tokens read as missing, comma-separated (default: empty, NA, ?, null)')
     .option('--delimiter <char>', 'CSV delimiter instead of sniffing: , ; tab |')
     .option('-q, --quiet', 'print only the final summary')

@@ -17,6 +17,7 @@ import type { AttackResult, Report } from '../report/model.js';
 import { deriveSeed } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
+import { riskiestClasses } from './examples.js';
 import { loadInputs } from './inputs.js';
 import { resolvePopulation } from './population.js';
 
@@ -140,7 +141,12 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   try {
     const settled = await Promise.all(
       plan.map(async ({ attack, explicit }) => {
-        const base = { id: attack.id, title: attack.title, references: [...attack.references] };
+        const base = {
+          id: attack.id,
+          title: attack.title,
+          summary: attack.summary,
+          references: [...attack.references],
+        };
         const reason = attack.needs(available);
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
@@ -264,10 +270,20 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
       checks: evaluation.checks,
       warnings: Object.values(loaded).flatMap((t) => t.warnings),
       containsRecordValues: false,
+      examples: [],
     };
+    if (trial.includeExamples) {
+      // The only place record values enter a report (--include-examples); the banner then says so.
+      const sizes = results.find((r) => r.run.id === 'uniqueness')?.outcome?.perRecord?.classSize;
+      const t = sizes ? riskiestClasses(release.table, report.trial.qi, sizes) : null;
+      report.containsRecordValues = true;
+      if (t) report.examples.push(t);
+    }
 
     progress({ stage: 'write', detail: trial.out });
-    const written = await writeReports(report, trial.out, trial.format as ReportFormat[]);
+    const written = await writeReports(report, trial.out, trial.format as ReportFormat[], {
+      lang: trial.lang,
+    });
     const perRecord: Record<string, Int32Array | Float64Array> = {};
     for (const r of results) Object.assign(perRecord, r.outcome?.perRecord ?? {});
     if (Object.keys(perRecord).length > 0) {

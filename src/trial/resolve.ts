@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { q, ReidgateError } from '../errors.js';
-import { ColumnKind, type QiSpec, REPORT_FORMATS, type Trial, TrialFile } from './schema.js';
+import { ColumnKind, type QiSpec, REPORT_FORMATS, REPORT_LANGS, type Trial, TrialFile } from './schema.js';
 
 /** Flags of `reidgate run` as commander hands them over (strings, unparsed). */
 export interface RunFlags {
@@ -29,6 +29,8 @@ export interface RunFlags {
   targets?: string;
   out?: string;
   format?: string;
+  lang?: string;
+  includeExamples?: boolean;
   missing?: string;
   delimiter?: string;
   population?: string;
@@ -279,6 +281,14 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   const delimiter =
     flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
 
+  const lang = flags.lang ?? file.lang ?? 'en';
+  if (!(REPORT_LANGS as readonly string[]).includes(lang)) {
+    throw new ReidgateError(
+      'USAGE',
+      `--lang ${q(lang)}: unknown language (languages: ${REPORT_LANGS.join(', ')})`,
+    );
+  }
+
   return {
     name: file.name,
     file: trialPath ? resolve(cwd, trialPath) : undefined,
@@ -301,6 +311,8 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     targets: flags.targets !== undefined ? parseIntFlag('--targets', flags.targets, 1) : file.targets,
     out: fromFlag(flags.out) ?? (file.out ? resolve(base, file.out) : resolve(cwd, 'reidgate-report')),
     format: format as Trial['format'],
+    lang: lang as Trial['lang'],
+    includeExamples: flags.includeExamples ?? file.includeExamples ?? false,
     missing: flags.missing !== undefined ? flags.missing.split(',') : file.missing,
     delimiter,
     population,

@@ -219,6 +219,7 @@ export function makeReport(): Report {
     ],
     warnings: ['The release has 3 fewer rows than the original.'],
     containsRecordValues: false,
+    examples: [],
   };
 }
 

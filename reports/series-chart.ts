@@ -1,0 +1,195 @@
+/**
+ * @module reports/series-chart — vega-lite specs for the curves attacks return (`series`: ROC, precision–coverage,
+ * uniqueness by m, …) and for the leave-one-QI-out table (risk by quasi-identifier), so that every attack's curves
+ * are drawn by one renderer with no per-attack HTML code.
+ *
+ * A series becomes one line (or step, bar, point set) per `group`, with a shaded band (line, step) or error bars
+ * (bar, point) from `lo`/`hi` where the points carry them. On a log axis, points at or below 0 cannot be drawn: they
+ * are left out and counted, and the page says how many.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportSeries } from '../src/report/model.js';
+import { type Messages, messages } from './i18n.js';
+
+/** Most points drawn per group: longer curves are thinned evenly (first and last point kept). */
+export const MAX_POINTS_PER_GROUP = 1000;
+
+/** Line colours (Tableau 10), in group order. */
+const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#54a24b',
+  '#e45756',
+  '#72b7b2',
+  '#b279a2',
+  '#eeca3b',
+  '#9d755d',
+  '#ff9da6',
+  '#bab0ac',
+];
+
+const WIDTH = 360;
+const HEIGHT = 220;
+
+interface Row {
+  x: number;
+  y: number;
+  group: string;
+  lo?: number;
+  hi?: number;
+}
+
+/** Keeps at most `max` rows, evenly spaced, the first and the last included. */
+function thin(rows: Row[], max: number): Row[] {
+  if (rows.length <= max) return rows;
+  const out: Row[] = [];
+  const step = (rows.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(rows[Math.round(i * step)]);
+  return out;
+}
+
+/**
+ * Builds the vega-lite spec of a series.
+ * @param s - the series
+ * @returns the spec (data inlined) and how many points a log axis could not show
+ */
+export function seriesSpec(s: ReportSeries): { spec: TopLevelSpec; dropped: number } {
+  const xLog = s.x.scale === 'log' && s.mark !== 'bar';
+  const yLog = s.y.scale === 'log';
+  let dropped = 0;
+  const byGroup = new Map<string, Row[]>();
+  for (const p of s.points) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || (xLog && p.x <= 0) || (yLog && p.y <= 0)) {
+      dropped++;
+      continue;
+    }
+    const row: Row = { x: p.x, y: p.y, group: p.group ?? s.title };
+    // a band end that a log axis cannot show is clamped to the point itself
+    if (p.lo !== undefined && Number.isFinite(p.lo)) row.lo = yLog && p.lo <= 0 ? p.y : p.lo;
+    if (p.hi !== undefined && Number.isFinite(p.hi)) row.hi = p.hi;
+    const g = byGroup.get(row.group) ?? [];
+    g.push(row);
+    byGroup.set(row.group, g);
+  }
+  const groups = [...byGroup.keys()];
+  const values = groups.flatMap((g) => thin(byGroup.get(g)!, MAX_POINTS_PER_GROUP));
+  const hasBand = values.some((v) => v.lo !== undefined && v.hi !== undefined);
+  const color = {
+    field: 'group',
+    type: 'nominal' as const,
+    sort: groups,
+    title: null,
+    scale: { domain: groups, range: groups.map((_, i) => PALETTE[i % PALETTE.length]) },
+    legend: groups.length > 1 ? { orient: 'bottom' as const, columns: 2, labelLimit: 260 } : null,
+  };
+  const x =
+    s.mark === 'bar'
+      ? { field: 'x', type: 'ordinal' as const, title: s.x.label, axis: { labelAngle: 0 } }
+      : {
+          field: 'x',
+          type: 'quantitative' as const,
+          title: s.x.label,
+          scale: xLog ? { type: 'log' as const } : { zero: false },
+        };
+  const y = {
+    field: 'y',
+    type: 'quantitative' as const,
+    title: s.y.label,
+    scale: yLog ? { type: 'log' as const } : {},
+  };
+  const main =
+    s.mark === 'bar'
+      ? { type: 'bar' as const }
+      : s.mark === 'point'
+        ? { type: 'point' as const, filled: true }
+        : {
+            type: 'line' as const,
+            interpolate: s.mark === 'step' ? ('step-after' as const) : ('linear' as const),
+            point: values.length <= 40,
+          };
+  const layer: unknown[] = [];
+  if (hasBand) {
+    const band = { filter: 'isValid(datum.lo) && isValid(datum.hi)' };
+    const interval = {
+      y: { field: 'lo', type: 'quantitative', title: s.y.label },
+      y2: { field: 'hi' },
+    };
+    // the band or error bars first, under the line
+    layer.push(
+      s.mark === 'bar' || s.mark === 'point'
+        ? { transform: [band], mark: { type: 'rule', color: '#333' }, encoding: interval }
+        : {
+            transform: [band],
+            mark: {
+              type: 'area',
+              opacity: 0.18,
+              interpolate: s.mark === 'step' ? 'step-after' : 'linear',
+            },
+            encoding: { ...interval, color },
+          },
+    );
+  }
+  layer.push({ mark: main, encoding: { y, color } });
+  const spec = {
+    title: { text: s.title, anchor: 'start' },
+    background: 'white',
+    width: s.mark === 'bar' ? { step: Math.max(14, Math.floor(WIDTH / Math.max(1, values.length))) } : WIDTH,
+    height: HEIGHT,
+    data: { values },
+    encoding: { x },
+    layer,
+    config: { font: 'sans-serif', view: { stroke: null }, legend: { symbolType: 'stroke' } },
+  };
+  return { spec: spec as TopLevelSpec, dropped };
+}
+
+/** The leave-one-QI-out table of the uniqueness attack, as the risk-by-QI chart reads it. */
+export interface LeaveOneOut {
+  /** QI left out, and the release's sample uniques without it; in the table's order. */
+  rows: Array<{ qi: string; uniques: number }>;
+  /** Sample uniques with every QI. */
+  all: number;
+}
+
+/**
+ * Builds a horizontal bar chart of sample uniques with each QI left out, with a rule at the figure for all QIs.
+ * @param t - the table's figures
+ * @param m - the labels' language
+ * @returns a vega-lite spec
+ */
+export function riskByQiSpec(t: LeaveOneOut, m: Messages = messages()): TopLevelSpec {
+  const max = Math.max(1, t.all, ...t.rows.map((r) => r.uniques));
+  return {
+    title: { text: m.riskByQiTitle, subtitle: m.riskByQiSubtitle, anchor: 'start' },
+    background: 'white',
+    width: WIDTH,
+    height: { step: 18 },
+    layer: [
+      {
+        data: { values: t.rows },
+        mark: { type: 'bar', color: PALETTE[0] },
+        encoding: {
+          y: { field: 'qi', type: 'nominal', sort: null, title: null, axis: { labelLimit: 160 } },
+          x: {
+            field: 'uniques',
+            type: 'quantitative',
+            title: m.sampleUniques,
+            scale: { domainMax: max, nice: true },
+            axis: { format: ',d', tickMinStep: 1 },
+          },
+        },
+      },
+      {
+        data: { values: [{ all: t.all, label: `${m.allQis}: ${t.all.toLocaleString('en-US')}` }] },
+        mark: { type: 'rule', color: PALETTE[3], strokeDash: [4, 3], strokeWidth: 2 },
+        encoding: { x: { field: 'all', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ all: t.all, label: `${m.allQis}: ${t.all.toLocaleString('en-US')}` }] },
+        mark: { type: 'text', color: PALETTE[3], align: 'right', dx: -4, baseline: 'top', y: -14 },
+        encoding: { x: { field: 'all', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+    config: { font: 'sans-serif', view: { stroke: null } },
+  } as TopLevelSpec;
+}
