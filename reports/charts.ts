@@ -35,10 +35,13 @@ export function histogramSpec(h: Histogram, m: Messages = messages()): TopLevelS
     return { bin: k > 1 ? `${label} (${k})` : label, records: h.records[i] ?? 0, classes: h.classes[i] ?? 0 };
   });
   const max = Math.max(1, ...values.map((v) => v.records));
+  const step = Math.max(18, Math.min(56, Math.floor(400 / Math.max(1, values.length))));
+  // labels that do not fit under their bar are slanted
+  const slant = Math.max(0, ...values.map((v) => v.bin.length)) * 6.5 > step;
   return {
     title: { text: h.label, subtitle: m.histogramSubtitle, anchor: 'start' },
     background: 'white',
-    width: { step: Math.max(18, Math.min(40, Math.floor(640 / Math.max(1, values.length)))) },
+    width: { step },
     height: 180,
     data: { values },
     encoding: {
@@ -47,7 +50,7 @@ export function histogramSpec(h: Histogram, m: Messages = messages()): TopLevelS
         type: 'ordinal',
         sort: null,
         title: h.label,
-        axis: { labelAngle: 0, labelLimit: 80 },
+        axis: { labelAngle: slant ? -35 : 0, labelLimit: 90 },
       },
       y: {
         field: 'records',

@@ -73,7 +73,8 @@ function seriesFigure(s: ReportSeries, m: Messages): Promise<string> {
 export async function attackCharts(a: AttackResult, m: Messages): Promise<string[]> {
   const jobs: Promise<string>[] = a.histograms.map((h) => histogramFigure(h, m));
   const loo = leaveOneOut(a);
-  if (loo) jobs.push(figure('risk-by-qi', riskByQiSpec(loo, m), '', '', m));
+  // with no sample uniques there is nothing for a QI to lower
+  if (loo && loo.all > 0) jobs.push(figure('risk-by-qi', riskByQiSpec(loo, m), '', '', m));
   for (const s of a.series) jobs.push(seriesFigure(s, m));
   return Promise.all(jobs);
 }

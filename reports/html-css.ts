@@ -28,7 +28,8 @@ ul.alert{padding-left:30px}
 .alert.values{background:var(--bad-bg);border-left-color:var(--bad);font-weight:600}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13px}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:var(--head);font-weight:600}
+th{background:var(--head);font-weight:600;white-space:nowrap}
+td.name code{white-space:nowrap;overflow-wrap:normal}
 tr.bad td:first-child{border-left:3px solid var(--bad)}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}

@@ -77,7 +77,7 @@ async function attackSection(a: AttackResult, m: Messages): Promise<string> {
         [m.metric, m.value, m.ci95, m.n, m.threshold, m.result, m.meaning],
         metrics.map(
           ([name, x]) =>
-            `<tr>${td(`<code>${esc(name)}</code>`)}${td(formatNumber(x.value), 'num')}` +
+            `<tr>${td(`<code>${esc(name)}</code>`, 'name')}${td(formatNumber(x.value), 'num')}` +
             `${td(formatInterval(x.ci95), 'num')}${td(formatNumber(x.n), 'num')}` +
             `${td(x.threshold === null ? DASH : formatThreshold(x.op, x.threshold), 'num')}` +
             `${td(x.passed === null ? DASH : pill(x.passed ? 'pass' : 'fail', m))}${td(esc(x.explain ?? ''))}</tr>`,
@@ -107,9 +107,22 @@ function checksTable(report: Report, m: Messages): string {
     [m.check, m.value, m.ci95, m.threshold, m.result, m.why],
     report.checks.map(
       (c) =>
-        `<tr class="${c.passed ? 'ok' : 'bad'}">${td(`<code>${esc(c.id)}</code>`)}${td(formatNumber(c.value), 'num')}` +
+        `<tr class="${c.passed ? 'ok' : 'bad'}">${td(`<code>${esc(c.id)}</code>`, 'name')}${td(formatNumber(c.value), 'num')}` +
         `${td(formatInterval(metricOfCheck(report, c)?.ci95), 'num')}${td(formatThreshold(c.op, c.threshold), 'num')}` +
         `${td(pill(c.passed ? 'pass' : 'fail', m))}${td(esc(c.message))}</tr>`,
+    ),
+  );
+}
+
+/** One line per attack: its result, title and, when it did not run, why. */
+function attacksTable(report: Report, m: Messages): string {
+  if (report.attacks.length === 0) return '';
+  return tableHtml(
+    [m.result, m.attacks, m.reason],
+    report.attacks.map(
+      (a) =>
+        `<tr>${td(pill(a.status === 'ok' ? a.verdict : a.status, m))}` +
+        `${td(`${esc(a.title)} <code class="muted">${esc(a.id)}</code>`)}${td(esc(a.status === 'ok' ? '' : (a.reason ?? '')))}</tr>`,
     ),
   );
 }
@@ -160,7 +173,7 @@ export async function toHtml(report: Report, options: WriterOptions = {}): Promi
   const body: string[] = [
     `<h1>${esc(m.reportTitle)}${esc(name)}</h1>`,
     `<div class="banner ${v}" role="status"><span class="verdict">${esc(m.markers[v])}</span>` +
-      `<span class="why">${esc(report.summary)}</span>` +
+      `<span class="why">${esc(report.summary.replace(/^(PASS|FAIL|ERROR):\s*/, ''))}</span>` +
       (report.containsRecordValues ? `<p class="values">${esc(m.containsValues)}</p>` : '') +
       '</div>',
   ];
@@ -179,7 +192,12 @@ export async function toHtml(report: Report, options: WriterOptions = {}): Promi
     if (hints.length > 0) body.push(`<div class="hints"><h3>${esc(m.whatToChange)}</h3>${list(hints)}</div>`);
     body.push('</div>');
   }
-  body.push(`<h2>${esc(m.policyChecks)}</h2>`, checksTable(report, m), trialMeta(report, m));
+  body.push(
+    `<h2>${esc(m.policyChecks)}</h2>`,
+    checksTable(report, m),
+    attacksTable(report, m),
+    trialMeta(report, m),
+  );
   for (const a of await Promise.all(report.attacks.map((a) => attackSection(a, m)))) body.push(a);
   if (report.examples.length > 0) {
     body.push(

@@ -48,6 +48,16 @@ function thin(rows: Row[], max: number): Row[] {
   return out;
 }
 
+/** Log-axis ticks at the powers of ten spanning the values (no minor grid lines, no 0.2, 0.3 … labels). */
+function decades(xs: readonly number[]): { values: number[]; format: string; grid: boolean } {
+  const pos = xs.filter((x) => x > 0);
+  const lo = pos.length > 0 ? Math.floor(Math.log10(Math.min(...pos))) : 0;
+  const hi = pos.length > 0 ? Math.ceil(Math.log10(Math.max(...pos))) : 1;
+  const values: number[] = [];
+  for (let k = lo; k <= Math.max(hi, lo + 1); k++) values.push(Number(`1e${k}`));
+  return { values, format: '~g', grid: true };
+}
+
 /**
  * Builds the vega-lite spec of a series.
  * @param s - the series
@@ -90,12 +100,14 @@ export function seriesSpec(s: ReportSeries): { spec: TopLevelSpec; dropped: numb
           type: 'quantitative' as const,
           title: s.x.label,
           scale: xLog ? { type: 'log' as const } : { zero: false },
+          ...(xLog ? { axis: decades(values.map((v) => v.x)) } : {}),
         };
   const y = {
     field: 'y',
     type: 'quantitative' as const,
     title: s.y.label,
     scale: yLog ? { type: 'log' as const } : {},
+    ...(yLog ? { axis: decades(values.map((v) => v.y)) } : {}),
   };
   const main =
     s.mark === 'bar'
@@ -107,38 +119,41 @@ export function seriesSpec(s: ReportSeries): { spec: TopLevelSpec; dropped: numb
             interpolate: s.mark === 'step' ? ('step-after' as const) : ('linear' as const),
             point: values.length <= 40,
           };
-  const layer: unknown[] = [];
+  const layer: unknown[] = [{ mark: main, encoding: { y, color } }];
   if (hasBand) {
     const band = { filter: 'isValid(datum.lo) && isValid(datum.hi)' };
     const interval = {
       y: { field: 'lo', type: 'quantitative', title: s.y.label },
       y2: { field: 'hi' },
     };
-    // the band or error bars first, under the line
-    layer.push(
-      s.mark === 'bar' || s.mark === 'point'
-        ? { transform: [band], mark: { type: 'rule', color: '#333' }, encoding: interval }
-        : {
-            transform: [band],
-            mark: {
-              type: 'area',
-              opacity: 0.18,
-              interpolate: s.mark === 'step' ? 'step-after' : 'linear',
-            },
-            encoding: { ...interval, color },
-          },
-    );
+    if (s.mark === 'bar' || s.mark === 'point') {
+      // error bars over the bars or points
+      layer.push({ transform: [band], mark: { type: 'rule', color: '#333' }, encoding: interval });
+    } else {
+      // a shaded band under the line
+      layer.unshift({
+        transform: [band],
+        mark: { type: 'area', opacity: 0.18, interpolate: s.mark === 'step' ? 'step-after' : 'linear' },
+        encoding: { ...interval, color },
+      });
+    }
   }
-  layer.push({ mark: main, encoding: { y, color } });
   const spec = {
     title: { text: s.title, anchor: 'start' },
     background: 'white',
-    width: s.mark === 'bar' ? { step: Math.max(14, Math.floor(WIDTH / Math.max(1, values.length))) } : WIDTH,
+    width:
+      s.mark === 'bar'
+        ? { step: Math.max(12, Math.min(40, Math.floor(WIDTH / Math.max(1, values.length)))) }
+        : WIDTH,
     height: HEIGHT,
     data: { values },
     encoding: { x },
     layer,
-    config: { font: 'sans-serif', view: { stroke: null }, legend: { symbolType: 'stroke' } },
+    config: {
+      font: 'sans-serif',
+      view: { stroke: null },
+      legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+    },
   };
   return { spec: spec as TopLevelSpec, dropped };
 }
