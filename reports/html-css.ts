@@ -51,6 +51,8 @@ footer{margin-top:32px;color:var(--muted);font-size:12px}
 @media print{
 @page{margin:14mm}
 body{max-width:none;padding:0;font-size:11px}
+table{font-size:10px}code{font-size:10px}.explain,.banner .why{font-size:12px}
+h1{font-size:16px}h2{font-size:14px}h3{font-size:12px}.banner .verdict{font-size:20px}
 .banner,.pill,.alert,th,tr.bad td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 h2,h3{break-after:avoid}tr,figure,.banner,.alert,.glance{break-inside:avoid}
 section.attack{break-before:auto}

@@ -117,12 +117,14 @@ function checksTable(report: Report, m: Messages): string {
 /** One line per attack: its result, title and, when it did not run, why. */
 function attacksTable(report: Report, m: Messages): string {
   if (report.attacks.length === 0) return '';
+  const why = report.attacks.some((a) => a.status !== 'ok' && a.reason);
   return tableHtml(
-    [m.result, m.attacks, m.reason],
+    why ? [m.result, m.attacks, m.reason] : [m.result, m.attacks],
     report.attacks.map(
       (a) =>
         `<tr>${td(pill(a.status === 'ok' ? a.verdict : a.status, m))}` +
-        `${td(`${esc(a.title)} <code class="muted">${esc(a.id)}</code>`)}${td(esc(a.status === 'ok' ? '' : (a.reason ?? '')))}</tr>`,
+        `${td(`${esc(a.title)} <code class="muted">${esc(a.id)}</code>`)}` +
+        `${why ? td(esc(a.status === 'ok' ? '' : (a.reason ?? ''))) : ''}</tr>`,
     ),
   );
 }
