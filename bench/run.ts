@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference.
+ * population, diversity, singling-out, linkage, inference, report (writing report.html of a 1M-row trial).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
 import { registerPopulationBenchmarks } from './population.js';
+import { registerReportBenchmarks } from './report.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
 import { registerSudaBenchmarks } from './suda.js';
 
@@ -80,6 +81,7 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);
 
 await bench.run();
 clearInterval(timer);

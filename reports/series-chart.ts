@@ -11,8 +11,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportSeries } from '../src/report/model.js';
 import { type Messages, messages } from './i18n.js';
 
-/** Most points drawn per group: longer curves are thinned evenly (first and last point kept). */
-export const MAX_POINTS_PER_GROUP = 1000;
+/**
+ * Most points drawn per group: longer curves are thinned evenly by index (first and last point kept). A chart is
+ * 360 px wide, so more points add rendering time (vega, server-side) and nothing visible.
+ */
+export const MAX_POINTS_PER_GROUP = 400;
 
 /** Line colours (Tableau 10), in group order. */
 const PALETTE = [
