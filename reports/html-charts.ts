@@ -1,16 +1,17 @@
 /**
  * @module reports/html-charts — the chart figures of one attack in the HTML report: its histograms (class sizes,
  * per-record risk), its series (any curve: ROC, precision–coverage, uniqueness by m) and, when the attack has a
- * leave-one-QI-out table, risk by quasi-identifier. Each is an inline SVG in a `<figure class="chart">`; a chart
- * that cannot be drawn degrades to a note (the numbers stay in the tables and in report.json).
+ * leave-one-QI-out table or SUDA's tables, risk by quasi-identifier and by QI combination. Each is an inline SVG
+ * in a `<figure class="chart">`; a chart that cannot be drawn degrades to a note (the numbers stay in the tables
+ * and in report.json).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { AttackResult, Histogram, ReportSeries } from '../src/report/model.js';
 import { histogramSpec, specSvg } from './charts.js';
 import { formatNumber } from './format.js';
-import { leaveOneOut } from './hints.js';
+import { tableBars } from './hints.js';
 import type { Messages } from './i18n.js';
-import { riskByQiSpec, seriesSpec } from './series-chart.js';
+import { barsSpec, seriesSpec } from './series-chart.js';
 
 /**
  * Escapes text for HTML element content and quoted attribute values.
@@ -67,14 +68,12 @@ function seriesFigure(s: ReportSeries, m: Messages): Promise<string> {
  * Renders every chart of an attack.
  * @param a - the attack result
  * @param m - the labels' language
- * @returns the `<figure>` elements, histograms first, then risk by QI, then the series; empty when there is nothing
- *   to draw
+ * @returns the `<figure>` elements, histograms first, then the bars read from tables, then the series; empty when
+ *   there is nothing to draw
  */
 export async function attackCharts(a: AttackResult, m: Messages): Promise<string[]> {
   const jobs: Promise<string>[] = a.histograms.map((h) => histogramFigure(h, m));
-  const loo = leaveOneOut(a);
-  // with no sample uniques there is nothing for a QI to lower
-  if (loo && loo.all > 0) jobs.push(figure('risk-by-qi', riskByQiSpec(loo, m), '', '', m));
+  for (const [id, bars] of tableBars(a, m)) jobs.push(figure(id, barsSpec(bars), '', '', m));
   for (const s of a.series) jobs.push(seriesFigure(s, m));
   return Promise.all(jobs);
 }

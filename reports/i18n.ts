@@ -76,6 +76,14 @@ export interface Messages {
   logAxisDropped: (n: number) => string;
   riskByQiTitle: string;
   riskByQiSubtitle: string;
+  combosTitle: string;
+  combosSubtitle: string;
+  msus: string;
+  sharesTitle: string;
+  sharesSubtitle: string;
+  share: string;
+  sudaShareHint: (qi: string, pct: string) => string;
+  sudaComboHint: (combo: string, n: string) => string;
   allQis: string;
   sampleUniques: string;
   /** "What to change" hint from the leave-one-QI-out table. */
@@ -145,6 +153,16 @@ const en: Messages = {
   logAxisDropped: (n) => `${n} point${n === 1 ? '' : 's'} at or below 0 cannot be drawn on the log axis.`,
   riskByQiTitle: 'Risk by quasi-identifier',
   riskByQiSubtitle: 'sample uniques with one QI left out (lower = that QI drives the risk)',
+  combosTitle: 'Risk by quasi-identifier combination',
+  combosSubtitle: 'combinations on which records are unique (minimal sample uniques, SUDA)',
+  msus: 'minimal sample uniques',
+  sharesTitle: 'Share of the SUDA score by quasi-identifier',
+  sharesSubtitle: 'a QI in many small singling-out combinations has a large share',
+  share: 'share of SUDA score',
+  sudaShareHint: (qi, pct) =>
+    `${qi} is in the singling-out combinations behind ${pct} of the SUDA score (SUDA): generalizing it lowers the special-unique risk most.`,
+  sudaComboHint: (combo, n) =>
+    `The combination ${combo} singles out the most records (${n} minimal sample uniques): generalize one of these QIs.`,
   allQis: 'all QIs',
   sampleUniques: 'sample uniques',
   leaveOneOutHint: (qi, from, to, pct) =>
@@ -212,6 +230,16 @@ const ja: Messages = {
   logAxisDropped: (n) => `0 以下の ${n} 点は対数軸に描けません。`,
   riskByQiTitle: '準識別子ごとのリスク',
   riskByQiSubtitle: '準識別子を一つ除いたときの標本一意数（低いほどその準識別子がリスクの原因）',
+  combosTitle: '準識別子の組み合わせごとのリスク',
+  combosSubtitle: 'レコードが一意になる組み合わせ（最小標本一意、SUDA）',
+  msus: '最小標本一意の数',
+  sharesTitle: '準識別子ごとの SUDA スコアの割合',
+  sharesSubtitle: '小さな特定用の組み合わせに多く現れる準識別子ほど割合が大きい',
+  share: 'SUDA スコアの割合',
+  sudaShareHint: (qi, pct) =>
+    `${qi} は SUDA スコアの ${pct} を占める特定用の組み合わせに含まれます（SUDA）：一般化すると特殊一意のリスクが最も下がります。`,
+  sudaComboHint: (combo, n) =>
+    `組み合わせ ${combo} が最も多くのレコードを特定します（最小標本一意 ${n} 件）：このうちの準識別子を一般化してください。`,
   allQis: 'すべての準識別子',
   sampleUniques: '標本一意数',
   leaveOneOutHint: (qi, from, to, pct) =>

@@ -9,7 +9,6 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportSeries } from '../src/report/model.js';
-import { type Messages, messages } from './i18n.js';
 
 /**
  * Most points drawn per group: longer curves are thinned evenly by index (first and last point kept). A chart is
@@ -161,53 +160,64 @@ export function seriesSpec(s: ReportSeries): { spec: TopLevelSpec; dropped: numb
   return { spec: spec as TopLevelSpec, dropped };
 }
 
-/** The leave-one-QI-out table of the uniqueness attack, as the risk-by-QI chart reads it. */
-export interface LeaveOneOut {
-  /** QI left out, and the release's sample uniques without it; in the table's order. */
-  rows: Array<{ qi: string; uniques: number }>;
-  /** Sample uniques with every QI. */
-  all: number;
+/** A horizontal bar chart read from an attack's table (risk by QI, risk by QI combination). */
+export interface Bars {
+  title: string;
+  subtitle: string;
+  /** Axis title of the values. */
+  axis: string;
+  /** One bar per row, in this order. */
+  rows: Array<{ label: string; value: number }>;
+  /** d3 format of the value axis, e.g. ",d" for counts, ".0%" for shares. */
+  format: string;
+  /** A dashed reference line, e.g. the figure with every QI. */
+  rule?: { value: number; label: string };
 }
 
 /**
- * Builds a horizontal bar chart of sample uniques with each QI left out, with a rule at the figure for all QIs.
- * @param t - the table's figures
- * @param m - the labels' language
+ * Builds a horizontal bar chart: one bar per row (labels on the left), with an optional dashed reference line.
+ * @param b - the bars
  * @returns a vega-lite spec
  */
-export function riskByQiSpec(t: LeaveOneOut, m: Messages = messages()): TopLevelSpec {
-  const max = Math.max(1, t.all, ...t.rows.map((r) => r.uniques));
+export function barsSpec(b: Bars): TopLevelSpec {
+  const max = Math.max(b.format === ',d' ? 1 : 0, b.rule?.value ?? 0, ...b.rows.map((r) => r.value));
+  const value = { field: 'value', type: 'quantitative' as const };
+  const layer: unknown[] = [
+    {
+      data: { values: b.rows },
+      mark: { type: 'bar', color: PALETTE[0] },
+      encoding: {
+        y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 420 } },
+        x: {
+          ...value,
+          title: b.axis,
+          scale: { domainMax: max > 0 ? max : 1, nice: true },
+          axis: { format: b.format, ...(b.format === ',d' ? { tickMinStep: 1 } : {}) },
+        },
+      },
+    },
+  ];
+  if (b.rule) {
+    const data = { values: [{ value: b.rule.value, label: b.rule.label }] };
+    layer.push(
+      {
+        data,
+        mark: { type: 'rule', color: PALETTE[3], strokeDash: [4, 3], strokeWidth: 2 },
+        encoding: { x: value },
+      },
+      {
+        data,
+        mark: { type: 'text', color: PALETTE[3], align: 'right', dx: -4, baseline: 'top', y: -14 },
+        encoding: { x: value, text: { field: 'label' } },
+      },
+    );
+  }
   return {
-    title: { text: m.riskByQiTitle, subtitle: m.riskByQiSubtitle, anchor: 'start' },
+    title: { text: b.title, subtitle: b.subtitle, anchor: 'start' },
     background: 'white',
     width: WIDTH,
     height: { step: 18 },
-    layer: [
-      {
-        data: { values: t.rows },
-        mark: { type: 'bar', color: PALETTE[0] },
-        encoding: {
-          y: { field: 'qi', type: 'nominal', sort: null, title: null, axis: { labelLimit: 160 } },
-          x: {
-            field: 'uniques',
-            type: 'quantitative',
-            title: m.sampleUniques,
-            scale: { domainMax: max, nice: true },
-            axis: { format: ',d', tickMinStep: 1 },
-          },
-        },
-      },
-      {
-        data: { values: [{ all: t.all, label: `${m.allQis}: ${t.all.toLocaleString('en-US')}` }] },
-        mark: { type: 'rule', color: PALETTE[3], strokeDash: [4, 3], strokeWidth: 2 },
-        encoding: { x: { field: 'all', type: 'quantitative' } },
-      },
-      {
-        data: { values: [{ all: t.all, label: `${m.allQis}: ${t.all.toLocaleString('en-US')}` }] },
-        mark: { type: 'text', color: PALETTE[3], align: 'right', dx: -4, baseline: 'top', y: -14 },
-        encoding: { x: { field: 'all', type: 'quantitative' }, text: { field: 'label' } },
-      },
-    ],
+    layer,
     config: { font: 'sans-serif', view: { stroke: null } },
   } as TopLevelSpec;
 }

@@ -12,9 +12,9 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaveOneOut } from '../../reports/hints.js';
+import { tableBars } from '../../reports/hints.js';
 import { toHtml } from '../../reports/html.js';
-import type { Lang } from '../../reports/i18n.js';
+import { type Lang, messages } from '../../reports/i18n.js';
 import { type Report, validateReport } from '../../src/report/model.js';
 import { cli, ROOT, tmp } from '../cli/helpers.js';
 import { nistPath } from '../fixtures/nist/load.js';
@@ -35,16 +35,13 @@ interface SvgLike {
   querySelectorAll(selector: string): ArrayLike<{ getBBox(): { width: number; height: number } }>;
 }
 
-/** Figures the page must hold for a report: per attack its histograms, risk by QI and series. */
+/** Figures the page must hold for a report: per attack its histograms, bars read from its tables, and series. */
 function expectedCharts(r: Report): string[] {
-  return r.attacks.flatMap((a) => {
-    const loo = leaveOneOut(a);
-    return [
-      ...a.histograms.map(() => 'histogram'),
-      ...(loo && loo.all > 0 ? ['risk-by-qi'] : []),
-      ...a.series.map((s) => `series-${s.id}`),
-    ];
-  });
+  return r.attacks.flatMap((a) => [
+    ...a.histograms.map(() => 'histogram'),
+    ...tableBars(a, messages()).map(([id]) => id),
+    ...a.series.map((s) => `series-${s.id}`),
+  ]);
 }
 
 describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {

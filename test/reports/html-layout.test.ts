@@ -123,3 +123,46 @@ describe('toMarkdown languages', () => {
     expect(ja).not.toContain('### Checks');
   });
 });
+
+describe('risk by QI combination (SUDA tables)', () => {
+  it('charts the combinations and the shares, and names the strongest of each in what to change', async () => {
+    const r = makeReport();
+    r.attacks[3] = {
+      ...r.attacks[3],
+      id: 'suda',
+      status: 'ok',
+      reason: undefined,
+      tables: [
+        {
+          title: 'combos',
+          columns: ['QI combination', 'MSUs'],
+          rows: [
+            ['age + zip3', 40],
+            ['age + sex + zip3', 7],
+          ],
+        },
+        {
+          title: 'shares',
+          columns: ['QI', 'share of SUDA score'],
+          rows: [
+            ['sex', 0.2],
+            ['age', 0.9],
+          ],
+        },
+      ],
+    };
+    const html = await toHtml(r);
+    expect(html).toContain('data-chart="risk-by-qi-combination"');
+    expect(html).toContain('data-chart="suda-share-by-qi"');
+    expect(html).toContain('<li>age is in the singling-out combinations behind 90% of the SUDA score');
+    expect(html).toContain(
+      '<li>The combination age + zip3 singles out the most records (40 minimal sample uniques)',
+    );
+    // no MSUs: nothing to chart or say
+    r.attacks[3].tables[0].rows = [['age + zip3', 0]];
+    r.attacks[3].tables[1].rows = [['age', 0]];
+    const none = await toHtml(r);
+    expect(none).not.toContain('risk-by-qi-combination');
+    expect(none).not.toContain('What to change');
+  });
+});
