@@ -56,6 +56,8 @@ export interface Messages {
   method: string;
   references: string;
   charts: string;
+  /** Markdown: the curves are drawn in report.html. */
+  curvesMd: string;
   table: string;
   details: string;
   detailsTruncated: string;
@@ -132,6 +134,7 @@ const en: Messages = {
   method: 'Method',
   references: 'References',
   charts: 'Charts',
+  curvesMd: 'Curves (drawn in report.html)',
   table: 'Table',
   details: 'Details',
   detailsTruncated: '… (truncated; see report.json)',
@@ -210,6 +213,7 @@ const ja: Messages = {
   method: '手法',
   references: '参考文献',
   charts: 'グラフ',
+  curvesMd: '曲線（report.html に描画）',
   table: '表',
   details: '詳細',
   detailsTruncated: '…（省略。report.json を参照）',

@@ -108,6 +108,8 @@ function attackSection(a: AttackResult, m: Messages): string[] {
   if (a.method) out.push('', `*${m.method}:* ${mdText(a.method)}`);
   if (a.references.length > 0) out.push('', `*${m.references}:* ${a.references.map(mdText).join('; ')}`);
   for (const h of a.histograms) out.push('', ...histogramTable(h, m));
+  if (a.series.length > 0)
+    out.push('', `*${m.curvesMd}:* ${a.series.map((s) => mdText(s.title)).join('; ')}`);
   out.push(...tablesMd(a.tables));
   return out;
 }

@@ -166,3 +166,11 @@ describe('risk by QI combination (SUDA tables)', () => {
     expect(none).not.toContain('What to change');
   });
 });
+
+describe('toMarkdown curves', () => {
+  it('names the curves that report.html draws', () => {
+    const md = toMarkdown(withSeries(makeReport()));
+    expect(md).toContain('*Curves (drawn in report.html):* ROC (log FPR)');
+    expect(md).toContain('*Curves (drawn in report.html):* Precision by coverage');
+  });
+});
