@@ -276,8 +276,14 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
       // The only place record values enter a report (--include-examples); the banner then says so.
       const sizes = results.find((r) => r.run.id === 'uniqueness')?.outcome?.perRecord?.classSize;
       const t = sizes ? riskiestClasses(release.table, report.trial.qi, sizes) : null;
-      report.containsRecordValues = true;
-      if (t) report.examples.push(t);
+      if (t) {
+        report.containsRecordValues = true;
+        report.examples.push(t);
+      } else {
+        report.warnings.push(
+          '--include-examples: no examples shown (they come from the uniqueness attack, which did not run); the report holds no record values',
+        );
+      }
     }
 
     progress({ stage: 'write', detail: trial.out });

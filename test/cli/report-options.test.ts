@@ -139,3 +139,32 @@ describe('reidgate run --lang', () => {
     expect(r.stderr.trim()).toBe('reidgate: --lang `fr`: unknown language (languages: en, ja)');
   });
 });
+
+describe('reidgate run --include-examples without the uniqueness attack', () => {
+  it('shows no values, does not claim any, and says why', () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const r = cli([
+      'run',
+      '--release',
+      release(dir),
+      '--qi',
+      'zone,job',
+      '--sensitive',
+      'secret',
+      '--attacks',
+      'diversity',
+      '--include-examples',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect([0, 1]).toContain(r.code);
+    const report = JSON.parse(read(out, 'report.json'));
+    expect(report.containsRecordValues).toBe(false);
+    expect(report.examples).toEqual([]);
+    expect(report.warnings.join(' ')).toContain('--include-examples: no examples shown');
+    for (const f of ['report.json', 'report.html', 'report.md'])
+      expect(read(out, f).includes('Zq9'), f).toBe(false);
+  });
+});
