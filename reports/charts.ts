@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Histogram } from '../src/report/model.js';
+import { type Messages, messages } from './i18n.js';
 
 type VegaModules = [typeof import('vega'), typeof import('vega-lite')];
 let modules: Promise<VegaModules> | undefined;
@@ -26,7 +27,7 @@ const BAR = '#4c78a8';
  *   ordinal scale keeps every bin
  * @returns a vega-lite spec with its data inlined
  */
-export function histogramSpec(h: Histogram): TopLevelSpec {
+export function histogramSpec(h: Histogram, m: Messages = messages()): TopLevelSpec {
   const seen = new Map<string, number>();
   const values = h.bins.map((label, i) => {
     const k = (seen.get(label) ?? 0) + 1;
@@ -34,10 +35,13 @@ export function histogramSpec(h: Histogram): TopLevelSpec {
     return { bin: k > 1 ? `${label} (${k})` : label, records: h.records[i] ?? 0, classes: h.classes[i] ?? 0 };
   });
   const max = Math.max(1, ...values.map((v) => v.records));
+  const step = Math.max(18, Math.min(56, Math.floor(400 / Math.max(1, values.length))));
+  // labels that do not fit under their bar are slanted
+  const slant = Math.max(0, ...values.map((v) => v.bin.length)) * 6.5 > step;
   return {
-    title: { text: h.label, subtitle: 'bars: records · numbers above bars: classes', anchor: 'start' },
+    title: { text: h.label, subtitle: m.histogramSubtitle, anchor: 'start' },
     background: 'white',
-    width: { step: Math.max(18, Math.min(40, Math.floor(640 / Math.max(1, values.length)))) },
+    width: { step },
     height: 180,
     data: { values },
     encoding: {
@@ -46,12 +50,12 @@ export function histogramSpec(h: Histogram): TopLevelSpec {
         type: 'ordinal',
         sort: null,
         title: h.label,
-        axis: { labelAngle: 0, labelLimit: 80 },
+        axis: { labelAngle: slant ? -35 : 0, labelLimit: 90 },
       },
       y: {
         field: 'records',
         type: 'quantitative',
-        title: 'records',
+        title: m.records,
         // headroom for the class counts printed above the tallest bar
         scale: { domainMax: max * 1.12, nice: true },
         axis: { format: ',d', tickMinStep: 1 },
@@ -69,17 +73,28 @@ export function histogramSpec(h: Histogram): TopLevelSpec {
 }
 
 /**
- * Renders a histogram as a standalone SVG document string.
- * @param h - the histogram
+ * Renders a vega-lite spec as a standalone SVG document string.
+ * @param spec - a vega-lite spec with its data inlined
  * @returns the `<svg …>…</svg>` markup (no XML prolog), suitable for inlining in HTML
  * @throws whatever vega throws on an unrenderable spec (a bug; callers may degrade to a table)
  */
-export async function histogramSvg(h: Histogram): Promise<string> {
+export async function specSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vegaLite] = await loadVega();
-  const view = new vega.View(vega.parse(vegaLite.compile(histogramSpec(h)).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Renders a histogram as a standalone SVG document string.
+ * @param h - the histogram
+ * @param m - the labels' language (default English)
+ * @returns the `<svg …>…</svg>` markup
+ * @throws whatever vega throws on an unrenderable spec
+ */
+export function histogramSvg(h: Histogram, m: Messages = messages()): Promise<string> {
+  return specSvg(histogramSpec(h, m));
 }

@@ -2,89 +2,42 @@
  * @module reports/html — `report.html`: one self-contained page (inline CSS, inline SVG charts, no script, no
  * external URL; a Content-Security-Policy forbids loading anything) that opens offline and prints cleanly.
  *
- * It shows a verdict banner (green pass, red fail, amber error), the policy checks, per attack its metrics,
- * warnings, method, references and class-size charts, and the inputs with their sha256. Every string taken from
- * the report is HTML-escaped; references are printed as text, never as links.
+ * Laid out for a reviewer who has two minutes: the verdict banner with its one-line why; the failed checks and
+ * "what to change" (from what the attacks measured); the table of every policy check; then per attack a
+ * plain-language explanation, its metrics, its charts (histograms, risk by QI, any curve it returned), warnings,
+ * method and references; examples of record values only when the report was made with --include-examples; and
+ * the inputs with their sha256. Labels are in English or Japanese (`--lang`). Every string taken from the report
+ * is HTML-escaped; references are printed as text, never as links.
  */
-import type { AttackResult, Histogram, Report } from '../src/report/model.js';
-import { histogramSvg } from './charts.js';
+import type { AttackResult, Report, ReportTable } from '../src/report/model.js';
 import {
   DASH,
   formatInterval,
   formatNumber,
   formatSeconds,
   formatThreshold,
-  marker,
   metricOfCheck,
 } from './format.js';
+import { changeHints } from './hints.js';
+import { attackCharts, escapeHtml, tableHtml, td } from './html-charts.js';
+import { CSS } from './html-css.js';
+import { type Lang, type MarkerKind, type Messages, messages } from './i18n.js';
+
+export { escapeHtml } from './html-charts.js';
 
 /** Longest `details` JSON shown inline; the rest is in report.json. */
 const DETAILS_MAX_CHARS = 20_000;
 
-/**
- * Escapes text for HTML element content and quoted attribute values.
- * @param s - any string
- * @returns the string with `& < > " '` replaced by character references
- */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 const esc = escapeHtml;
 
-const CSS = `
-:root{--ok:#1a7f37;--ok-bg:#dafbe1;--bad:#cf222e;--bad-bg:#ffebe9;--amber:#9a6700;--amber-bg:#fff8c5;
---muted:#57606a;--line:#d0d7de;--head:#f6f8fa}
-*{box-sizing:border-box}
-body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2328;
-max-width:1100px;margin:0 auto;padding:24px}
-h1{font-size:20px;margin:0 0 12px}
-h2{font-size:17px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
-h3{font-size:14px;margin:14px 0 6px}
-p{margin:6px 0}
-.banner{border:2px solid;border-radius:8px;padding:12px 18px;margin:0 0 16px}
-.banner .verdict{font-size:26px;font-weight:700;letter-spacing:.05em;margin-right:12px}
-.banner.pass{background:var(--ok-bg);border-color:var(--ok)}.banner.pass .verdict{color:var(--ok)}
-.banner.fail{background:var(--bad-bg);border-color:var(--bad)}.banner.fail .verdict{color:var(--bad)}
-.banner.error{background:var(--amber-bg);border-color:var(--amber)}.banner.error .verdict{color:var(--amber)}
-.alert{background:var(--amber-bg);border-left:4px solid var(--amber);padding:8px 12px;margin:8px 0}
-ul.alert{padding-left:30px}
-.alert.values{background:var(--bad-bg);border-left-color:var(--bad);font-weight:600}
-table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13px}
-th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:var(--head);font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-.pill{display:inline-block;padding:0 8px;border-radius:10px;border:1px solid;font-size:12px;font-weight:600}
-.pill.pass{color:var(--ok);background:var(--ok-bg)}.pill.fail{color:var(--bad);background:var(--bad-bg)}
-.pill.error{color:var(--amber);background:var(--amber-bg)}.pill.none,.pill.skipped{color:var(--muted)}
-.muted{color:var(--muted)}
-code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-ul{margin:4px 0;padding-left:22px}
-figure{display:inline-block;margin:8px 16px 8px 0;vertical-align:top}
-figure svg{max-width:100%;height:auto}
-figcaption{font-size:12px;color:var(--muted)}
-details pre{background:var(--head);padding:8px;overflow:auto;font-size:12px}
-footer{margin-top:32px;color:var(--muted);font-size:12px}
-@media print{
-body{max-width:none;padding:0;font-size:11px}
-.banner,.pill,.alert,th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-h2,h3{break-after:avoid}tr,figure,.banner,.alert{break-inside:avoid}
-details{display:none}
-}
-`.trim();
-
-function pill(kind: 'pass' | 'fail' | 'error' | 'none' | 'skipped'): string {
-  return `<span class="pill ${kind}">${marker(kind)}</span>`;
+/** Options of the human-facing writers. */
+export interface WriterOptions {
+  /** Language of the fixed labels (default 'en'). */
+  lang?: Lang;
 }
 
-function td(text: string, cls?: string): string {
-  return cls ? `<td class="${cls}">${text}</td>` : `<td>${text}</td>`;
-}
-
-function tableHtml(head: readonly string[], rows: readonly string[]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>`;
+function pill(kind: MarkerKind, m: Messages): string {
+  return `<span class="pill ${kind}">${esc(m.markers[kind])}</span>`;
 }
 
 function list(items: readonly string[], cls?: string): string {
@@ -92,156 +45,188 @@ function list(items: readonly string[], cls?: string): string {
   return `<ul${cls ? ` class="${cls}"` : ''}>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
 }
 
-async function chart(h: Histogram): Promise<string> {
-  let svg: string;
-  try {
-    svg = await histogramSvg(h);
-  } catch (e) {
-    svg = `<p class="alert">The chart could not be drawn (${esc((e as Error).message)}); see the table below.</p>`;
-  }
-  const rows = h.bins.map(
-    (b, i) =>
-      `<tr>${td(esc(b))}${td(formatNumber(h.classes[i] ?? 0), 'num')}${td(formatNumber(h.records[i] ?? 0), 'num')}</tr>`,
-  );
-  return (
-    `<figure>${svg}<figcaption>${esc(h.label)}: records per bin (bars), classes per bin (numbers).</figcaption>` +
-    `<details><summary>Table</summary>${tableHtml([h.label, 'classes', 'records'], rows)}</details></figure>`
-  );
+function reportTable(t: ReportTable, title: string): string[] {
+  const out = [
+    `<h3>${esc(title)}</h3>`,
+    tableHtml(
+      t.columns,
+      t.rows.map(
+        (r) =>
+          `<tr>${r.map((v) => (typeof v === 'number' ? td(formatNumber(v), 'num') : td(esc(v)))).join('')}</tr>`,
+      ),
+    ),
+  ];
+  if (t.note) out.push(`<p class="muted">${esc(t.note)}</p>`);
+  return out;
 }
 
-async function attackSection(a: AttackResult): Promise<string> {
-  const kind = a.status === 'ok' ? a.verdict : a.status;
+async function attackSection(a: AttackResult, m: Messages): Promise<string> {
+  const kind: MarkerKind = a.status === 'ok' ? a.verdict : a.status;
   const parts = [
     `<section class="attack" id="attack-${esc(a.id)}">`,
-    `<h2><code>${esc(a.id)}</code> ${esc(a.title)} ${pill(kind)}</h2>`,
-    `<p class="muted">Status ${esc(a.status)} · verdict ${esc(a.verdict)} · ${formatSeconds(a.seconds)}</p>`,
+    `<h2>${pill(kind, m)} ${esc(a.title)} <code class="muted">${esc(a.id)}</code></h2>`,
   ];
+  const explain = m.explain[a.id] ?? a.summary;
+  if (explain) parts.push(`<p class="explain">${esc(explain)}</p>`);
+  parts.push(`<p class="muted">${esc(m.statusLine(a.status, a.verdict, formatSeconds(a.seconds)))}</p>`);
   if (a.reason) parts.push(`<p${a.status === 'ok' ? '' : ' class="alert"'}>${esc(a.reason)}</p>`);
   const metrics = Object.entries(a.metrics);
   if (metrics.length > 0) {
     parts.push(
       tableHtml(
-        ['Metric', 'Value', '95% CI', 'n', 'Threshold', 'Result', 'Meaning'],
+        [m.metric, m.value, m.ci95, m.n, m.threshold, m.result, m.meaning],
         metrics.map(
-          ([name, m]) =>
-            `<tr>${td(`<code>${esc(name)}</code>`)}${td(formatNumber(m.value), 'num')}` +
-            `${td(formatInterval(m.ci95), 'num')}${td(formatNumber(m.n), 'num')}` +
-            `${td(m.threshold === null ? DASH : formatThreshold(m.op, m.threshold), 'num')}` +
-            `${td(m.passed === null ? DASH : pill(m.passed ? 'pass' : 'fail'))}${td(esc(m.explain ?? ''))}</tr>`,
+          ([name, x]) =>
+            `<tr>${td(`<code>${esc(name)}</code>`, 'name')}${td(formatNumber(x.value), 'num')}` +
+            `${td(formatInterval(x.ci95), 'num')}${td(formatNumber(x.n), 'num')}` +
+            `${td(x.threshold === null ? DASH : formatThreshold(x.op, x.threshold), 'num')}` +
+            `${td(x.passed === null ? DASH : pill(x.passed ? 'pass' : 'fail', m))}${td(esc(x.explain ?? ''))}</tr>`,
         ),
       ),
     );
   }
-  if (a.warnings.length > 0) parts.push('<h3>Warnings</h3>', list(a.warnings, 'alert'));
-  if (a.method) parts.push('<h3>Method</h3>', `<p>${esc(a.method)}</p>`);
-  if (a.references.length > 0) parts.push('<h3>References</h3>', list(a.references));
-  if (a.histograms.length > 0) {
-    parts.push('<h3>Histograms</h3>', ...(await Promise.all(a.histograms.map(chart))));
-  }
-  for (const t of a.tables) {
-    parts.push(
-      `<h3>${esc(t.title)}</h3>`,
-      tableHtml(
-        t.columns,
-        t.rows.map(
-          (r) =>
-            `<tr>${r.map((v) => (typeof v === 'number' ? td(formatNumber(v), 'num') : td(esc(v)))).join('')}</tr>`,
-        ),
-      ),
-    );
-    if (t.note) parts.push(`<p class="muted">${esc(t.note)}</p>`);
-  }
+  if (a.warnings.length > 0) parts.push(`<h3>${esc(m.warnings)}</h3>`, list(a.warnings, 'alert'));
+  const charts = await attackCharts(a, m);
+  if (charts.length > 0)
+    parts.push(`<h3>${esc(m.charts)}</h3>`, `<div class="charts">${charts.join('\n')}</div>`);
+  for (const t of a.tables) parts.push(...reportTable(t, t.title));
+  if (a.method) parts.push(`<h3>${esc(m.method)}</h3>`, `<p>${esc(a.method)}</p>`);
+  if (a.references.length > 0) parts.push(`<h3>${esc(m.references)}</h3>`, list(a.references, 'refs'));
   if (Object.keys(a.details).length > 0) {
     let json = JSON.stringify(a.details, null, 2) ?? '';
-    if (json.length > DETAILS_MAX_CHARS)
-      json = `${json.slice(0, DETAILS_MAX_CHARS)}\n… (truncated; see report.json)`;
-    parts.push(`<details><summary>Details</summary><pre>${esc(json)}</pre></details>`);
+    if (json.length > DETAILS_MAX_CHARS) json = `${json.slice(0, DETAILS_MAX_CHARS)}\n${m.detailsTruncated}`;
+    parts.push(`<details><summary>${esc(m.details)}</summary><pre>${esc(json)}</pre></details>`);
   }
   parts.push('</section>');
   return parts.join('\n');
 }
 
+function checksTable(report: Report, m: Messages): string {
+  if (report.checks.length === 0) return `<p class="muted">${esc(m.noChecks)}</p>`;
+  return tableHtml(
+    [m.check, m.value, m.ci95, m.threshold, m.result, m.why],
+    report.checks.map(
+      (c) =>
+        `<tr class="${c.passed ? 'ok' : 'bad'}">${td(`<code>${esc(c.id)}</code>`, 'name')}${td(formatNumber(c.value), 'num')}` +
+        `${td(formatInterval(metricOfCheck(report, c)?.ci95), 'num')}${td(formatThreshold(c.op, c.threshold), 'num')}` +
+        `${td(pill(c.passed ? 'pass' : 'fail', m))}${td(esc(c.message))}</tr>`,
+    ),
+  );
+}
+
+/** One line per attack: its result, title and, when it did not run, why. */
+function attacksTable(report: Report, m: Messages): string {
+  if (report.attacks.length === 0) return '';
+  const why = report.attacks.some((a) => a.status !== 'ok' && a.reason);
+  return tableHtml(
+    why ? [m.result, m.attacks, m.reason] : [m.result, m.attacks],
+    report.attacks.map(
+      (a) =>
+        `<tr>${td(pill(a.status === 'ok' ? a.verdict : a.status, m))}` +
+        `${td(`${esc(a.title)} <code class="muted">${esc(a.id)}</code>`)}` +
+        `${why ? td(esc(a.status === 'ok' ? '' : (a.reason ?? ''))) : ''}</tr>`,
+    ),
+  );
+}
+
+function trialMeta(report: Report, m: Messages): string {
+  const t = report.trial;
+  const meta: [string, string][] = [
+    [m.policy, `<code>${esc(report.policy.name)}</code> ${esc(report.policy.description)}`],
+    [m.recordThreshold, formatNumber(report.policy.recordThreshold)],
+    [m.qis, t.qi.length > 0 ? esc(t.qi.join(', ')) : DASH],
+    [m.sensitive, t.sensitive.length > 0 ? esc(t.sensitive.join(', ')) : DASH],
+    [m.attacks, t.attacks.length > 0 ? esc(t.attacks.join(', ')) : DASH],
+    [m.missingValues, esc(t.missingSemantics)],
+    [m.seedWorkers, `${report.seed} · ${formatNumber(t.workers)}`],
+  ];
+  if (report.policy.sources.length > 0) meta.push([m.policySources, esc(report.policy.sources.join('; '))]);
+  return `<dl class="meta">${meta.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+function inputsTable(report: Report, m: Messages): string[] {
+  const inputs = Object.entries(report.inputs);
+  if (inputs.length === 0) return [];
+  return [
+    `<h2>${esc(m.inputs)}</h2>`,
+    tableHtml(
+      [m.role, m.file, m.format, m.rows, m.columns, 'sha256'],
+      inputs.map(
+        ([role, i]) =>
+          `<tr>${td(esc(role))}${td(`<code>${esc(i.path)}</code>`)}${td(esc(i.format ?? DASH))}` +
+          `${td(formatNumber(i.rows), 'num')}${td(formatNumber(i.columns.length), 'num')}` +
+          `${td(`<code>${esc(i.sha256)}</code>`)}</tr>`,
+      ),
+    ),
+  ];
+}
+
 /**
  * Renders the report as one self-contained HTML page.
  * @param report - a validated report
+ * @param options - the label language (default English)
  * @returns the HTML document; it loads nothing (no script, no stylesheet, image or font URL) and every report
  *   string in it is escaped
  */
-export async function toHtml(report: Report): Promise<string> {
+export async function toHtml(report: Report, options: WriterOptions = {}): Promise<string> {
+  const m = messages(options.lang);
   const v = report.verdict;
   const name = report.trial.name ? ` ${report.trial.name}` : '';
-  const head = [
+  const body: string[] = [
+    `<h1>${esc(m.reportTitle)}${esc(name)}</h1>`,
+    `<div class="banner ${v}" role="status"><span class="verdict">${esc(m.markers[v])}</span>` +
+      `<span class="why">${esc(report.summary.replace(/^(PASS|FAIL|ERROR):\s*/, ''))}</span>` +
+      (report.containsRecordValues ? `<p class="values">${esc(m.containsValues)}</p>` : '') +
+      '</div>',
+  ];
+  if (report.warnings.length > 0) body.push(list(report.warnings, 'alert'));
+  const failed = report.checks.filter((c) => !c.passed);
+  const hints = changeHints(report, m);
+  if (failed.length > 0 || hints.length > 0) {
+    body.push('<div class="glance">');
+    if (failed.length > 0) {
+      body.push(
+        `<div><h3>${esc(m.failedChecks)}</h3><ul>${failed
+          .map((c) => `<li><code>${esc(c.id)}</code>: ${esc(c.message)}</li>`)
+          .join('')}</ul></div>`,
+      );
+    }
+    if (hints.length > 0) body.push(`<div class="hints"><h3>${esc(m.whatToChange)}</h3>${list(hints)}</div>`);
+    body.push('</div>');
+  }
+  body.push(
+    `<h2>${esc(m.policyChecks)}</h2>`,
+    checksTable(report, m),
+    attacksTable(report, m),
+    trialMeta(report, m),
+  );
+  for (const a of await Promise.all(report.attacks.map((a) => attackSection(a, m)))) body.push(a);
+  if (report.examples.length > 0) {
+    body.push(
+      `<section class="examples"><h2>${esc(m.examples)}</h2>`,
+      `<p class="alert values">${esc(m.examplesNote)}</p>`,
+    );
+    for (const t of report.examples) body.push(...reportTable(t, t.title));
+    body.push('</section>');
+  }
+  body.push(
+    ...inputsTable(report, m),
+    `<footer>reidgate ${esc(report.tool.version)} · ${esc(m.reportSchema)} ${report.schemaVersion} · ${esc(report.createdAt)}</footer>`,
+  );
+  return [
     '<!doctype html>',
-    '<html lang="en">',
+    `<html lang="${m.htmlLang}">`,
     '<head>',
     '<meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>reidgate${esc(name)}: ${marker(v)}</title>`,
+    `<title>reidgate${esc(name)}: ${esc(m.markers[v])}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
     '<body>',
-  ];
-  const body: string[] = [
-    `<h1>reidgate report${esc(name)}</h1>`,
-    `<div class="banner ${v}" role="status"><span class="verdict">${marker(v)}</span>${esc(report.summary)}</div>`,
-  ];
-  if (report.containsRecordValues) {
-    body.push(
-      '<p class="alert values">This report contains record values (made with --include-examples). ' +
-        'Handle and share it as you would the data itself.</p>',
-    );
-  }
-  if (report.warnings.length > 0) body.push(list(report.warnings, 'alert'));
-
-  const t = report.trial;
-  const meta: [string, string][] = [
-    ['Policy', `<code>${esc(report.policy.name)}</code> ${esc(report.policy.description)}`],
-    ['Record risk threshold', formatNumber(report.policy.recordThreshold)],
-    ['Quasi-identifiers', t.qi.length > 0 ? esc(t.qi.join(', ')) : DASH],
-    ['Sensitive', t.sensitive.length > 0 ? esc(t.sensitive.join(', ')) : DASH],
-    ['Attacks', t.attacks.length > 0 ? esc(t.attacks.join(', ')) : DASH],
-    ['Missing values', esc(t.missingSemantics)],
-    ['Seed · workers', `${report.seed} · ${formatNumber(t.workers)}`],
-  ];
-  if (report.policy.sources.length > 0) meta.push(['Policy sources', esc(report.policy.sources.join('; '))]);
-  body.push(`<dl class="meta">${meta.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${val}</dd>`).join('')}</dl>`);
-
-  body.push('<h2>Policy checks</h2>');
-  if (report.checks.length === 0) body.push('<p class="muted">No policy checks.</p>');
-  else {
-    body.push(
-      tableHtml(
-        ['Check', 'Value', '95% CI', 'Threshold', 'Result', 'Why'],
-        report.checks.map(
-          (c) =>
-            `<tr>${td(`<code>${esc(c.id)}</code>`)}${td(formatNumber(c.value), 'num')}` +
-            `${td(formatInterval(metricOfCheck(report, c)?.ci95), 'num')}${td(formatThreshold(c.op, c.threshold), 'num')}` +
-            `${td(pill(c.passed ? 'pass' : 'fail'))}${td(esc(c.message))}</tr>`,
-        ),
-      ),
-    );
-  }
-
-  for (const a of report.attacks) body.push(await attackSection(a));
-
-  const inputs = Object.entries(report.inputs);
-  if (inputs.length > 0) {
-    body.push(
-      '<h2>Inputs</h2>',
-      tableHtml(
-        ['Role', 'File', 'Format', 'Rows', 'Columns', 'sha256'],
-        inputs.map(
-          ([role, i]) =>
-            `<tr>${td(esc(role))}${td(`<code>${esc(i.path)}</code>`)}${td(esc(i.format ?? DASH))}` +
-            `${td(formatNumber(i.rows), 'num')}${td(formatNumber(i.columns.length), 'num')}` +
-            `${td(`<code>${esc(i.sha256)}</code>`)}</tr>`,
-        ),
-      ),
-    );
-  }
-  body.push(
-    `<footer>reidgate ${esc(report.tool.version)} · report schema ${report.schemaVersion} · ${esc(report.createdAt)}</footer>`,
-  );
-  return [...head, ...body, '</body>', '</html>', ''].join('\n');
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }

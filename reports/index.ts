@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { listNames, q, ReidgateError } from '../src/errors.js';
 import { type Report, validateReport } from '../src/report/model.js';
 import { outputError, writeAtomic } from './atomic.js';
-import { toHtml } from './html.js';
+import { toHtml, type WriterOptions } from './html.js';
 import { toJson } from './json.js';
 import { toJunit } from './junit.js';
 import { toMarkdown } from './markdown.js';
 
-export { histogramSpec, histogramSvg } from './charts.js';
-export { escapeHtml, toHtml } from './html.js';
+export { histogramSpec, histogramSvg, specSvg } from './charts.js';
+export { escapeHtml, toHtml, type WriterOptions } from './html.js';
+export { isLang, LANGS, type Lang, messages } from './i18n.js';
 export { toJson } from './json.js';
 export { escapeXml, toJunit } from './junit.js';
 export { toMarkdown } from './markdown.js';
@@ -34,7 +35,7 @@ export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
   junit: 'junit.xml',
 };
 
-const RENDER: Readonly<Record<ReportFormat, (r: Report) => string | Promise<string>>> = {
+const RENDER: Readonly<Record<ReportFormat, (r: Report, o: WriterOptions) => string | Promise<string>>> = {
   json: toJson,
   md: toMarkdown,
   html: toHtml,
@@ -74,6 +75,7 @@ export function parseReportFormats(value: string | readonly string[]): ReportFor
  * @param report - the report object (validated here against its schema; defaults are filled in)
  * @param outDir - the output directory (`--out`)
  * @param formats - formats to write; repeats are written once
+ * @param options - the language of the HTML and Markdown labels (default English)
  * @returns the paths written, in the order of `formats`
  * @throws ReidgateError('INTERNAL') when the report fails its schema (nothing is written)
  * @throws ReidgateError('USAGE') for an unknown format, or when `outDir` cannot be created or written
@@ -82,11 +84,12 @@ export async function writeReports(
   report: Report,
   outDir: string,
   formats: readonly ReportFormat[],
+  options: WriterOptions = {},
 ): Promise<string[]> {
   const valid = validateReport(report);
   const wanted = parseFormatsOrEmpty(formats);
   const docs: [string, string][] = [];
-  for (const f of wanted) docs.push([join(outDir, REPORT_FILES[f]), await RENDER[f](valid)]);
+  for (const f of wanted) docs.push([join(outDir, REPORT_FILES[f]), await RENDER[f](valid, options)]);
   try {
     await mkdir(outDir, { recursive: true });
   } catch (e) {

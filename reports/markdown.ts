@@ -5,17 +5,19 @@
  *
  * Every string taken from the report is escaped so that it renders as text (no HTML, no broken tables).
  */
-import type { AttackResult, Histogram, Report } from '../src/report/model.js';
+import type { AttackResult, Histogram, Report, ReportTable } from '../src/report/model.js';
 import {
   DASH,
   formatInterval,
   formatNumber,
   formatSeconds,
   formatThreshold,
-  marker,
   metricOfCheck,
   shortSha,
 } from './format.js';
+import { changeHints } from './hints.js';
+import type { WriterOptions } from './html.js';
+import { type MarkerKind, type Messages, messages } from './i18n.js';
 
 /**
  * Escapes report text for Markdown prose: HTML-significant characters become entities and line breaks spaces.
@@ -54,52 +56,68 @@ export function table(
   return [row(head), row(align ?? head.map(() => '---')), ...rows.map(row)];
 }
 
-function histogramTable(h: Histogram): string[] {
+function mark(m: Messages, v: MarkerKind | boolean): string {
+  return m.markers[typeof v === 'boolean' ? (v ? 'pass' : 'fail') : v];
+}
+
+function histogramTable(h: Histogram, m: Messages): string[] {
   const n = h.bins.length;
   const pick = (xs: readonly number[]) => Array.from({ length: n }, (_, i) => formatNumber(xs[i] ?? 0));
   return [
-    `*${mdText(h.label)} histogram:*`,
+    `*${mdText(m.histogramMd(h.label))}*`,
     '',
     ...table(
       [cell(h.label), ...h.bins.map(cell)],
       [
-        ['classes', ...pick(h.classes)],
-        ['records', ...pick(h.records)],
+        [m.classes, ...pick(h.classes)],
+        [m.records, ...pick(h.records)],
       ],
       [':--', ...h.bins.map(() => '--:')],
     ),
   ];
 }
 
-function attackSection(a: AttackResult): string[] {
+function attackSection(a: AttackResult, m: Messages): string[] {
   const out = [
     '',
-    `### ${code(a.id)} ${mdText(a.title)}: **${marker(a.status === 'ok' ? a.verdict : a.status)}**`,
+    `### ${code(a.id)} ${mdText(a.title)}: **${mark(m, a.status === 'ok' ? a.verdict : a.status)}**`,
     '',
-    `Status ${a.status}, verdict ${a.verdict}, ${formatSeconds(a.seconds)}.` +
-      (a.reason ? ` ${a.status === 'ok' ? 'Note' : 'Reason'}: ${mdText(a.reason)}` : ''),
   ];
+  const explain = m.explain[a.id] ?? a.summary;
+  if (explain) out.push(mdText(explain), '');
+  out.push(
+    `${m.statusLine(a.status, a.verdict, formatSeconds(a.seconds))}.` +
+      (a.reason ? ` ${a.status === 'ok' ? m.note : m.reason}: ${mdText(a.reason)}` : ''),
+  );
   const metrics = Object.entries(a.metrics);
   if (metrics.length > 0) {
     out.push(
       '',
       ...table(
-        ['Metric', 'Value', '95% CI', 'Meaning'],
-        metrics.map(([name, m]) => [
+        [m.metric, m.value, m.ci95, m.meaning],
+        metrics.map(([name, x]) => [
           code(name),
-          formatNumber(m.value) + (m.passed === null ? '' : ` (${marker(m.passed)})`),
-          formatInterval(m.ci95) + (m.n === undefined ? '' : `, n = ${formatNumber(m.n)}`),
-          m.explain ? cell(m.explain) : '',
+          formatNumber(x.value) + (x.passed === null ? '' : ` (${mark(m, x.passed)})`),
+          formatInterval(x.ci95) + (x.n === undefined ? '' : `, n = ${formatNumber(x.n)}`),
+          x.explain ? cell(x.explain) : '',
         ]),
         [':--', '--:', '--:', ':--'],
       ),
     );
   }
-  if (a.warnings.length > 0) out.push('', ...a.warnings.map((w) => `- **Warning:** ${mdText(w)}`));
-  if (a.method) out.push('', `*Method:* ${mdText(a.method)}`);
-  if (a.references.length > 0) out.push('', `*References:* ${a.references.map(mdText).join('; ')}`);
-  for (const h of a.histograms) out.push('', ...histogramTable(h));
-  for (const t of a.tables) {
+  if (a.warnings.length > 0) out.push('', ...a.warnings.map((w) => `- **${m.warning}:** ${mdText(w)}`));
+  if (a.method) out.push('', `*${m.method}:* ${mdText(a.method)}`);
+  if (a.references.length > 0) out.push('', `*${m.references}:* ${a.references.map(mdText).join('; ')}`);
+  for (const h of a.histograms) out.push('', ...histogramTable(h, m));
+  if (a.series.length > 0)
+    out.push('', `*${m.curvesMd}:* ${a.series.map((s) => mdText(s.title)).join('; ')}`);
+  out.push(...tablesMd(a.tables));
+  return out;
+}
+
+function tablesMd(tables: readonly ReportTable[]): string[] {
+  const out: string[] = [];
+  for (const t of tables) {
     out.push(
       '',
       `*${mdText(t.title)}:*`,
@@ -118,39 +136,38 @@ function attackSection(a: AttackResult): string[] {
 /**
  * Renders the report as Markdown for a pull-request comment.
  * @param report - a validated report
+ * @param options - the label language (default English)
  * @returns the Markdown text (about 40 lines for one attack); it contains no raw record values beyond what the
  *   report object itself holds
  */
-export function toMarkdown(report: Report): string {
+export function toMarkdown(report: Report, options: WriterOptions = {}): string {
+  const m = messages(options.lang);
   const title = report.trial.name ? ` ${mdText(report.trial.name)}` : '';
   const out: string[] = [
-    `## reidgate${title}: **${marker(report.verdict)}**`,
+    `## reidgate${title}: **${mark(m, report.verdict)}**`,
     '',
     mdText(report.summary),
     '',
-    `Policy ${code(report.policy.name)}: ${mdText(report.policy.description)} ` +
-      `Record risk threshold ${formatNumber(report.policy.recordThreshold)}.`,
+    `${m.policy} ${code(report.policy.name)}: ${mdText(report.policy.description)} ` +
+      `${m.recordThreshold} ${formatNumber(report.policy.recordThreshold)}.`,
   ];
-  if (report.containsRecordValues) {
-    out.push(
-      '',
-      '> **Contains record values.** This report was made with --include-examples; handle it as the data.',
-    );
-  }
-  for (const w of report.warnings) out.push('', `> **Warning:** ${mdText(w)}`);
+  if (report.containsRecordValues) out.push('', `> ${m.containsValuesMd}`);
+  for (const w of report.warnings) out.push('', `> **${m.warning}:** ${mdText(w)}`);
+  const hints = changeHints(report, m);
+  if (hints.length > 0) out.push('', `**${m.whatToChange}:**`, '', ...hints.map((h) => `- ${mdText(h)}`));
 
-  out.push('', '### Checks', '');
-  if (report.checks.length === 0) out.push('No policy checks.');
+  out.push('', `### ${m.policyChecks}`, '');
+  if (report.checks.length === 0) out.push(m.noChecks);
   else {
     out.push(
       ...table(
-        ['Check', 'Value', '95% CI', 'Threshold', 'Result'],
+        [m.check, m.value, m.ci95, m.threshold, m.result],
         report.checks.map((c) => [
           code(c.id),
           formatNumber(c.value),
           formatInterval(metricOfCheck(report, c)?.ci95),
           formatThreshold(c.op, c.threshold),
-          `**${marker(c.passed)}**`,
+          `**${mark(m, c.passed)}**`,
         ]),
         [':--', '--:', '--:', '--:', ':-:'],
       ),
@@ -159,16 +176,18 @@ export function toMarkdown(report: Report): string {
     if (failed.length > 0) out.push('', ...failed.map((c) => `- ${code(c.id)}: ${mdText(c.message)}`));
   }
 
-  for (const a of report.attacks) out.push(...attackSection(a));
+  for (const a of report.attacks) out.push(...attackSection(a, m));
+  if (report.examples.length > 0)
+    out.push('', `### ${m.examples}`, '', `> ${m.examplesNote}`, ...tablesMd(report.examples));
 
   const inputs = Object.entries(report.inputs);
   if (inputs.length > 0) {
     out.push(
       '',
-      '### Inputs',
+      `### ${m.inputs}`,
       '',
       ...table(
-        ['Role', 'File', 'Rows', 'Columns', 'sha256'],
+        [m.role, m.file, m.rows, m.columns, 'sha256'],
         inputs.map(([role, i]) => [
           cell(role),
           code(i.path),
@@ -183,7 +202,7 @@ export function toMarkdown(report: Report): string {
   const qi = report.trial.qi.length > 0 ? report.trial.qi.map(mdText).join(', ') : DASH;
   out.push(
     '',
-    `QI: ${qi}. Missing values: ${mdText(report.trial.missingSemantics)}`,
+    `${m.qis}: ${qi}. ${m.missingValues}: ${mdText(report.trial.missingSemantics)}`,
     '',
     `<sub>reidgate ${mdText(report.tool.version)} · seed ${report.seed} · ${mdText(report.createdAt)}</sub>`,
     '',

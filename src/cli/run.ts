@@ -98,6 +98,11 @@ export function registerRun(program: Command): void {
       '--memory-limit <size>',
       'DuckDB memory limit, e.g. 2GB (--engine duckdb); beyond it DuckDB spills to disk',
     )
+    .option('--lang <lang>', 'language of the HTML and Markdown report labels: en, ja (default en)')
+    .option(
+      '--include-examples',
+      'put record values in the report (QI values of the riskiest groups); the report says so on its banner',
+    )
     .option('--missing <tokens>', 'CSV tokens read as missing, comma-separated (default: empty, NA, ?, null)')
     .option('--delimiter <char>', 'CSV delimiter instead of sniffing: , ; tab |')
     .option(

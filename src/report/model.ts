@@ -78,6 +78,8 @@ export type ReportSeries = z.infer<typeof ReportSeries>;
 export const AttackResult = z.object({
   id: z.string(),
   title: z.string(),
+  /** One plain-language sentence of what the attack shows (from its descriptor). */
+  summary: z.string().optional(),
   status: z.enum(['ok', 'skipped', 'error']),
   verdict: z.enum(['pass', 'fail', 'none']),
   seconds: z.number().nonnegative(),
@@ -156,13 +158,19 @@ export const Report = z.object({
   warnings: z.array(z.string()).default([]),
   /** true only when the user asked for raw values in the report (--include-examples). */
   containsRecordValues: z.boolean().default(false),
+  /**
+   * Record values shown as examples (e.g. the released QI values of the riskiest groups). Empty unless
+   * `containsRecordValues` is true (--include-examples); `validateReport` refuses examples without it.
+   */
+  examples: z.array(ReportTable).default([]),
 });
 export type Report = z.infer<typeof Report>;
 export type ReportInput = z.input<typeof Report>;
 
 /**
  * Validates a report against the schema before it is written.
- * @throws ReidgateError('INTERNAL') naming the first offending path.
+ * @throws ReidgateError('INTERNAL') naming the first offending path, or when it holds examples without
+ *   `containsRecordValues`.
  */
 export function validateReport(report: unknown): Report {
   const r = Report.safeParse(report);
@@ -172,6 +180,9 @@ export function validateReport(report: unknown): Report {
       'INTERNAL',
       `report.json failed its schema at ${first?.path.join('.')}: ${first?.message}`,
     );
+  }
+  if (r.data.examples.length > 0 && !r.data.containsRecordValues) {
+    throw new ReidgateError('INTERNAL', 'report.json holds examples but containsRecordValues is false');
   }
   return r.data;
 }

@@ -20,6 +20,7 @@ import type { AttackResult, Report } from '../report/model.js';
 import { deriveSeed } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
+import { riskiestClasses } from './examples.js';
 import { loadInputs, type TrialInputs } from './inputs.js';
 import { resolvePopulation } from './population.js';
 
@@ -177,7 +178,12 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   try {
     const settled = await Promise.all(
       plan.map(async ({ attack, explicit }) => {
-        const base = { id: attack.id, title: attack.title, references: [...attack.references] };
+        const base = {
+          id: attack.id,
+          title: attack.title,
+          summary: attack.summary,
+          references: [...attack.references],
+        };
         const needs = attack.needs(available);
         const onEngine = engineSkipReason(engine, attack);
         const reason = needs ?? onEngine;
@@ -309,10 +315,28 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
       checks: evaluation.checks,
       warnings: inputWarnings,
       containsRecordValues: false,
+      examples: [],
     };
+    if (trial.includeExamples) {
+      // The only place record values enter a report (--include-examples); the banner then says so.
+      const sizes = results.find((r) => r.run.id === 'uniqueness')?.outcome?.perRecord?.classSize;
+      // (On an engine other than local the release is not loaded here: no examples.)
+      const rel = loaded.release;
+      const t = sizes && rel ? riskiestClasses(rel.table, report.trial.qi, sizes) : null;
+      if (t) {
+        report.containsRecordValues = true;
+        report.examples.push(t);
+      } else {
+        report.warnings.push(
+          '--include-examples: no examples shown (they come from the uniqueness attack, which did not run); the report holds no record values',
+        );
+      }
+    }
 
     progress({ stage: 'write', detail: trial.out });
-    const written = await writeReports(report, trial.out, trial.format as ReportFormat[]);
+    const written = await writeReports(report, trial.out, trial.format as ReportFormat[], {
+      lang: trial.lang,
+    });
     const perRecord: Record<string, Int32Array | Float64Array> = {};
     for (const r of results) Object.assign(perRecord, r.outcome?.perRecord ?? {});
     if (Object.keys(perRecord).length > 0) {

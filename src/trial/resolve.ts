@@ -10,7 +10,15 @@ import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
-import { ColumnKind, MEMORY_LIMIT, type QiSpec, REPORT_FORMATS, type Trial, TrialFile } from './schema.js';
+import {
+  ColumnKind,
+  MEMORY_LIMIT,
+  type QiSpec,
+  REPORT_FORMATS,
+  REPORT_LANGS,
+  type Trial,
+  TrialFile,
+} from './schema.js';
 
 /** Flags of `reidgate run` as commander hands them over (strings, unparsed). */
 export interface RunFlags {
@@ -30,6 +38,8 @@ export interface RunFlags {
   targets?: string;
   out?: string;
   format?: string;
+  lang?: string;
+  includeExamples?: boolean;
   missing?: string;
   delimiter?: string;
   population?: string;
@@ -283,6 +293,13 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
 
   const { engine, memoryLimit } = resolveEngine(flags, file);
+  const lang = flags.lang ?? file.lang ?? 'en';
+  if (!(REPORT_LANGS as readonly string[]).includes(lang)) {
+    throw new ReidgateError(
+      'USAGE',
+      `--lang ${q(lang)}: unknown language (languages: ${REPORT_LANGS.join(', ')})`,
+    );
+  }
 
   return {
     name: file.name,
@@ -306,6 +323,8 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     targets: flags.targets !== undefined ? parseIntFlag('--targets', flags.targets, 1) : file.targets,
     out: fromFlag(flags.out) ?? (file.out ? resolve(base, file.out) : resolve(cwd, 'reidgate-report')),
     format: format as Trial['format'],
+    lang: lang as Trial['lang'],
+    includeExamples: flags.includeExamples ?? file.includeExamples ?? false,
     missing: flags.missing !== undefined ? flags.missing.split(',') : file.missing,
     delimiter,
     population,

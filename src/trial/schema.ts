@@ -32,6 +32,8 @@ export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
 
 /** A memory size as DuckDB reads it: a number and a unit (`2GB`, `512MiB`, `1.5 GB`). */
 export const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+/** Languages of the HTML and Markdown report labels. */
+export const REPORT_LANGS = ['en', 'ja'] as const;
 
 /** The trial file as written by users. */
 export const TrialFile = z
@@ -53,6 +55,13 @@ export const TrialFile = z
     targets: z.number().int().positive().optional(),
     out: z.string().min(1).optional(),
     format: z.array(z.enum(REPORT_FORMATS)).min(1).optional(),
+    /** Language of the HTML and Markdown report labels (default en). */
+    lang: z.enum(REPORT_LANGS).optional(),
+    /**
+     * Put record values into the report: the released QI values of the riskiest groups (default false). The
+     * report then says so on its banner; without this, no output holds a record value.
+     */
+    includeExamples: z.boolean().optional(),
     /** Tokens read as missing in CSV inputs (default: empty, NA, ?, null). */
     missing: z.array(z.string()).optional(),
     /** Force the CSV delimiter instead of sniffing it. */
@@ -118,6 +127,10 @@ export interface Trial {
   targets?: number;
   out: string;
   format: Array<(typeof REPORT_FORMATS)[number]>;
+  /** Report label language (resolveTrial fills it; absent means en). */
+  lang?: (typeof REPORT_LANGS)[number];
+  /** --include-examples: record values may enter the report (absent means false). */
+  includeExamples?: boolean;
   missing?: string[];
   delimiter?: string;
   population?: number;

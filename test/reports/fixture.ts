@@ -219,6 +219,7 @@ export function makeReport(): Report {
     ],
     warnings: ['The release has 3 fewer rows than the original.'],
     containsRecordValues: false,
+    examples: [],
   };
 }
 
@@ -228,4 +229,61 @@ export function makeReport(): Report {
  */
 export function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'reidgate-reports-'));
+}
+
+/**
+ * Adds the three kinds of curves the attacks return to a report: a membership ROC (log FPR axis, a step per score,
+ * bands, a point at FPR 0 that the log axis cannot show), a linkage precision–coverage curve (a line per method)
+ * and a code-set uniqueness-by-m bar chart with intervals. Synthetic numbers, for drawing only.
+ * @param r - a report from {@link makeReport}
+ * @returns the same report, changed
+ */
+export function withSeries(r: Report): Report {
+  const fprs = [0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+  const roc = ['dcr-gower', 'density-ratio'].flatMap((group, g) =>
+    fprs.map((x) => {
+      const y = Math.min(1, x ** (g === 0 ? 0.5 : 0.7));
+      return { x, y, group, lo: Math.max(0, y - 0.05), hi: Math.min(1, y + 0.05) };
+    }),
+  );
+  const coverage = ['exact', 'probabilistic'].flatMap((group, g) =>
+    [1, 2, 5, 10, 20, 50, 100].map((c) => ({ x: c / 100, y: 0.9 - 0.004 * c * (g + 1), group })),
+  );
+  r.attacks[1].series = [
+    {
+      id: 'precision-coverage',
+      title: 'Precision by coverage',
+      x: { label: 'coverage (share of targets linked)', scale: 'linear' },
+      y: { label: 'precision', scale: 'linear' },
+      mark: 'line',
+      points: coverage,
+      note: 'Targets ranked by match confidence.',
+    },
+  ];
+  r.attacks[2] = {
+    ...r.attacks[2],
+    status: 'ok',
+    reason: undefined,
+    series: [
+      {
+        id: 'roc',
+        title: 'ROC (log FPR)',
+        x: { label: 'false positive rate', scale: 'log' },
+        y: { label: 'true positive rate', scale: 'linear' },
+        mark: 'step',
+        points: roc,
+      },
+    ],
+  };
+  r.attacks[0].series = [
+    {
+      id: 'unique-by-m',
+      title: 'Records unique on m codes',
+      x: { label: 'm (codes known)', scale: 'linear' },
+      y: { label: 'unique fraction', scale: 'linear' },
+      mark: 'bar',
+      points: [1, 2, 3, 4].map((m) => ({ x: m, y: 0.1 * m, lo: 0.1 * m - 0.02, hi: 0.1 * m + 0.02 })),
+    },
+  ];
+  return r;
 }
