@@ -6,7 +6,8 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference.
+ * population, diversity, singling-out, linkage, inference, membership (10k targets × 100k-row release,
+ * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
+import { registerMembershipBenchmarks } from './membership.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
 import { registerSudaBenchmarks } from './suda.js';
@@ -80,6 +82,7 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('membership')) await registerMembershipBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);

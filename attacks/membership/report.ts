@@ -4,7 +4,7 @@
  */
 import type { MetricOut, TableOut } from '../types.js';
 import { ADVANTAGE, AUC, type ScoreFigures, TPR0 } from './evaluate.js';
-import { rank, rocCurve } from './roc.js';
+import { rank, rocCurve } from '../../src/stats/roc.js';
 import { EPSILON, SCORE_IDS, type ScoreId, type Scores } from './scores.js';
 
 export const TITLES: Record<ScoreId, string> = {

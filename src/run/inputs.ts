@@ -69,6 +69,11 @@ function keyRows(t: LoadedTable, col: string, role: Role): Map<string, number> {
   return out;
 }
 
+/** Whether the trial runs the inference attack (asked for, or every attack by default). */
+function plansInference(trial: Trial): boolean {
+  return trial.sensitive.length > 0 && (trial.attacks === undefined || trial.attacks.includes('inference'));
+}
+
 /**
  * Loads and checks a trial's inputs.
  * @throws ReidgateError (exit 2) for missing files or columns, inconsistent ground truth, bad targets
@@ -96,6 +101,9 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       }
     } else {
       requireColumns(t, qiNames, '--qi', role);
+      // The inference attack checks its guesses against the members' (original) and non-members'
+      // (control) secrets: a missing one is an input error, caught before any attack runs.
+      if (plansInference(trial)) requireColumns(t, sensNames, '--sensitive', role);
     }
     loaded[role] = t;
   }

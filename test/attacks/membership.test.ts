@@ -16,7 +16,7 @@ import {
   ratesAt,
   thresholdAtFpr,
   thresholdMaxAdvantage,
-} from '../../attacks/membership/roc.js';
+} from '../../src/stats/roc.js';
 import { buildSpace, type MetricName, toPoints } from '../../attacks/membership/space.js';
 import { sampleTargets } from '../../attacks/membership/targets.js';
 import type { AttackContext, AttackOutcome, CompatRelation } from '../../attacks/types.js';
