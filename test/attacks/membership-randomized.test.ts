@@ -9,30 +9,14 @@ import { membership } from '../../attacks/membership/index.js';
 import { likelihoodScores } from '../../attacks/membership/likelihood.js';
 import type { AttackContext, AttackOutcome, Channel, QiSpec } from '../../attacks/types.js';
 import { xorshift } from '../../bench/generate.js';
-import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import type { Column, ColumnKind, EncodedTable } from '../../src/encode/types.js';
+import type { ColumnKind } from '../../src/encode/types.js';
 import { WorkerPool } from '../../src/pool/pool.js';
+import { numberTable as table } from '../helpers/tables.js';
 
 const pool = new WorkerPool(2);
 afterAll(async () => {
   await pool.close();
 });
-
-/** Rows of numbers → an encoded table (numeric columns coded by value; categorical values are codes). */
-function table(rows: number[][], kinds: ColumnKind[], cards: number[]): EncodedTable {
-  const columns = new Map<string, Column>();
-  kinds.forEach((kind, j) => {
-    const codes = sharedInt32(rows.length);
-    const numbers = kind === 'numeric' ? sharedFloat64(rows.length) : undefined;
-    rows.forEach((r, i) => {
-      codes[i] = kind === 'numeric' ? i : r[j];
-      if (numbers) numbers[i] = r[j];
-    });
-    const name = `c${j}`;
-    columns.set(name, { name, kind, length: rows.length, cardinality: cards[j], codes, numbers });
-  });
-  return { rows: rows.length, columns, dictionaries: new Map() };
-}
 
 /** Uniform PRAM: keep with probability `keep`, else a uniformly random other category. */
 function pram(K: number, keep: number): Channel {
