@@ -22,7 +22,7 @@ import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
-import { registerMembershipBenchmarks } from './membership.js';
+import { registerLikelihoodBenchmarks, registerMembershipBenchmarks } from './membership.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
 import { registerSudaBenchmarks } from './suda.js';
@@ -82,7 +82,10 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
-if (suites.has('membership')) await registerMembershipBenchmarks(bench, pools);
+if (suites.has('membership')) {
+  await registerMembershipBenchmarks(bench, pools);
+  registerLikelihoodBenchmarks(bench, pools);
+}
 
 await bench.run();
 clearInterval(timer);
