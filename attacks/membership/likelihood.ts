@@ -79,6 +79,8 @@ export function likelihoodSums(p: LikelihoodPayload): Float64Array {
     let sum = 0;
     for (let j = p.groupStart[g]; j < p.groupStart[g + 1]; j++) {
       let prod = bWeight[j];
+      // noise terms add up in the exponent: one exp per pair, not one per column
+      let expo = 0;
       for (let c = 0; c < C && prod > 0; c++) {
         const a = tData[t * C + c];
         const b = bData[j * C + c];
@@ -89,10 +91,10 @@ export function likelihoodSums(p: LikelihoodPayload): Float64Array {
         } else {
           if (Number.isNaN(a) || Number.isNaN(b)) continue;
           const z = Math.abs(a - b) / scale[c];
-          prod *= ty === LAPLACE ? Math.exp(-z) : Math.exp((-z * z) / 2);
+          expo -= ty === LAPLACE ? z : (z * z) / 2;
         }
       }
-      sum += prod;
+      if (prod > 0) sum += expo === 0 ? prod : prod * Math.exp(expo);
     }
     out[t - p.from] = sum;
   }
