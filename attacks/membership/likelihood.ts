@@ -21,8 +21,10 @@
  * throws evidence away when the channel is noisy (PRAM keeping each of six values with probability
  * 0.8 leaves a member's own row unchanged with chance 0.8⁶ ≈ 0.26, and several rows explain it about
  * equally well). Without dividing by q(r) the bare sum is dominated by rows that are merely common:
- * every typical person, member or not, gets a large sum (on the generated PRAM test its AUC was 0.55
- * against the nearest-distance score's 0.66); the division weighs each row by how surprising it is in
+ * every typical person, member or not, gets a large sum — even calibrated per target by its expected
+ * value for a non-member (a first version; on the generated PRAM test of
+ * test/attacks/membership-randomized.test.ts its AUC was 0.55, the ratio's is 0.59 and the Gower
+ * DCR's 0.57); the division weighs each row by how surprising it is in
  * the population, which is what a member's own randomized row is. Noise densities are scaled to 1 at
  * 0 (a constant per column that cancels in the ratio). A missing value on either side drops the column
  * from the product; in an undeclared column it matches only a missing value.
