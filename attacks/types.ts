@@ -79,6 +79,21 @@ export interface LinkageInputs {
   compatUnknownAsGeneralized?: ReadonlyMap<string, CompatRelation>;
 }
 
+/**
+ * A declared randomization of one column, resolved at the boundary (src/run/randomization.ts) to
+ * codes of the joint dictionary. `matrix[a·size + b]` = P(released code b | original code a); rows sum
+ * to 1 over the released categories (codes of values never seen in any input are dropped).
+ */
+export type Channel =
+  | {
+      kind: 'categorical';
+      method: 'pram' | 'randomized-response';
+      /** The column's cardinality (codes 0 … size − 1). */
+      size: number;
+      matrix: Float64Array;
+    }
+  | { kind: 'noise'; method: 'laplace' | 'gaussian' /** Laplace b or Gaussian σ. */; scale: number };
+
 /** Everything an attack may read. Raw strings are not here: attacks see codes and numbers only. */
 export interface AttackContext {
   release: EncodedTable;
@@ -110,6 +125,8 @@ export interface AttackContext {
    * columns (only its row count): only attacks declaring engine operations run there.
    */
   engine?: Engine;
+  /** Declared randomization of release columns (QIs or sensitive attributes), by column name. */
+  randomization?: ReadonlyMap<string, Channel>;
 }
 
 /** A metric as an attack returns it. Exact figures have ci95 null. */

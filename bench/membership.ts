@@ -9,12 +9,16 @@
  * exact nearest-neighbour searches) and 500 bootstrap resamples — for 10,000 targets (5,000 members +
  * 5,000 non-members), with 1 and 2 workers. BENCH_MEMBERSHIP_TARGETS sets the targets per class.
  *
- * Standalone: `node dist/bench/membership.js` runs the tasks alone and prints their times.
+ * Standalone: `node dist/bench/membership.js` runs the tasks alone and prints their times and the
+ * process CPU (workers are threads of the process); BENCH_LIKELIHOOD=1 adds the likelihood-score task
+ * (declared randomization), BENCH_LIKELIHOOD=only runs it alone.
  */
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { membership } from '../attacks/membership/index.js';
-import type { AttackContext, QiSpec } from '../attacks/types.js';
+import { likelihoodScores } from '../attacks/membership/likelihood.js';
+import { sampleTargets } from '../attacks/membership/targets.js';
+import type { AttackContext, Channel, QiSpec } from '../attacks/types.js';
 import { sharedFloat64, sharedInt32 } from '../src/encode/encode.js';
 import type { Column, ColumnKind, EncodedTable } from '../src/encode/types.js';
 import { WorkerPool } from '../src/pool/pool.js';
@@ -136,6 +140,65 @@ export async function registerMembershipBenchmarks(
   }
 }
 
+/**
+ * Channels for the likelihood task: uniform PRAM keeping 0.8 on the categorical columns, Laplace
+ * noise of a tenth of the column's range on the numeric ones (every column randomized: the worst case,
+ * no grouping by undeclared columns).
+ */
+function benchChannels(t: ReturnType<typeof membershipTables>): Map<string, Channel> {
+  const out = new Map<string, Channel>();
+  for (const [name, kind] of MEMBERSHIP_COLUMNS) {
+    const c = t.release.columns.get(name)!;
+    if (kind === 'numeric') {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const v of c.numbers!) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      out.set(name, { kind: 'noise', method: 'laplace', scale: (hi - lo) / 10 || 1 });
+    } else {
+      const K = c.cardinality;
+      const matrix = new Float64Array(K * K);
+      for (let a = 0; a < K; a++)
+        for (let b = 0; b < K; b++) matrix[a * K + b] = a === b ? 0.8 : 0.2 / (K - 1);
+      out.set(name, { kind: 'categorical', method: 'pram', size: K, matrix });
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds the likelihood-score task (declared randomization): the exact sums cost O((targets + release)
+ * × distinct rows) per column, so it runs at a smaller size than the whole attack:
+ * BENCH_LIKELIHOOD_TARGETS per class (default 1000) against a BENCH_LIKELIHOOD_RELEASE-row release
+ * (default 20,000) and a 5,000-record reference.
+ */
+export function registerLikelihoodBenchmarks(bench: Bench, pools: Map<number, WorkerPool>): void {
+  const perClass = Number(process.env.BENCH_LIKELIHOOD_TARGETS ?? 1000);
+  const nRelease = Number(process.env.BENCH_LIKELIHOOD_RELEASE ?? 20_000);
+  const t = membershipTables(nRelease, 10_000, nRelease, 9);
+  const channels = benchChannels(t);
+  const tg = sampleTargets(t.original.rows, t.control.rows, perClass, 'option', 1);
+  for (const [w, pool] of pools) {
+    bench.add(
+      `membership likelihood score alone, ${2 * perClass} targets × ${nRelease / 1000}k-row release, 12 randomized columns, ${w} worker${w > 1 ? 's' : ''}`,
+      async () => {
+        await likelihoodScores(pool, {
+          release: t.release,
+          columns: t.qi,
+          channels,
+          targets: [
+            { table: t.original, rows: tg.members },
+            { table: t.control, rows: tg.nonMembers },
+          ],
+          reference: { table: t.control, rows: tg.reference },
+        });
+      },
+    );
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const bench = new Bench({
     iterations: Number(process.env.BENCH_ITER ?? 3),
@@ -145,7 +208,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const workers = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
   const pools = new Map(workers.map((w) => [w, new WorkerPool(w)]));
-  await registerMembershipBenchmarks(bench, pools);
+  if (process.env.BENCH_LIKELIHOOD !== 'only') await registerMembershipBenchmarks(bench, pools);
+  if (process.env.BENCH_LIKELIHOOD) registerLikelihoodBenchmarks(bench, pools);
   const cpu = process.cpuUsage();
   await bench.run();
   const used = process.cpuUsage(cpu);

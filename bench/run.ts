@@ -8,7 +8,8 @@
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
  * population, diversity, singling-out, linkage, inference, cohort (synthetic medical cohort: generation and
  * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts),
- * report (writing report.html of a 1M-row trial).
+ * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
+ * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { registerEngineBenchmarks } from './engines.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
+import { registerLikelihoodBenchmarks, registerMembershipBenchmarks } from './membership.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerReportBenchmarks } from './report.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
@@ -88,6 +90,10 @@ if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);
+if (suites.has('membership')) {
+  await registerMembershipBenchmarks(bench, pools);
+  registerLikelihoodBenchmarks(bench, pools);
+}
 
 await bench.run();
 clearInterval(timer);

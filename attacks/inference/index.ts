@@ -22,6 +22,7 @@ import { classSecrets, releaseClasses } from './classes.js';
 import { baselineGuesses, guessSecret, modeGuesses } from './guess.js';
 import { neighboursOf } from './neighbours.js';
 import { settings } from './options.js';
+import { guessByPosterior, posteriorOf } from './posterior.js';
 import { columnOf, gowerScales, sampleTargets, secretsOf, shuffleRelease } from './prepare.js';
 import { describeSecret, methodNote, secretTable, secretWarnings } from './report.js';
 import { type SecretScore, type SecretTally, scoreSecret } from './score.js';
@@ -120,13 +121,20 @@ export const inference: Attack = {
     );
     const compat = qi.map((c) => ctx.linkage?.compat.get(c));
     const scores: SecretScore[] = [];
+    const channels: Record<string, string> = {};
     const perTarget: Record<string, Float64Array> = {};
     for (const x of secrets) {
       const rel = release.columns.get(x.name)!;
       const truth = sets.map((set) => set.table.columns.get(x.name)!);
+      // A declared channel on the secret: invert it by Bayes' rule (posterior.ts).
+      const channel = ctx.randomization?.get(x.name);
+      const model = channel ? posteriorOf(rel, channel) : undefined;
       const [main, control] = sets.map((set, i) =>
-        guessSecret(rel, truth[i], set.rows, nn[i], x.numeric, s.tolerance),
+        model
+          ? guessByPosterior(truth[i], set.rows, nn[i], x.numeric, s.tolerance, model)
+          : guessSecret(rel, truth[i], set.rows, nn[i], x.numeric, s.tolerance),
       );
+      if (channel) channels[x.name] = channel.method;
       const random = rng(deriveSeed(ctx.seed, `inference:baseline:${x.name}`));
       const baseline = baselineGuesses(rel, truth[0], sets[0].rows, x.numeric, s.tolerance, random);
       const [majorityMain, majorityControl] = sets.map((set, i) =>
@@ -196,10 +204,12 @@ export const inference: Attack = {
         tieBreak: 'seeded random order of the release',
         releaseRecordsVisitedPerTarget: nn.reduce((a, x) => a + x.visited, 0) / (2 * n),
         releaseClasses: rc.count,
-        secrets: Object.fromEntries(scores.map((x) => [x.secret, describeSecret(x)])),
+        secrets: Object.fromEntries(
+          scores.map((x) => [x.secret, { ...describeSecret(x), channel: channels[x.secret] ?? null }]),
+        ),
       },
       warnings,
-      method: methodNote(s, n, qi, top.secret),
+      method: methodNote(s, n, qi, top.secret, channels),
     };
   },
 };

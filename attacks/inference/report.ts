@@ -113,7 +113,14 @@ export function secretWarnings(x: SecretScore, targets: number): string[] {
 }
 
 /** The method note for the report. */
-export function methodNote(s: Settings, targets: number, qi: readonly string[], top: string): string {
+export function methodNote(
+  s: Settings,
+  targets: number,
+  qi: readonly string[],
+  top: string,
+  channels: Readonly<Record<string, string>> = {},
+): string {
+  const randomized = Object.entries(channels);
   return [
     `Attacker: knows each target's quasi-identifiers (${qi.join(', ')}) and holds the release; it guesses each sensitive attribute ("secret") in turn.`,
     `Guess: from the ${s.k === 1 ? 'nearest released record' : `${s.k} nearest released records`} under Gower distance over the QIs (numeric terms |x − y| / range over release and targets; generalized release values that cover the target's value count as equal; missing values are left out of a pair's average) — ${s.k === 1 ? 'its value' : 'the most frequent value (categorical) or the mean (numeric)'}. Records at equal distance are taken in a seeded random order.`,
@@ -121,6 +128,8 @@ export function methodNote(s: Settings, targets: number, qi: readonly string[], 
     `Targets: ${targets} seeded members of --original (main attack) and ${targets} seeded records of --control (control attack: what the release teaches about anyone); baseline: each member's guess is the value of a random release record.`,
     `risk = (accuracy − control)/(1 − control) on Wilson centres with first-order error propagation (Giomi et al. 2023). The headline metrics are those of the secret with the largest risk (${top}); every secret's figures are in the table and details.`,
     `CAP (categorical secrets): the share of the release records in the target's QI class (exact QI values, or generalized values covering them) that hold the target's value, averaged over targets whose class exists (Taub, Elliot et al., PSD 2018); TCAP: the share of correct attributions among targets whose release class has a modal value of share ≥ τ = ${s.tau}.`,
-    'No randomization channel is assumed: a declared PRAM, randomized response or noise mechanism is not modelled, so the attack reads released values at face value.',
+    randomized.length > 0
+      ? `Declared randomization of the secret${randomized.length > 1 ? 's' : ''} ${randomized.map(([c, m]) => `${c} (${m})`).join(', ')}: the attacker knows the channel, estimates the distribution of true values from the release by EM, and guesses the value with the largest posterior given the neighbours' released values (numeric secrets on a grid of 201 values; posterior.ts). CAP and TCAP still read released values at face value. Randomized QIs are searched as released (their noise makes the neighbours less informative, which the control attack sees too).`
+      : 'No randomization is declared for the secrets: released values are read at face value.',
   ].join(' ');
 }

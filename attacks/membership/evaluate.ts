@@ -26,7 +26,7 @@ import {
   ratesAt,
   thresholdAtFpr,
   thresholdMaxAdvantage,
-} from './roc.js';
+} from '../../src/stats/roc.js';
 
 /** Figures per score, in this order: auc, advantage, then per α its TPR, then per α its realized FPR. */
 export const AUC = 0;

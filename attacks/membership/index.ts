@@ -19,11 +19,14 @@ import { ReidgateError } from '../../src/errors.js';
 import { deriveSeed } from '../../src/stats/random.js';
 import type { Attack, AttackContext, AttackOutcome } from '../types.js';
 import { evaluateScores, type ScoreFigures } from './evaluate.js';
+import { type LikelihoodResult, likelihoodScores } from './likelihood.js';
 import {
   ALPHAS,
   distanceSummary,
   methodNote,
+  randomizationNote,
   resolutionWarnings,
+  rocSeries,
   scoreDetails,
   scoreMetrics,
   scoreTable,
@@ -150,35 +153,55 @@ export const membership: Attack = {
       reference: tg.reference,
       k,
     });
+    const channels = ctx.randomization;
+    let lik: LikelihoodResult | undefined;
+    if (channels && columns.some((c) => channels.has(c.name))) {
+      lik = await likelihoodScores(ctx.pool, {
+        release,
+        columns,
+        channels,
+        targets: [
+          { table: original, rows: tg.members },
+          { table: control, rows: tg.nonMembers },
+        ],
+        reference: { table: control, rows: tg.reference },
+      });
+    }
+    const ids: ScoreId[] = lik ? [...SCORE_IDS, 'likelihood'] : [...SCORE_IDS];
+    const values: Partial<Record<ScoreId, Float64Array>> = { ...sc.values, likelihood: lik?.values };
     const label = new Uint8Array(2 * m).fill(1, 0, m);
     const perHalf = Math.min(m - (m >> 1), m >> 1);
     const resolved = ALPHAS.map((a) => Math.max(a, 1 / perHalf));
     const list = await evaluateScores(
       ctx.pool,
-      SCORE_IDS.map((id) => sc.values[id]),
+      ids.map((id) => values[id]!),
       label,
       tg.half,
       resolved,
       deriveSeed(ctx.seed, 'membership/bootstrap'),
       resamples,
     );
-    const figs = Object.fromEntries(SCORE_IDS.map((id, i) => [id, list[i]])) as Record<ScoreId, ScoreFigures>;
-    const top = strongest(figs);
+    const figs = Object.fromEntries(ids.map((id, i) => [id, list[i]])) as Partial<
+      Record<ScoreId, ScoreFigures>
+    >;
+    const top = strongest(figs, ids);
     const warnings = [...tg.warnings, ...resolutionWarnings(perHalf, resolved)];
     if (ctx.linkage?.compat && [...ctx.linkage.compat.values()].some((c) => c.codes.length > 0)) {
       warnings.push(
         'the release has generalized values: Gower and Manhattan treat a compatible generalized value as a match; the PWS attack compares codes and interval midpoints as they are',
       );
     }
+    if (lik) warnings.push(...randomizationNote(lik).warnings);
     return {
-      metrics: { targets: { value: 2 * m, ci95: null }, ...scoreMetrics(figs[top], 2 * m) },
-      tables: [scoreTable(figs, top, resolved)],
+      metrics: { targets: { value: 2 * m, ci95: null }, ...scoreMetrics(figs[top]!, 2 * m) },
+      tables: [scoreTable(figs, top, resolved, ids)],
+      series: [rocSeries(ids, values, label)],
       perTarget: {
         rows: Int32Array.from([...tg.members, ...tg.nonMembers]),
         columns: {
           member: Int32Array.from(label),
           half: Int32Array.from(tg.half),
-          ...Object.fromEntries(SCORE_IDS.map((id) => [id, sc.values[id]])),
+          ...Object.fromEntries(ids.map((id) => [id, values[id]!])),
         },
       },
       details: {
@@ -186,7 +209,7 @@ export const membership: Attack = {
         verdictRule:
           'the metrics are those of the score with the highest lower bound of tpr@fpr=0.01 (then the highest tpr@fpr=0.01, then the highest auc)',
         scores: Object.fromEntries(
-          SCORE_IDS.map((id) => [id, scoreDetails(id, figs[id], sc.values[id], label, resolved)]),
+          ids.map((id) => [id, scoreDetails(id, figs[id]!, values[id]!, label, resolved)]),
         ),
         targets: {
           perClass: m,
@@ -203,9 +226,27 @@ export const membership: Attack = {
         bootstrap: { resamples, interval: 'percentile 2.5%-97.5%, stratified by half and class' },
         distances: distanceSummary(sc, m),
         searches: sc.searches,
+        ...(lik
+          ? {
+              randomization: {
+                randomized: lik.randomized.map((name) => ({
+                  column: name,
+                  method: channels!.get(name)!.method,
+                })),
+                undeclared: lik.undeclared,
+                distinctReleaseRows: lik.distinctReleaseRows,
+                distinctReferenceRows: lik.distinctReferenceRows,
+              },
+            }
+          : {}),
       },
       warnings,
-      method: methodNote(k, resamples, m, tg.reference.length, columns.length),
+      method: [
+        methodNote(k, resamples, m, tg.reference.length, columns.length),
+        lik ? randomizationNote(lik).method : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     };
   },
 };

@@ -2,9 +2,10 @@
  * @module attacks/membership/report — what the membership attack says about each score: metrics,
  * the report table, details (with log-scale ROC points for the HTML chart), warnings and method note.
  */
-import type { MetricOut, TableOut } from '../types.js';
+
+import { rank, rocCurve } from '../../src/stats/roc.js';
+import type { MetricOut, SeriesOut, TableOut } from '../types.js';
 import { ADVANTAGE, AUC, type ScoreFigures, TPR0 } from './evaluate.js';
-import { rank, rocCurve } from './roc.js';
 import { EPSILON, SCORE_IDS, type ScoreId, type Scores } from './scores.js';
 
 export const TITLES: Record<ScoreId, string> = {
@@ -13,6 +14,7 @@ export const TITLES: Record<ScoreId, string> = {
   'dcr-relative': 'DCR relative to the reference sample (Gower)',
   'density-ratio': 'density ratio release / reference (DOMIAS-style, k-NN under Gower)',
   'pws-1nn': 'PWS Cup 2025 1-NN Manhattan attack',
+  likelihood: 'likelihood under the declared randomization, calibrated on the reference',
 };
 
 /** The FPR levels reported, as metric names. */
@@ -38,9 +40,12 @@ export function scoreMetrics(f: ScoreFigures, n: number): Record<string, MetricO
 /**
  * The strongest score: highest lower bound of tpr@fpr=0.01, then highest tpr@fpr=0.01, then highest AUC.
  */
-export function strongest(figs: Record<ScoreId, ScoreFigures>): ScoreId {
-  const key = (id: ScoreId) => [figs[id].lower[TPR0], figs[id].value[TPR0], figs[id].value[AUC]];
-  return SCORE_IDS.reduce((best, id) => {
+export function strongest(
+  figs: Partial<Record<ScoreId, ScoreFigures>>,
+  ids: readonly ScoreId[] = SCORE_IDS,
+): ScoreId {
+  const key = (id: ScoreId) => [figs[id]!.lower[TPR0], figs[id]!.value[TPR0], figs[id]!.value[AUC]];
+  return ids.reduce((best, id) => {
     const [a, b] = [key(id), key(best)];
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i] ? id : best;
     return best;
@@ -51,19 +56,24 @@ const fmt = (f: ScoreFigures, i: number) =>
   `${f.value[i].toFixed(3)} [${f.lower[i].toFixed(3)}, ${f.upper[i].toFixed(3)}]`;
 
 /** The report table: one row per score. */
-export function scoreTable(figs: Record<ScoreId, ScoreFigures>, top: ScoreId, resolved: number[]): TableOut {
+export function scoreTable(
+  figs: Partial<Record<ScoreId, ScoreFigures>>,
+  top: ScoreId,
+  resolved: number[],
+  ids: readonly ScoreId[] = SCORE_IDS,
+): TableOut {
   const label = (a: number, r: number) =>
     a === r ? `TPR@FPR=${a}` : `TPR@FPR=${a} (at ${r.toPrecision(2)})`;
   return {
     title: 'Membership inference by score (95% bootstrap intervals; thresholds chosen on the other half)',
     note: `The verdict uses the strongest score (*): highest lower bound of TPR@FPR=0.01, then TPR@FPR=0.01, then AUC.`,
     columns: ['score', 'AUC', 'advantage', label(ALPHAS[0], resolved[0]), label(ALPHAS[1], resolved[1])],
-    rows: SCORE_IDS.map((id) => [
+    rows: ids.map((id) => [
       `${TITLES[id]}${id === top ? ' *' : ''}`,
-      fmt(figs[id], AUC),
-      fmt(figs[id], ADVANTAGE),
-      fmt(figs[id], TPR0),
-      fmt(figs[id], TPR0 + 1),
+      fmt(figs[id]!, AUC),
+      fmt(figs[id]!, ADVANTAGE),
+      fmt(figs[id]!, TPR0),
+      fmt(figs[id]!, TPR0 + 1),
     ]),
   };
 }
@@ -120,6 +130,37 @@ export function scoreDetails(
   };
 }
 
+/** Points per score of the ROC series (the issue's bound is 200). */
+export const ROC_POINTS = 100;
+
+/**
+ * The ROC of every score as one log-FPR series (`roc`, a group per score): the full empirical curve
+ * over all targets (in-sample, no threshold is chosen from it), thinned to at most ROC_POINTS + 1
+ * points per score; FPR 0 has no place on a log axis and is left out.
+ */
+export function rocSeries(
+  ids: readonly ScoreId[],
+  values: Partial<Record<ScoreId, Float64Array>>,
+  label: Uint8Array,
+): SeriesOut {
+  const points: SeriesOut['points'] = [];
+  for (const id of ids) {
+    const c = rocCurve(rank(values[id]!, label), ROC_POINTS);
+    c.fpr.forEach((x, i) => {
+      if (x > 0) points.push({ x, y: c.tpr[i], group: id });
+    });
+  }
+  return {
+    id: 'roc',
+    title: 'Membership ROC by score (log-scale false positive rate)',
+    x: { label: 'false positive rate (non-members flagged)', scale: 'log' },
+    y: { label: 'true positive rate (members flagged)', scale: 'linear' },
+    mark: 'step',
+    points,
+    note: 'Empirical ROC over all targets (in-sample). A random guess follows TPR = FPR; what matters is the TPR at the left end, at low FPR (Carlini et al. 2022).',
+  };
+}
+
 /** Warnings for FPR levels that the evaluation halves cannot resolve. */
 export function resolutionWarnings(nonMembersPerHalf: number, resolved: number[]): string[] {
   return ALPHAS.flatMap((a, j) =>
@@ -129,6 +170,19 @@ export function resolutionWarnings(nonMembersPerHalf: number, resolved: number[]
         ]
       : [],
   );
+}
+
+/** Method note and warning when the trial declared a randomization (likelihood.ts). */
+export function randomizationNote(lik: { randomized: string[]; undeclared: string[] }): {
+  method: string;
+  warnings: string[];
+} {
+  return {
+    method: `Declared randomization of ${lik.randomized.join(', ')}: the likelihood score is log[(1/n) Σ_r Π_c P(r_c | t_c)] over the release rows r, minus the log of the same sum's expectation for a non-member (Σ over the reference of the chance that its record and t's randomize alike), each with half an exact copy's term added. The sum over rows, not the max, because t's own randomized row is one of the rows but not known which: the likelihood ratio of "t was in" averages over every row that could be it (Neyman–Pearson); the max keeps only the most likely row and loses evidence when the channel is noisy. Columns without a declaration (${lik.undeclared.length > 0 ? lik.undeclared.join(', ') : 'none'}) are taken as released unchanged. Exact sums over all rows, no pruning.`,
+    warnings: [
+      `the release was randomized (${lik.randomized.join(', ')}): the distance scores compare released values as they are, so noise or PRAM moves members' own rows away from them and those scores understate the leak; the likelihood score models the declared channel, and the verdict takes the strongest score`,
+    ],
+  };
 }
 
 /** The method note. */

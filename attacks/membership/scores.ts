@@ -40,7 +40,8 @@ import { buildSpace, type ColumnSpec, type Points, toPoints } from './space.js';
 export const EPSILON = 1e-6;
 
 export const SCORE_IDS = ['dcr-gower', 'dcr-manhattan', 'dcr-relative', 'density-ratio', 'pws-1nn'] as const;
-export type ScoreId = (typeof SCORE_IDS)[number];
+/** The five scores above, and `likelihood` (likelihood.ts) when the trial declares a randomization. */
+export type ScoreId = (typeof SCORE_IDS)[number] | 'likelihood';
 
 export interface ScoreInputs {
   release: EncodedTable;
@@ -57,7 +58,7 @@ export interface ScoreInputs {
 
 export interface Scores {
   /** Per score, one value per target: members first, then non-members. */
-  values: Record<ScoreId, Float64Array>;
+  values: Record<(typeof SCORE_IDS)[number], Float64Array>;
   /** Distances behind the scores (for summaries). */
   distances: { gower: Float64Array; manhattan: Float64Array; reference: Float64Array };
   /** PWS: release records marking each target. */

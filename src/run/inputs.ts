@@ -4,7 +4,7 @@
  * Everything here runs before any output is written, so every problem is an input error (exit 2).
  */
 import { readFileSync } from 'node:fs';
-import type { LinkageInputs } from '../../attacks/types.js';
+import type { Channel, LinkageInputs } from '../../attacks/types.js';
 import { parseHierarchy } from '../encode/generalized.js';
 import { encodeJoint, type JointEncoding, type JointSpec } from '../encode/joint.js';
 import type { EncodedTable } from '../encode/types.js';
@@ -13,6 +13,7 @@ import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
 import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
+import { resolveRandomization } from './randomization.js';
 
 export type Role = 'release' | 'original' | 'control' | 'auxiliary';
 
@@ -21,6 +22,8 @@ export interface TrialInputs {
   encoded: Partial<Record<Role, EncodedTable>> & { release: EncodedTable };
   joint: JointEncoding;
   linkage?: LinkageInputs;
+  /** Declared randomization by column, checked against the inputs. */
+  randomization?: Map<string, Channel>;
 }
 
 function columnsOf(t: LoadedTable): string[] {
@@ -69,6 +72,11 @@ function keyRows(t: LoadedTable, col: string, role: Role): Map<string, number> {
   return out;
 }
 
+/** Whether the trial runs the inference attack (asked for, or every attack by default). */
+function plansInference(trial: Trial): boolean {
+  return trial.sensitive.length > 0 && (trial.attacks === undefined || trial.attacks.includes('inference'));
+}
+
 /**
  * Loads and checks a trial's inputs.
  * @throws ReidgateError (exit 2) for missing files or columns, inconsistent ground truth, bad targets
@@ -96,6 +104,9 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       }
     } else {
       requireColumns(t, qiNames, '--qi', role);
+      // The inference attack checks its guesses against the members' (original) and non-members'
+      // (control) secrets: a missing one is an input error, caught before any attack runs.
+      if (plansInference(trial)) requireColumns(t, sensNames, '--sensitive', role);
     }
     loaded[role] = t;
   }
@@ -151,6 +162,7 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
     specs,
   );
   const encoded = Object.fromEntries(joint.tables) as TrialInputs['encoded'];
+  const randomization = resolveRandomization(trial, encoded);
 
   let linkage: LinkageInputs | undefined;
   const targetsRole: Role | undefined = loaded.auxiliary
@@ -195,5 +207,5 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
     };
   }
-  return { loaded, encoded, joint, linkage };
+  return { loaded, encoded, joint, linkage, randomization };
 }

@@ -90,6 +90,7 @@ const RESERVED = new Set([
   'wildcard',
   'options',
   'engine',
+  'randomization',
 ]);
 
 /**
@@ -214,6 +215,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             recordThreshold: policy.recordThreshold,
             population,
             wildcard: wildcards.size > 0,
+            randomization: inputs?.randomization,
             // Per-attack options under the names the attacks read (ctx.suda, ctx.singlingOut, …).
             ...attackOptions(trial),
           } as AttackContext);

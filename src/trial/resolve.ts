@@ -333,6 +333,16 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     weights,
     wildcard,
     suda: Object.keys(suda).length > 0 ? suda : undefined,
+    randomization: file.randomization
+      ? Object.fromEntries(
+          Object.entries(file.randomization).map(([col, r]) => [
+            col,
+            r.method === 'pram' && typeof r.matrix === 'string'
+              ? { ...r, matrix: resolve(base, r.matrix) }
+              : r,
+          ]),
+        )
+      : undefined,
     options: mergeOptions(file.options ?? {}, flags.option ?? []),
     engine,
     memoryLimit,

@@ -8,6 +8,10 @@
  * sensitive: [salary-class]
  * preset: controlled                        # or policy: my-policy.yaml
  * seed: 1
+ * randomization:                            # how release columns were randomized, when declared
+ *   sex: { method: pram, matrix: pram-sex.csv }
+ *   smoker: { method: randomized-response, keep: 0.7 }
+ *   income: { method: laplace, scale: 500 }
  * ```
  * Command-line flags override the file's fields.
  */
@@ -27,6 +31,45 @@ export const QiEntry = z.union([
     })
     .strict(),
 ]);
+
+/**
+ * How one column of the release was randomized (the channel from an original value to a released
+ * one), when the data holder declares it:
+ * - `pram`: a transition matrix, rows = original category, columns = released category, each row a
+ *   probability distribution; a CSV file (first row: a corner label then the released categories;
+ *   each further row: an original category then its probabilities) or inline as
+ *   `{ original: { released: p, … }, … }`.
+ * - `randomized-response`: `keep: p` (the true category with probability p, else a uniformly random
+ *   one of the K categories, possibly the true one) or `flip: f` (a uniformly random *other* category
+ *   with probability f); K is the number of `categories` when given, else of values seen in the inputs.
+ * - `laplace` / `gaussian`: zero-mean noise added to a numeric column, `scale` = b (Laplace density
+ *   e^{-|z|/b}/2b) or σ (Gaussian standard deviation).
+ */
+export const RandomizationEntry = z.discriminatedUnion('method', [
+  z
+    .object({
+      method: z.literal('pram'),
+      matrix: z.union([
+        z.string().min(1),
+        z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))),
+      ]),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal('randomized-response'),
+      keep: z.number().min(0).max(1).optional(),
+      flip: z.number().min(0).max(1).optional(),
+      categories: z.array(z.string()).min(2).optional(),
+    })
+    .strict()
+    .refine((r) => (r.keep === undefined) !== (r.flip === undefined), {
+      message: 'give exactly one of keep or flip',
+    }),
+  z.object({ method: z.literal('laplace'), scale: z.number().positive() }).strict(),
+  z.object({ method: z.literal('gaussian'), scale: z.number().positive() }).strict(),
+]);
+export type RandomizationEntry = z.infer<typeof RandomizationEntry>;
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
 
@@ -84,6 +127,8 @@ export const TrialFile = z
     options: z
       .record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
       .optional(),
+    /** Declared randomization of release columns, by column name (PRAM, randomized response, noise). */
+    randomization: z.record(z.string().min(1), RandomizationEntry).optional(),
     /** SUDA parameters (same as options.suda). */
     suda: z
       .object({
@@ -144,6 +189,8 @@ export interface Trial {
   engine?: EngineName;
   /** DuckDB memory limit (--engine duckdb only). */
   memoryLimit?: string;
+  /** Declared randomization by column (PRAM matrix file paths made absolute). */
+  randomization?: Record<string, RandomizationEntry>;
   /** Per-attack options by attack id (validated against the registry when the run starts). */
   options?: Record<string, Record<string, string | number | boolean>>;
 }

@@ -2,8 +2,8 @@
  * inference end to end through the built CLI (npm test builds first): the Anonymeter Adult fixtures
  * with --release/--original/--control/--qi/--sensitive/--attacks inference, a policy on its risk, a
  * leak that the policy catches, options through --option, the skip without --sensitive, and bad
- * input: a sensitive column absent from the release (exit 2) or from the control (the attack errs,
- * exit 3, naming the column).
+ * input: a sensitive column absent from the release, the original or the control (exit 2, naming
+ * the input and the column, before any attack runs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,11 +137,37 @@ describe('reidgate run --attacks inference', () => {
     expect(() => readFileSync(join(out, 'report.json'))).toThrow();
   });
 
-  it('a sensitive column absent from the control: the attack errs naming it (exit 3)', () => {
-    const { res, out } = run(files.ctgan, ['--control', unpack().control]);
-    expect(res.code).toBe(3);
-    const a = attackOf(out);
-    expect(a.status).toBe('error');
-    expect(a.reason).toMatch(/--sensitive: column `income` not in control/);
+  it('a sensitive column absent from the control: exit 2 before any attack, one line naming the input and column', () => {
+    const control = unpack().control;
+    const { res, out } = run(files.ctgan, ['--control', control]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/--sensitive: column `income` not in control/);
+    expect(res.stderr).toContain(control);
+    expect(() => readFileSync(join(out, 'report.json'))).toThrow();
+  });
+
+  it('a sensitive column absent from the original: exit 2 naming the original', () => {
+    const out = tmp();
+    const res = cli([
+      'run',
+      '--release',
+      files.ctgan,
+      '--original',
+      unpack().members,
+      '--control',
+      files.control,
+      '--qi',
+      ADULT_QI_FLAG,
+      '--sensitive',
+      ADULT_SECRETS_FLAG,
+      '--attacks',
+      'inference',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--sensitive: column `\w+` not in original/);
   });
 });

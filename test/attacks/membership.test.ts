@@ -9,14 +9,6 @@ import { ADVANTAGE, AUC, figures, TPR0 } from '../../attacks/membership/evaluate
 import { membership } from '../../attacks/membership/index.js';
 import { nearest } from '../../attacks/membership/knn.js';
 import { pairDistance } from '../../attacks/membership/pair.js';
-import {
-  auc,
-  curve,
-  rank,
-  ratesAt,
-  thresholdAtFpr,
-  thresholdMaxAdvantage,
-} from '../../attacks/membership/roc.js';
 import { buildSpace, type MetricName, toPoints } from '../../attacks/membership/space.js';
 import { sampleTargets } from '../../attacks/membership/targets.js';
 import type { AttackContext, AttackOutcome, CompatRelation } from '../../attacks/types.js';
@@ -25,6 +17,7 @@ import { type Column, type EncodedTable, MISSING, WILDCARD } from '../../src/enc
 import { isReidgateError } from '../../src/errors.js';
 import { WorkerPool } from '../../src/pool/pool.js';
 import { rng } from '../../src/stats/random.js';
+import { auc, curve, rank, ratesAt, thresholdAtFpr, thresholdMaxAdvantage } from '../../src/stats/roc.js';
 
 const pool1 = new WorkerPool(1);
 const pool2 = new WorkerPool(2);

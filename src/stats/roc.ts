@@ -1,5 +1,5 @@
 /**
- * @module attacks/membership/roc — ROC statistics of a membership score, with per-target weights
+ * @module stats/roc — ROC statistics of a (membership) score, with per-target weights
  * (bootstrap multiplicities; all 1 for the point estimate).
  *
  * Targets are ranked by score, higher = "member"; a threshold v predicts "member" when score ≥ v.
