@@ -163,10 +163,8 @@ function linkabilityDetails(r: LinkabilityResult): Record<string, unknown> {
 /** Adds the linkability test to an outcome (metrics, table, details, warnings). */
 export function withLinkability(o: AttackOutcome, r: LinkabilityResult | undefined): AttackOutcome {
   if (!r) return o;
-  const details = { ...(o.details ?? {}) };
-  const methods = { ...((details.methods as Record<string, unknown> | undefined) ?? {}) };
-  methods.linkability = linkabilityDetails(r);
-  details.methods = methods;
+  // Apart from details.methods, whose entries are all re-identification methods scored alike.
+  const details = { ...(o.details ?? {}), linkability: linkabilityDetails(r) };
   if (!r.ok) {
     return {
       ...o,

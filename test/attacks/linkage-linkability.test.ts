@@ -46,7 +46,7 @@ describe('linkability, synthetic people', () => {
     expect(risk.value).toBeGreaterThan(0.98);
     expect(risk.ci95![1]).toBe(1);
     expect(risk.ci95![0]).toBeGreaterThan(0.97);
-    const details = (outcome.details!.methods as Record<string, Record<string, unknown>>).linkability;
+    const details = outcome.details!.linkability as Record<string, unknown>;
     expect(details.columnsA).toEqual(['x1', 'x2']);
     expect(details.columnsB).toEqual(['x3', 'x4']);
     // No ground truth: nothing named like re-identification is claimed.
@@ -77,7 +77,7 @@ describe('linkability, synthetic people', () => {
       }),
       pool,
     );
-    const details = (outcome.details!.methods as Record<string, Record<string, unknown>>).linkability;
+    const details = outcome.details!.linkability as Record<string, unknown>;
     expect(details.columnsA).toEqual(['x1']);
     expect(details.columnsB).toEqual(['x2', 'x4']);
     expect(details.k).toBe(10);
