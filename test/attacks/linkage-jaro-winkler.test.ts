@@ -80,7 +80,7 @@ describe('Fellegi–Sunter with Jaro–Winkler', () => {
       }
     });
     const details = (outcome.details!.methods as Record<string, Record<string, unknown>>).probabilistic;
-    return { typo: typoHits / typoN, clean: cleanHits / cleanN, typoN, details };
+    return { typo: typoHits / typoN, clean: cleanHits / cleanN, typoN, details, series: outcome.series };
   }
 
   it('links misspelt surnames with Jaro–Winkler (default) and not with exact comparison', async () => {
@@ -98,6 +98,20 @@ describe('Fellegi–Sunter with Jaro–Winkler', () => {
     expect(exact.clean).toBeGreaterThan(0.99);
     expect(jw.details.stringComparator).toBe('jaro-winkler');
     expect(exact.details.stringComparator).toBe('exact');
+    // The precision–coverage curves reach the report as a chart series, one line per method.
+    // (The misspelt surnames are labels the targets never hold, so the unseen-as-generalized reading
+    // of exact linkage runs too.)
+    const curve = jw.series!.find((x) => x.id === 'precision-coverage')!;
+    expect(new Set(curve.points.map((p) => p.group))).toEqual(
+      new Set([
+        'exact',
+        'exact-unseen-as-generalized',
+        'probabilistic',
+        'distance-gower',
+        'distance-manhattan',
+      ]),
+    );
+    for (const p of curve.points) expect(p.y).toBeGreaterThanOrEqual(0);
     // EM learns that spelling similarity is evidence: the surname's close weight is clearly positive.
     const surname = (jw.details.fields as Array<Record<string, { weight: number }>>)[0];
     expect(surname.close.weight).toBeGreaterThan(5);
