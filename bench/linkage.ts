@@ -7,12 +7,20 @@
  * income_decile numeric) is the original; the release is row-aligned with it, with PRAM-like noise: in
  * 10% of rows `education` and in 10% `marital` are replaced by a uniformly drawn other value (seeded).
  * Targets: the attack's default seeded sample of 10,000 originals, with the true rows (aligned).
+ * Control: 10,000 further generated rows (another seed), for the linkability test (10,000 members and
+ * 10,000 control records; column sets: the default split of the QIs).
+ * Jaro–Winkler: Fellegi–Sunter with and without it, and — to weigh a precomputed per-column
+ * similarity table against comparing dictionary strings in the workers — the cost of such a table
+ * for 2,000 × 2,000 distinct 8-letter strings.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench } from 'tinybench';
 import { exactLinkage } from '../attacks/linkage/exact.js';
 import { linkage } from '../attacks/linkage/index.js';
+import { JaroWinkler } from '../attacks/linkage/jaro-winkler.js';
+import { linkability } from '../attacks/linkage/linkability.js';
+import { linkageSettings } from '../attacks/linkage/options.js';
 import { probabilisticLinkage } from '../attacks/linkage/probabilistic.js';
 import type { AttackContext, QiSpec } from '../attacks/types.js';
 import { sharedInt32 } from '../src/encode/encode.js';
@@ -57,12 +65,16 @@ function perturb(original: EncodedTable, seed: number): EncodedTable {
 export async function linkageBenchContext(dataDir = '.bench-data'): Promise<Omit<AttackContext, 'pool'>> {
   const path = join(dataDir, `bench-${ROWS}.csv`);
   if (!existsSync(path)) await writeBenchCsv(path, ROWS);
+  const controlPath = join(dataDir, `bench-control-${TARGETS}.csv`);
+  if (!existsSync(controlPath)) await writeBenchCsv(controlPath, TARGETS, 4242);
   const table = (await loadTable(path)).table;
+  const controlTable = (await loadTable(controlPath)).table;
   const kind = (name: string): ColumnKind => (NUMERIC.has(name) ? 'numeric' : 'categorical');
   const joint = encodeJoint(
     new Map([
       ['release', { table, label: 'release' }],
       ['original', { table, label: 'original' }],
+      ['control', { table: controlTable, label: 'control' }],
     ]),
     BENCH_COLUMNS.map(([name]) => ({ name, kind: kind(name) })),
   );
@@ -73,6 +85,7 @@ export async function linkageBenchContext(dataDir = '.bench-data'): Promise<Omit
   return {
     release,
     original,
+    control: joint.tables.get('control')!,
     qi,
     sensitive: [],
     seed: 1,
@@ -90,6 +103,16 @@ export async function linkageBenchContext(dataDir = '.bench-data'): Promise<Omit
   };
 }
 
+/** n distinct seeded 8-letter words as code points. */
+function jwWords(n: number): Int32Array[] {
+  const random = rng(3);
+  const seen = new Set<string>();
+  while (seen.size < n) {
+    seen.add(Array.from({ length: 8 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join(''));
+  }
+  return [...seen].map((w) => Int32Array.from(w, (c) => c.codePointAt(0)!));
+}
+
 /**
  * Adds the linkage tasks to `bench`.
  * @param bench - the tinybench instance
@@ -97,6 +120,14 @@ export async function linkageBenchContext(dataDir = '.bench-data'): Promise<Omit
  */
 export async function registerLinkageBenchmarks(bench: Bench, pools: Map<number, WorkerPool>): Promise<void> {
   const base = await linkageBenchContext();
+  const words = jwWords(2000);
+  bench.add('Jaro–Winkler similarity table, 2,000 × 2,000 distinct 8-letter strings (main thread)', () => {
+    const jw = new JaroWinkler();
+    let close = 0;
+    for (const a of words)
+      for (const b of words) if (jw.similarity(a, 0, a.length, b, 0, b.length) >= 0.85) close++;
+    return close;
+  });
   const label = `${TARGETS} targets × ${ROWS} rows × 10 QIs`;
   for (const [w, pool] of pools) {
     // A fresh release identity per iteration: the per-run preparation cache (prepare.ts) is not reused.
@@ -105,9 +136,19 @@ export async function registerLinkageBenchmarks(bench: Bench, pools: Map<number,
     bench.add(`linkage exact, ${label}, ${workers}`, async () => {
       await exactLinkage(ctx());
     });
-    bench.add(`linkage probabilistic, ${label}, ${workers}`, async () => {
-      await probabilisticLinkage(ctx());
+    bench.add(`linkage probabilistic (Jaro–Winkler), ${label}, ${workers}`, async () => {
+      await probabilisticLinkage(ctx(), { stringComparator: 'jaro-winkler' });
     });
+    bench.add(`linkage probabilistic (exact strings), ${label}, ${workers}`, async () => {
+      await probabilisticLinkage(ctx(), { stringComparator: 'exact' });
+    });
+    bench.add(
+      `linkage linkability, ${TARGETS} members + ${TARGETS} control × ${ROWS} rows, ${workers}`,
+      async () => {
+        const c = ctx();
+        await linkability(c, linkageSettings(c));
+      },
+    );
     bench.add(`linkage attack (every method), ${label}, ${workers}`, async () => {
       await linkage.run(ctx());
     });

@@ -13,20 +13,25 @@
  * With ground truth (--id or --aligned): rates with Wilson intervals in the prosecutor and journalist
  * settings, precision, a random-guess baseline and precision–coverage curves. Without it, only what
  * the attacker sees (claims, confidence, unique matches).
+ *   linkability    with --original and --control, ground truth or not: the Anonymeter-style test of
+ *                  Giomi et al. 2023 (linkability.ts), its own metrics (linkabilityRisk …), outside
+ *                  the strongest-method headline.
  */
 import { ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome } from '../types.js';
 import { distanceLinkage } from './distance.js';
 import { exactLinkage } from './exact.js';
 import { NUMERIC_BAND } from './fs-fit.js';
+import { type LinkabilityResult, linkability } from './linkability.js';
 import type { MethodResult } from './method.js';
-import { buildOutcome } from './outcome.js';
+import { type LinkageSettings, linkageSettings } from './options.js';
+import { buildOutcome, withLinkability } from './outcome.js';
 import { probabilisticLinkage } from './probabilistic.js';
 
 export type { MethodResult } from './method.js';
 
 /** The methods, in report order. */
-const METHODS: ReadonlyArray<(ctx: AttackContext) => Promise<MethodResult | null>> = [
+const METHODS: ReadonlyArray<(ctx: AttackContext, s: LinkageSettings) => Promise<MethodResult | null>> = [
   exactLinkage,
   exactReadingUnseenLabels,
   probabilisticLinkage,
@@ -46,6 +51,17 @@ async function exactReadingUnseenLabels(ctx: AttackContext): Promise<MethodResul
   if (!lk || !loose || [...loose].every(([col, rel]) => rel === lk.compat.get(col))) return null;
   const r = await exactLinkage({ ...ctx, linkage: { ...lk, compat: loose } });
   return { ...r, method: 'exact-unseen-as-generalized' };
+}
+
+/** The method note's sentence on the linkability test. */
+function linkabilityNote(r: LinkabilityResult): string {
+  if (!r.ok) return ` Linkability (Giomi et al. 2023) was not tested: ${r.reason}.`;
+  const l = r.value;
+  return (
+    ` Linkability (Giomi et al., PETS 2023, re-implemented from the paper): for ${l.targets} seeded members of --original and ${l.targets} seeded records of --control, the attacker holds columns A = {${l.columnsA.join(', ')}} and B = {${l.columnsB.join(', ')}} as if from two sources, takes the ${l.k} nearest release record(s) by A and by B under Gower distance (generalized released values covering the target's count as equal; equal distances in one seeded random order of the release, the same for A and B) and claims a link when they share a record. ` +
+    'It assumes the control records come from the same population as the members and were not used for the release, so that the control rate is what the release links for anyone (e.g. through correlated columns); risk = (main − control)/(1 − control) on Wilson centres with first-order error propagation; baseline: k release records drawn at random for A and for B. ' +
+    'No ground truth is used, so it measures linking of two halves of a record, not re-identification of a named person; it is its own method and does not enter the strongest-method headline.'
+  );
 }
 
 export const linkage: Attack = {
@@ -83,6 +99,12 @@ export const linkage: Attack = {
     journalistBaselineRate: 'Success of a random guess when some targets are not in the release.',
     uniqueMatches: 'Without ground truth: targets that match exactly one release record.',
     uniqueMatchRate: 'Without ground truth: share of targets that match exactly one release record.',
+    linkabilityRisk:
+      'Linkability (needs --original and --control; no ground truth needed): how much more often the release links two disjoint column sets of a member than of a non-member, (main − control)/(1 − control) (95% interval).',
+    linkabilityRate:
+      "Share of members whose two column sets' nearest release records coincide (95% Wilson interval).",
+    linkabilityControlRate: 'The same share for non-members (--control): what the release links for anyone.',
+    linkabilityBaselineRate: 'The same share when the release records are drawn at random.',
   },
   needs: (inputs) =>
     inputs.qi === 0
@@ -97,12 +119,14 @@ export const linkage: Attack = {
     if (lk.knownQi.length === 0) {
       throw new ReidgateError('COLUMN', `--${lk.targetsRole}: holds none of the quasi-identifiers`);
     }
+    const settings = linkageSettings(ctx);
     const results: MethodResult[] = [];
     for (const method of METHODS) {
-      const r = await method(ctx);
+      const r = await method(ctx, settings);
       if (r) results.push(r);
     }
-    const outcome = buildOutcome(results, lk, ctx.release.rows);
+    const linkable = await linkability(ctx, settings);
+    const outcome = withLinkability(buildOutcome(results, lk, ctx.release.rows), linkable);
     const unknown = ctx.qi.filter((q) => !lk.knownQi.includes(q.name)).map((q) => q.name);
     if (unknown.length > 0) {
       outcome.warnings = [
@@ -115,10 +139,13 @@ export const linkage: Attack = {
       method:
         `Targets: ${lk.targetRows.length} records of --${lk.targetsRole} (seeded sample), known QIs ${lk.knownQi.join(', ')}; ground truth: ${lk.groundTruth}. ` +
         'Exact: the set of release records compatible with the target on every known QI (equal value, numbers by value; or a generalization covering it: interval, coarser date, mask, hierarchy ancestor, suppression); the attacker picks one uniformly (seeded), expected success 1/|set| when the true record is in it. ' +
-        `Probabilistic: Fellegi–Sunter over candidates from up to three blocking passes on disjoint QI sets; comparison levels equal / compatible through a generalization / numeric within ${NUMERIC_BAND * 100}% of the released range / disagree / missing (a value compatible with everything, like \`*\`, counts as missing); u from 200,000 seeded random pairs, m by EM under the one-to-one model (each target has at most one record); each target is linked to its best-weight candidate (seeded pick among ties) when the pairwise posterior match probability exceeds 1/2; confidence is the posterior that the pick is the record, 2^W / Σ 2^W over its candidates. ` +
+        `Probabilistic: Fellegi–Sunter over candidates from up to three blocking passes on disjoint QI sets; comparison levels equal / compatible through a generalization / numeric within ${NUMERIC_BAND * 100}% of the released range / similar spelling / disagree / missing (a value compatible with everything, like \`*\`, counts as missing); u from 200,000 seeded random pairs, m by EM under the one-to-one model (each target has at most one record); each target is linked to its best-weight candidate (seeded pick among ties) when the pairwise posterior match probability exceeds 1/2; confidence is the posterior that the pick is the record, 2^W / Σ 2^W over its candidates. ` +
         'Distance (Gower; Manhattan on standardized numerics): each target is linked to its nearest release record (ties: the lowest row), confidence 1 − d1/d2 from the two nearest distances; see the method details for how generalized values count. ' +
-        'String similarity (Jaro–Winkler) is not applied: attacks see dictionary codes, not text, so misspelt values count as disagreements. ' +
-        'Missing target values are unknown to the attacker and skipped; a missing released value matches nothing in exact linkage and is "missing" (no evidence) in probabilistic linkage.',
+        (settings.stringComparator === 'jaro-winkler'
+          ? 'Probabilistic linkage compares categorical values that are not equal by Jaro–Winkler similarity of their spellings (code points; ≥ 0.94 "close", ≥ 0.85 "partial", each with its own EM-fitted weight), so typos and variant spellings count as partial agreement; generalized released values are never compared by spelling. Exact linkage and the distance methods compare values as they are. '
+          : 'String similarity is off (--option linkage.stringComparator=exact): misspelt values count as disagreements. ') +
+        'Missing target values are unknown to the attacker and skipped; a missing released value matches nothing in exact linkage and is "missing" (no evidence) in probabilistic linkage.' +
+        linkabilityNote(linkable),
     };
   },
 };

@@ -4,8 +4,9 @@
  * and tables, and per-target outcomes (no record values, no release row numbers).
  */
 import { wilson } from '../../src/stats/intervals.js';
-import type { AttackOutcome, LinkageInputs, MetricOut, TableOut } from '../types.js';
+import type { AttackOutcome, LinkageInputs, MetricOut, SeriesOut, TableOut } from '../types.js';
 import { COVERAGES, type CurvePoint, precisionCoverage } from './curve.js';
+import type { Linkability, LinkabilityResult } from './linkability.js';
 import type { MethodResult } from './method.js';
 import { type MethodScore, primary, scoreMethod, settingJson, strongest } from './score.js';
 
@@ -52,6 +53,21 @@ function curveTable(curves: Map<string, CurvePoint[]>, setting: string): TableOu
   };
 }
 
+/** The precision–coverage curves as one chart series, a line per method (points with no link left out). */
+function curveSeries(curves: Map<string, CurvePoint[]>, setting: string): SeriesOut {
+  return {
+    id: 'precision-coverage',
+    title: `Precision–coverage (${setting} setting)`,
+    x: { label: 'coverage: most confident share of targets linked (%)', scale: 'log' },
+    y: { label: 'precision (correct among links)' },
+    mark: 'line',
+    points: [...curves].flatMap(([m, pts]) =>
+      pts.flatMap((p) => (p.precision === null ? [] : [{ x: p.coverage, y: p.precision, group: m }])),
+    ),
+    note: 'Equal confidences are taken in random order; precision is the expectation over that order.',
+  };
+}
+
 function summaryTable(scores: readonly MethodScore[]): TableOut {
   return {
     title: 'Re-identification by method',
@@ -89,6 +105,82 @@ function summaryTable(scores: readonly MethodScore[]): TableOut {
   };
 }
 
+const rateMetric = (r: { value: number; ci: [number, number]; n: number }): MetricOut => ({
+  value: r.value,
+  ci95: r.ci,
+  n: r.n,
+});
+
+/** The linkability test's metrics (named apart from the re-identification figures). */
+function linkabilityMetrics(l: Linkability): Record<string, MetricOut> {
+  return {
+    linkabilityRisk: { value: l.risk.value, ci95: l.risk.ci, n: l.targets },
+    linkabilityRate: rateMetric(l.main),
+    linkabilityControlRate: rateMetric(l.control),
+    linkabilityBaselineRate: rateMetric(l.baseline),
+  };
+}
+
+const ciText = (ci: [number, number]) => `${ci[0].toPrecision(4)}–${ci[1].toPrecision(4)}`;
+
+function linkabilityTable(l: Linkability): TableOut {
+  return {
+    title: 'Linkability (Anonymeter-style, no ground truth needed)',
+    note: `Per target the attacker holds columns A = {${l.columnsA.join(', ')}} and B = {${l.columnsB.join(', ')}} and links them when their ${l.k} nearest release records (Gower) share one. risk = (main − control)/(1 − control), 95% intervals (Wilson; risk by error propagation).`,
+    columns: ['attack', 'targets', 'linked', 'rate', 'rate ci95'],
+    rows: [
+      ...(
+        [
+          ['main (members)', l.main],
+          ['control (non-members)', l.control],
+          ['baseline (random guess)', l.baseline],
+        ] as const
+      ).map(([name, r]) => [name, r.n, r.successes, round(r.value), ciText(r.ci)]),
+      ['risk', l.targets, '', round(l.risk.value), ciText(l.risk.ci)],
+    ],
+  };
+}
+
+/** The linkability test's entry in the details (figures, or why it was skipped). */
+function linkabilityDetails(r: LinkabilityResult): Record<string, unknown> {
+  if (!r.ok) return { skipped: r.reason };
+  const l = r.value;
+  const rate = (x: typeof l.main) => ({ value: x.value, ci95: x.ci, n: x.n, successes: x.successes });
+  return {
+    columnsA: l.columnsA,
+    columnsB: l.columnsB,
+    k: l.k,
+    distance: 'gower',
+    targets: l.targets,
+    mainRate: rate(l.main),
+    controlRate: rate(l.control),
+    baselineRate: rate(l.baseline),
+    risk: { value: l.risk.value, ci95: l.risk.ci, error: l.risk.error },
+    unlinkable: l.unlinkable,
+  };
+}
+
+/** Adds the linkability test to an outcome (metrics, table, details, warnings). */
+export function withLinkability(o: AttackOutcome, r: LinkabilityResult | undefined): AttackOutcome {
+  if (!r) return o;
+  // Apart from details.methods, whose entries are all re-identification methods scored alike.
+  const details = { ...(o.details ?? {}), linkability: linkabilityDetails(r) };
+  if (!r.ok) {
+    return {
+      ...o,
+      details,
+      warnings: [...(o.warnings ?? []), `linkability was not tested: ${r.reason}`],
+    };
+  }
+  return {
+    ...o,
+    metrics: { ...o.metrics, ...linkabilityMetrics(r.value) },
+    tables: [...(o.tables ?? []), linkabilityTable(r.value)],
+    details,
+    warnings: [...(o.warnings ?? []), ...r.value.warnings],
+  };
+}
+
 /** Outcome when there is no ground truth: only what the attacker sees. */
 function attackerSide(results: readonly MethodResult[], lk: LinkageInputs): AttackOutcome {
   const T = lk.targetRows.length;
@@ -120,7 +212,7 @@ function attackerSide(results: readonly MethodResult[], lk: LinkageInputs): Atta
     },
     details: { groundTruth: 'none', targetsRole: lk.targetsRole, methods },
     warnings: [
-      'no ground truth (--id or --aligned): re-identification success cannot be measured; only the attacker-side figures (claims, confidence, unique matches) are reported',
+      'no ground truth (--id or --aligned): re-identification success cannot be measured; only the attacker-side figures (claims, confidence, unique matches) and, with --control, the linkability test are reported',
     ],
     perTarget: perTarget(results, lk),
   };
@@ -188,6 +280,7 @@ export function buildOutcome(
   return {
     metrics,
     tables: [summaryTable(scores), curveTable(curves, setting)],
+    series: [curveSeries(curves, setting)],
     details: {
       strongestMethod: best.method,
       strongestBy:

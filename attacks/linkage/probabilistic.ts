@@ -5,7 +5,9 @@
  *    union of its compatible buckets, so perturbing a few QIs (PRAM, noise, swapping) does not hide the
  *    true record unless every pass is hit.
  * 2. Comparison levels (compare.ts): equal, generalized-compatible, numeric within NUMERIC_BAND of the
- *    released range, disagree, missing.
+ *    released range or a categorical value of Jaro–Winkler similarity ≥ 0.94 (close), Jaro–Winkler
+ *    ≥ 0.85 (partial), disagree, missing. Jaro–Winkler applies to categorical fields unless
+ *    `--option linkage.stringComparator=exact`; kernels read the dictionary strings (strings.ts).
  * 3. u from seeded random pairs; m and the share of matches λ among candidate pairs by EM under the
  *    one-to-one model (em.ts; Winkler 1988, Jaro 1989, Sadinle 2017).
  * 4. Match weight W = Σ_k log2(m_k/u_k) (Fellegi & Sunter 1969, doi:10.1080/01621459.1969.10501049).
@@ -21,11 +23,13 @@ import { ranges } from '../../src/pool/pool.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import type { AttackContext } from '../types.js';
 import { buildBlockIndex, planBlocking } from './block.js';
-import { type FsPayload, LEVEL_NAMES, LEVELS } from './compare.js';
+import { type FsPayload, JW_AGREE, JW_PARTIAL, LEVEL_NAMES, LEVELS, MAX_PATTERN_FIELDS } from './compare.js';
 import { fitOneToOne, matchWeights } from './em.js';
 import { bands, estimateU, mergePairs, patternWeights, tooManyCandidates } from './fs-fit.js';
 import type { MethodResult } from './method.js';
+import type { LinkageSettings } from './options.js';
 import { prepareLinkage, toShared, uniforms } from './prepare.js';
+import { fieldStrings } from './strings.js';
 
 /** Expected bucket size at which a pass stops adding QIs. */
 const FS_BUDGET = 64;
@@ -34,14 +38,17 @@ const FS_MAX_BUCKET = 1000;
 /** Targets with more candidates than this are not compared (see fs-fit.ts `tooManyCandidates`). */
 const MAX_CANDIDATES = 2000;
 /** At most this many fields (so a pattern key in base LEVELS stays below 2^53). */
-const MAX_FIELDS = 22;
+const MAX_FIELDS = MAX_PATTERN_FIELDS;
 
 /**
  * Runs Fellegi–Sunter linkage for the sampled targets.
  * @param ctx - the attack context (with `linkage`)
  * @returns one claim per target (none when the pairwise posterior is ≤ 1/2), confidence = the posterior of the pick
  */
-export async function probabilisticLinkage(ctx: AttackContext): Promise<MethodResult> {
+export async function probabilisticLinkage(
+  ctx: AttackContext,
+  settings: Pick<LinkageSettings, 'stringComparator'> = { stringComparator: 'jaro-winkler' },
+): Promise<MethodResult> {
   const data = prepareLinkage(ctx);
   const T = data.targetRows.length;
   const warnings: string[] = [];
@@ -60,7 +67,9 @@ export async function probabilisticLinkage(ctx: AttackContext): Promise<MethodRe
       `${skipped} target(s) were not linked: each agrees with more than ${MAX_CANDIDATES} release records on every blocking key (the release is too coarse to single them out by weights)`,
     );
   }
-  const base: FsPayload = { data, used, bands: bands(data, used), passes, skip, start: 0, end: 0 };
+  const allStrings = settings.stringComparator === 'jaro-winkler' ? fieldStrings(ctx, data) : null;
+  const strings = used.map((j) => allStrings?.[j] ?? null);
+  const base: FsPayload = { data, used, bands: bands(data, used), strings, passes, skip, start: 0, end: 0 };
   const { u, seen } = await estimateU(ctx, base);
   const shards = ranges(T, ctx.pool.workers * 4);
   const shardPairs = await ctx.pool.map(
@@ -139,11 +148,13 @@ export async function probabilisticLinkage(ctx: AttackContext): Promise<MethodRe
       /** Links whose weight also dominates the other candidates: 2^W* / Σ 2^W > 1/2. */
       clearLinks: out.posterior.filter((x, t) => claimed[t] >= 0 && x > 0.5).length,
       linked,
+      stringComparator: settings.stringComparator,
       fields: used.map((j, a) => ({
         qi: data.fields[j].name,
         closeBand: base.bands[a],
+        ...(strings[a] ? { jaroWinkler: { close: JW_AGREE, partial: JW_PARTIAL } } : {}),
         ...Object.fromEntries(
-          [1, 2, 3, 4].map((l) => [
+          Array.from({ length: LEVELS - 1 }, (_, x) => x + 1).map((l) => [
             LEVEL_NAMES[l],
             { m: m[a][l], u: u[a][l], weight: weights[a * LEVELS + l] },
           ]),

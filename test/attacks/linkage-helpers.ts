@@ -52,7 +52,7 @@ export function trial(t: Partial<Trial> & Pick<Trial, 'release' | 'qi'>): Trial 
   };
 }
 
-/** Loads a trial's inputs and runs the linkage attack on `pool`. */
+/** Loads a trial's inputs and runs the linkage attack on `pool` (with the trial's linkage options). */
 export async function runLinkage(
   t: Trial,
   pool: WorkerPool,
@@ -62,7 +62,9 @@ export async function runLinkage(
   const outcome = await linkage.run({
     release: inputs.encoded.release,
     original: inputs.encoded.original,
+    control: inputs.encoded.control,
     auxiliary: inputs.encoded.auxiliary,
+    options: t.options,
     linkage: inputs.linkage,
     qi: t.qi,
     sensitive: [],

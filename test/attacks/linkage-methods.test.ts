@@ -26,6 +26,10 @@ describe('Jaro–Winkler', () => {
     expect(jaroWinkler('', 'A')).toBe(0);
     expect(jaroWinkler('CRATE', 'TRACE')).toBeCloseTo(jaroWinkler('TRACE', 'CRATE'), 12);
   });
+  it('counts code points, not UTF-16 units or bytes (kanji, emoji)', () => {
+    expect(jaroWinkler('東京都港区', '東京都北区')).toBeCloseTo(jaroWinkler('ABCDE', 'ABCXE'), 12);
+    expect(jaroWinkler('😀a', '😀b')).toBeCloseTo(jaroWinkler('xa', 'xb'), 12);
+  });
 });
 
 describe('one-to-one EM', () => {

@@ -263,7 +263,7 @@ describe('linkage inputs through the CLI', () => {
       '--attacks',
       'uniqueness,linkage',
       '--option',
-      'linkage.foo=1',
+      'linkage.stringComparator=exact',
       '--out',
       out,
       '-q',
