@@ -16,7 +16,14 @@ import { z } from 'zod';
 import { outputError, writeAtomic } from '../../reports/atomic.js';
 import { q, ReidgateError } from '../errors.js';
 import type { Report } from '../report/model.js';
-import { ColumnKind, REPORT_FORMATS, type Trial } from '../trial/schema.js';
+import { ENGINE_NAMES } from '../engine/types.js';
+import {
+  ColumnKind,
+  RandomizationEntry,
+  REPORT_FORMATS,
+  REPORT_LANGS,
+  type Trial,
+} from '../trial/schema.js';
 import { VERSION } from '../version.js';
 
 /** The manifest's file name inside the output directory. */
@@ -69,6 +76,11 @@ export const ResolvedTrial = z
     options: z
       .record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])))
       .optional(),
+    lang: z.enum(REPORT_LANGS).optional(),
+    includeExamples: z.boolean().optional(),
+    engine: z.enum(ENGINE_NAMES).optional(),
+    memoryLimit: z.string().optional(),
+    randomization: z.record(z.string(), RandomizationEntry).optional(),
   })
   .strict();
 
@@ -129,9 +141,15 @@ export const Manifest = z
   .strict();
 export type Manifest = z.infer<typeof Manifest>;
 
-// The manifest's trial schema and the Trial type must describe the same object.
+// The manifest's trial schema and the Trial type must describe the same object: exactly the same keys
+// (optional ones included, which plain assignability would not catch) and assignable both ways.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { onlyInFirst: Exclude<keyof A, keyof B>; onlyInSecond: Exclude<keyof B, keyof A> };
+const _trialKeys: SameKeys<z.infer<typeof ResolvedTrial>, Trial> = true;
 const _trialMatches: z.infer<typeof ResolvedTrial> = {} as Trial;
 const _trialMatchesBack: Trial = {} as z.infer<typeof ResolvedTrial>;
+void _trialKeys;
 void _trialMatches;
 void _trialMatchesBack;
 
