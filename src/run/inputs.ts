@@ -12,6 +12,8 @@ import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
 import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
+import { loadPersonView } from '../relational/load.js';
+import type { PersonView } from '../relational/person-view.js';
 import type { Trial } from '../trial/schema.js';
 
 export type Role = 'release' | 'original' | 'control' | 'auxiliary';
@@ -21,6 +23,9 @@ export interface TrialInputs {
   encoded: Partial<Record<Role, EncodedTable>> & { release: EncodedTable };
   joint: JointEncoding;
   linkage?: LinkageInputs;
+  /** Relational trials: the person view and the event files (report inputs `events.NAME.ROLE`). */
+  persons?: PersonView;
+  eventFiles: Record<string, LoadedTable>;
 }
 
 function columnsOf(t: LoadedTable): string[] {
@@ -195,5 +200,17 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
     };
   }
-  return { loaded, encoded, joint, linkage };
+  let persons: PersonView | undefined;
+  let eventFiles: Record<string, LoadedTable> = {};
+  if (trial.events && trial.key !== undefined) {
+    const r = await loadPersonView(
+      trial.key,
+      trial.events,
+      { release, original: loaded.original },
+      { ...opts, suppressed: new Set(['*', ...trial.wildcard]), progress },
+    );
+    persons = r.view;
+    eventFiles = r.loaded;
+  }
+  return { loaded, encoded, joint, linkage, persons, eventFiles };
 }

@@ -57,6 +57,7 @@ const RESERVED = new Set([
   'control',
   'auxiliary',
   'linkage',
+  'persons',
   'qi',
   'sensitive',
   'pool',
@@ -133,6 +134,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
     population: population !== undefined,
+    events: inputs.persons?.tables.length ?? 0,
   };
 
   const pool = new WorkerPool(trial.workers);
@@ -159,6 +161,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             control: encoded.control,
             auxiliary: encoded.auxiliary,
             linkage: inputs.linkage,
+            persons: inputs.persons,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
             pool,
@@ -259,10 +262,12 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         recordThreshold: policy.recordThreshold,
         sources: policy.sources,
       },
-      inputs: Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)])),
+      inputs: Object.fromEntries(
+        Object.entries({ ...loaded, ...inputs.eventFiles }).map(([role, t]) => [role, inputInfo(t)]),
+      ),
       attacks: results.map((r) => r.result),
       checks: evaluation.checks,
-      warnings: Object.values(loaded).flatMap((t) => t.warnings),
+      warnings: Object.values({ ...loaded, ...inputs.eventFiles }).flatMap((t) => t.warnings),
       containsRecordValues: false,
     };
 
