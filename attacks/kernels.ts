@@ -7,6 +7,7 @@ import { exactSets } from './linkage/exact-kernels.js';
 import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
 import { bootstrapReplicates } from './membership/evaluate.js';
 import { knnSearch } from './membership/knn-kernel.js';
+import { matchCount, qiClasses } from './person-match/kernels.js';
 import { classWeights } from './population/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
@@ -25,6 +26,8 @@ export const KERNELS = {
   'linkage.fsRandomPairs': fsRandomPairs,
   'membership.bootstrap': bootstrapReplicates,
   'membership.knn': knnSearch,
+  'personMatch.count': matchCount,
+  'personMatch.qiClasses': qiClasses,
   'population.classWeights': classWeights,
   'singlingOut.countMatches': countMatches,
   'singlingOut.generateMultivariate': generateMultivariate,

@@ -256,30 +256,34 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
 }
 
 /**
- * Inverted index of a side's code sets: for each combined code, the persons holding it, ascending.
- * Persons may be renumbered first (`rank[p]` = new number of person p), e.g. so that persons of one
- * demographic class are contiguous.
- * @param side - a person side
- * @param codes - the number of combined codes
+ * Inverted index of per-person token lists (code sets, or any CSR of tokens unique per person): for
+ * each token, the persons holding it, ascending. Persons may be renumbered first, e.g. so that
+ * persons of one demographic class are contiguous.
+ * @param persons - number of persons
+ * @param offsets - CSR offsets (persons + 1) into `tokens`
+ * @param tokens - tokens, each in [0, nTokens), unique within a person
+ * @param nTokens - the number of tokens
  * @param order - persons in the new numbering's order (order[r] = person ranked r); default identity
- * @returns CSR offsets (codes + 1) and postings (new person numbers), on shared memory
+ * @returns CSR offsets (nTokens + 1) and postings (new person numbers, ascending), on shared memory
  */
-export function invertCodes(
-  side: Pick<PersonSide, 'persons' | 'setOffsets' | 'setCodes'>,
-  codes: number,
+export function invertTokens(
+  persons: number,
+  offsets: Int32Array,
+  tokens: Int32Array,
+  nTokens: number,
   order?: Int32Array,
 ): { offsets: Int32Array; postings: Int32Array } {
-  const count = new Int32Array(codes);
-  for (let k = 0; k < side.setCodes.length; k++) count[side.setCodes[k]]++;
-  const offsets = offsetsOf(count, codes);
-  const postings = sharedInt32(offsets[codes]);
+  const count = new Int32Array(nTokens);
+  for (let k = 0; k < offsets[persons]; k++) count[tokens[k]]++;
+  const out = offsetsOf(count, nTokens);
+  const postings = sharedInt32(out[nTokens]);
   count.fill(0);
-  for (let r = 0; r < side.persons; r++) {
+  for (let r = 0; r < persons; r++) {
     const p = order ? order[r] : r;
-    for (let k = side.setOffsets[p]; k < side.setOffsets[p + 1]; k++) {
-      const c = side.setCodes[k];
-      postings[offsets[c] + count[c]++] = r;
+    for (let k = offsets[p]; k < offsets[p + 1]; k++) {
+      const c = tokens[k];
+      postings[out[c] + count[c]++] = r;
     }
   }
-  return { offsets, postings };
+  return { offsets: out, postings };
 }
