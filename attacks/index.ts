@@ -7,6 +7,7 @@ import { inference } from './inference/index.js';
 import { linkage } from './linkage/index.js';
 import { membership } from './membership/index.js';
 import { population } from './population/index.js';
+import { rareValues } from './rare-values/index.js';
 import { singlingOut } from './singling-out/index.js';
 import { suda } from './suda/index.js';
 import { trajectory } from './trajectory/index.js';
@@ -27,6 +28,7 @@ export const ATTACKS: readonly Attack[] = [
   inference,
   codeSets,
   trajectory,
+  rareValues,
 ];
 
 /** Looks up an attack by id (undefined when none). */

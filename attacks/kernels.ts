@@ -9,6 +9,7 @@ import { bootstrapReplicates } from './membership/evaluate.js';
 import { knnSearch } from './membership/knn-kernel.js';
 import { matchCount, qiClasses } from './person-match/kernels.js';
 import { classWeights } from './population/kernels.js';
+import { rarePairs } from './rare-values/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
 import { sudaSearch } from './suda/kernels.js';
@@ -29,6 +30,7 @@ export const KERNELS = {
   'personMatch.count': matchCount,
   'personMatch.qiClasses': qiClasses,
   'population.classWeights': classWeights,
+  'rareValues.pairs': rarePairs,
   'singlingOut.countMatches': countMatches,
   'singlingOut.generateMultivariate': generateMultivariate,
   'suda.search': sudaSearch,

@@ -103,7 +103,7 @@ export interface SideEvents {
 export const NO_DATE = -2147483648;
 
 /** The event table a combined code belongs to (index into `view.tables`). */
-export function tableOf(view: Pick<PersonView, 'tables'>, code: number): number {
+export function tableOf(view: { tables: ReadonlyArray<{ base: number }> }, code: number): number {
   const t = view.tables;
   let a = 0;
   let b = t.length - 1;

@@ -11,9 +11,9 @@ import type { EncodedTable } from '../encode/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
-import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import { loadPersonView } from '../relational/load.js';
 import type { PersonView } from '../relational/person-view.js';
+import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 
 export type Role = 'release' | 'original' | 'control' | 'auxiliary';
