@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference.
+ * population, diversity, singling-out, linkage, inference, code-sets.
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
 import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
+import { registerCodeSetsBenchmarks } from './code-sets.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
@@ -80,6 +81,7 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('code-sets')) registerCodeSetsBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);
