@@ -97,8 +97,16 @@ export function generateCohort(patients: number, seed = 1) {
       }
     }
     events.push({ person, code, lo, hi: lo });
-    tables.push({ name, base, codes, dated: true, precision: 'month', shiftDays: 0 });
-    base += codes;
+    tables.push({
+      name,
+      base,
+      codes,
+      suppressed: base + codes,
+      dated: true,
+      precision: 'month',
+      shiftDays: 0,
+    });
+    base += codes + 1;
   }
   return { table, compat, tables, events, codes: base };
 }

@@ -10,9 +10,11 @@
  *
  * API (reused by code-sets, trajectory, rare-values and, later, sparse linkage):
  * - `PersonView.tables[t]`: event table t's name, its first combined code `base` and its code count;
- *   combined code = base + the table's own code, so a combined code names (event type, code).
+ *   combined code = base + the table's own code, so a combined code names (event type, code); the
+ *   code `suppressed` (= base + codes) stands for a suppressed value (`*`) of that table.
  *   `tableOf(view, code)` maps back. Dates are integer indices at the table's precision
  *   (`day`: days since 1970-01-01, `month`: year·12 + month − 1, `year`: the year).
+ * - `isSuppressedCode(view, code)`: whether a combined code is a table's suppressed code.
  * - `PersonSide` (one per role): `persons` = rows of that side's person table (person i is row i);
  *   code sets `setOffsets` (persons + 1) / `setCodes` (sorted, unique per person);
  *   dated events `seqOffsets` / `seqCodes` / `seqLo` / `seqHi`, sorted by (code, lo, hi), unique:
@@ -39,6 +41,12 @@ export interface EventTableInfo {
   /** First combined code of this table; its codes are base … base + codes − 1. */
   base: number;
   codes: number;
+  /**
+   * The table's reserved code for a suppressed value (`*`: some code the release does not show),
+   * base + codes. An attacker who knows a code must count a patient with a suppressed code in the
+   * same table as possibly holding it.
+   */
+  suppressed: number;
   /** Whether the table has a date column (and so events in the sequences). */
   dated: boolean;
   precision: DatePrecision;
@@ -292,4 +300,9 @@ export function invertTokens(
     }
   }
   return { offsets: out, postings };
+}
+
+/** True when a combined code is some table's reserved suppressed code. */
+export function isSuppressedCode(view: Pick<PersonView, 'tables'>, code: number): boolean {
+  return view.tables[tableOf(view, code)].suppressed === code;
 }

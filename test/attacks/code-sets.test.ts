@@ -22,16 +22,20 @@ const PATIENTS = 'pid,sex,birth,pref\na,F,1950,13\nb,F,1950,13\nc,F,1950,13\nd,F
 const EVENTS =
   'pid,date,icd10\na,2021-01,A01\nb,2021-01,B01\nc,2021-02,C01\nc,2021-03,D01\nd,2021-02,C01\nd,2021-03,D01\ne,2021-05,A01\n';
 
-/** Writes the hand-made trial (release = original unless `releaseOnly`) and returns its path. */
-function handTrial(releaseOnly = false): string {
+/**
+ * Writes the hand-made trial (release = original unless `releaseOnly`; `releaseEvents` replaces the
+ * release's diagnoses) and returns its path.
+ */
+function handTrial(releaseOnly = false, releaseEvents = EVENTS): string {
   const dir = tmp('reidgate-code-sets-');
   writeFileSync(join(dir, 'patients.csv'), PATIENTS);
   writeFileSync(join(dir, 'diagnoses.csv'), EVENTS);
+  writeFileSync(join(dir, 'release-diagnoses.csv'), releaseEvents);
   const original = releaseOnly ? '' : 'original: patients.csv\n';
   const evOriginal = releaseOnly ? '' : '    original: diagnoses.csv\n';
   writeFileSync(
     join(dir, 'trial.yaml'),
-    `release: patients.csv\n${original}key: pid\nqi: [sex, birth, pref]\nevents:\n  - name: diagnoses\n    release: diagnoses.csv\n${evOriginal}    code: icd10\n    date: date\n    codeSystem: icd10\n    datePrecision: month\nformat: [json]\n`,
+    `release: patients.csv\n${original}key: pid\nqi: [sex, birth, pref]\nevents:\n  - name: diagnoses\n    release: release-diagnoses.csv\n${evOriginal}    code: icd10\n    date: date\n    codeSystem: icd10\n    datePrecision: month\nformat: [json]\n`,
   );
   return join(dir, 'trial.yaml');
 }
@@ -82,6 +86,24 @@ describe('code-sets on the hand-made trial', () => {
     expect(a.details.mode).toBe('release');
     expect(a.metrics.uniqueShareM1.value).toBe(3 / 5);
     expect(a.metrics.uniqueShareM2.value).toBe(0);
+  });
+});
+
+describe('code-sets reads a suppressed code as possibly any code of its table', () => {
+  it("a's A01 suppressed: a stays compatible with itself, and now with B01, C01 and D01 too", async () => {
+    const a = (
+      await run(handTrial(false, EVENTS.replace('a,2021-01,A01', 'a,2021-01,*')), { attacks: 'code-sets' })
+    )('code-sets');
+    // a: {a}; e: {e}; b: {a, b}; c and d: {a, c, d} → 2/5 unique, nobody absent.
+    expect(a.metrics.uniqueShareM1.value).toBe(2 / 5);
+    expect(a.tables[0].rows[0].slice(0, 6)).toEqual([1, 5, 0, 2, 1, 2]);
+  });
+
+  it('b suppressed too: a target knowing A01 (a) now has {a, b} compatible; b knowing B01 likewise', async () => {
+    const rel = EVENTS.replace('a,2021-01,A01', 'a,2021-01,*').replace('b,2021-01,B01', 'b,2021-01,*');
+    const a = (await run(handTrial(false, rel), { attacks: 'code-sets' }))('code-sets');
+    // a: {a, b}; b: {a, b}; c, d: 2 each; e: alone in class M → 1/5.
+    expect(a.metrics.uniqueShareM1.value).toBe(1 / 5);
   });
 });
 
