@@ -143,7 +143,7 @@ export async function setupMatch(ctx: AttackContext, useQi: boolean, attack: str
     };
   }
   // Release-only: the attacker knows release persons' own released values.
-  const k = Math.min(n, Number(ctx.options?.[attack]?.targets ?? DEFAULT_TARGETS));
+  const k = Math.min(n, intOption(ctx, attack, 'targets', DEFAULT_TARGETS, 1, 100_000_000));
   const targets = sampleIndices(n, k, rng(deriveSeed(ctx.seed, 'targets')));
   const truth = Int32Array.from(targets);
   const qiCols = ctx.qi.map((q) => ctx.release.columns.get(q.name)).filter((c) => c !== undefined);
