@@ -129,14 +129,7 @@ export const trajectory: Attack = {
       }
       itemOffsets[t + 1] = itemOffsets[t] + picked.length;
     }
-    const shared = {
-      itemOffsets,
-      altOffsets: sharedInt32(altOffsets.length),
-      alts: sharedInt32(alts.length),
-    };
-    shared.altOffsets.set(altOffsets);
-    shared.alts.set(alts);
-    const out = await countMatches(ctx, setup, index, shared, K);
+    const out = await countMatches(ctx, setup, index, { itemOffsets, ...sharedCsr(altOffsets, alts) }, K);
     const s = summarizeLevels(out, K, small, 'K', {
       id: 'unique-by-k',
       title: 'Targets uniquely identified by k known dated events',
