@@ -1,13 +1,16 @@
 /**
  * @module attacks — the registry of attacks.
  */
+import { codeSets } from './code-sets/index.js';
 import { diversity } from './diversity/index.js';
 import { inference } from './inference/index.js';
 import { linkage } from './linkage/index.js';
 import { membership } from './membership/index.js';
 import { population } from './population/index.js';
+import { rareValues } from './rare-values/index.js';
 import { singlingOut } from './singling-out/index.js';
 import { suda } from './suda/index.js';
+import { trajectory } from './trajectory/index.js';
 import type { Attack } from './types.js';
 import { uniqueness } from './uniqueness/index.js';
 
@@ -23,6 +26,9 @@ export const ATTACKS: readonly Attack[] = [
   singlingOut,
   membership,
   inference,
+  codeSets,
+  trajectory,
+  rareValues,
 ];
 
 /** Looks up an attack by id (undefined when none). */

@@ -8,7 +8,9 @@ import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
 import { bootstrapReplicates } from './membership/evaluate.js';
 import { knnSearch } from './membership/knn-kernel.js';
 import { likelihoodSums } from './membership/likelihood.js';
+import { matchCount, qiClasses } from './person-match/kernels.js';
 import { classWeights } from './population/kernels.js';
+import { rarePairs } from './rare-values/kernels.js';
 import { generateMultivariate } from './singling-out/generate.js';
 import { countMatches } from './singling-out/kernels.js';
 import { sudaSearch } from './suda/kernels.js';
@@ -27,7 +29,10 @@ export const KERNELS = {
   'membership.bootstrap': bootstrapReplicates,
   'membership.knn': knnSearch,
   'membership.likelihood': likelihoodSums,
+  'personMatch.count': matchCount,
+  'personMatch.qiClasses': qiClasses,
   'population.classWeights': classWeights,
+  'rareValues.pairs': rarePairs,
   'singlingOut.countMatches': countMatches,
   'singlingOut.generateMultivariate': generateMultivariate,
   'suda.search': sudaSearch,

@@ -7,6 +7,7 @@
 import type { ColumnKind, EncodedTable } from '../src/encode/types.js';
 import type { Engine, EngineOp } from '../src/engine/types.js';
 import type { WorkerPool } from '../src/pool/pool.js';
+import type { PersonView } from '../src/relational/person-view.js';
 
 /** A quasi-identifier and how it is compared. */
 export interface QiSpec {
@@ -24,6 +25,8 @@ export interface AvailableInputs {
   sensitive: number;
   /** Some knowledge of the population: --population, --sampling-fraction, --population-table or --weights. */
   population: boolean;
+  /** Event tables of a relational trial (0 for a flat trial). */
+  events?: number;
 }
 
 /**
@@ -110,6 +113,12 @@ export interface AttackContext {
   population?: PopulationKnowledge;
   /** Targets and ground truth for linkage, when the trial gives --original or --auxiliary. */
   linkage?: LinkageInputs;
+  /**
+   * Relational trials: the person-level view (per-patient code sets and dated event sequences on
+   * shared memory; src/relational/person-view.ts). Person row i of each side is row i of that side's
+   * encoded table (release, original).
+   */
+  persons?: PersonView;
   /** The auxiliary (attacker) table, encoded with the release's dictionaries. */
   auxiliary?: EncodedTable;
   /** Per-attack options by attack id (--option attack.key=value, trial `options:`). */

@@ -9,7 +9,8 @@
  * population, diversity, singling-out, linkage, inference, cohort (synthetic medical cohort: generation and
  * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts),
  * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
- * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores).
+ * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores), code-sets (person view and
+ * code-sets attack, BENCH_PATIENTS=1000000).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
 import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
+import { registerCodeSetsBenchmarks } from './code-sets.js';
 import { registerCohortBenchmarks } from './cohort.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { registerEngineBenchmarks } from './engines.js';
@@ -94,6 +96,7 @@ if (suites.has('membership')) {
   await registerMembershipBenchmarks(bench, pools);
   registerLikelihoodBenchmarks(bench, pools);
 }
+if (suites.has('code-sets')) registerCodeSetsBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);

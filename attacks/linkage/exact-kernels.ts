@@ -15,11 +15,7 @@
 import { type BlockIndex, compatibleCode } from './block.js';
 import type { LinkageData } from './prepare.js';
 
-export interface ExactSetsPayload {
-  /** The known QIs, with the release side reduced to one representative row per class. */
-  data: LinkageData;
-  /** Blocking over the classes' representatives. */
-  block: BlockIndex;
+export interface ExactSetsPayload extends ClassWalkData {
   /** Members of class c: order[starts[c]] … order[starts[c+1]−1] (release rows). */
   starts: Int32Array;
   order: Int32Array;
@@ -36,13 +32,19 @@ export interface ExactSetsPayload {
   truthInSet: Int32Array;
 }
 
+/** What walking a target's compatible classes needs: the class view of the known QIs and its blocking. */
+export interface ClassWalkData {
+  data: LinkageData;
+  block: BlockIndex;
+}
+
 /**
- * Computes compatible-set sizes and the attacker's pick for targets [start, end).
- * @returns the number of targets done
+ * A walker over the release classes compatible with a target: `walk(t, visit)` calls `visit(c)` for
+ * every compatible class c of sampled target t (bucket order) until `visit` returns true.
+ * One walker per kernel call (it holds scratch stamps).
  */
-export function exactSets(p: ExactSetsPayload): number {
+export function classWalker(p: ClassWalkData): (t: number, visit: (c: number) => boolean) => void {
   const { fields, targetRows, releaseRows: classes, rowCodes } = p.data;
-  const { starts, order } = p;
   const F = fields.length;
   const canon = fields.map((f) => f.canon);
   const stamps = fields.map((f) => new Int32Array(f.cardinality));
@@ -51,8 +53,7 @@ export function exactSets(p: ExactSetsPayload): number {
   const active = new Int32Array(F);
   const cc = new Int32Array(F);
   const { bucketOffsets, bucketRows, targetOffsets, targetBuckets } = p.block;
-
-  for (let t = p.start; t < p.end; t++) {
+  return (t, visit) => {
     const r = targetRows[t];
     const mark = t + 1;
     const full = targetBuckets[targetOffsets[t]] === -1 && targetOffsets[t + 1] > targetOffsets[t];
@@ -74,34 +75,45 @@ export function exactSets(p: ExactSetsPayload): number {
       }
       return true;
     };
+    if (full) {
+      for (let c = 0; c < classes; c++) if (ok(c) && visit(c)) return;
+      return;
+    }
+    for (let q = targetOffsets[t]; q < targetOffsets[t + 1]; q++) {
+      const b = targetBuckets[q];
+      for (let s = bucketOffsets[b]; s < bucketOffsets[b + 1]; s++) {
+        const c = bucketRows[s];
+        if (ok(c) && visit(c)) return;
+      }
+    }
+  };
+}
+
+/**
+ * Computes compatible-set sizes and the attacker's pick for targets [start, end).
+ * @returns the number of targets done
+ */
+export function exactSets(p: ExactSetsPayload): number {
+  const { starts, order } = p;
+  const walkClasses = classWalker(p);
+  for (let t = p.start; t < p.end; t++) {
     const truth = p.truthClass[t];
     let sawTruth = 0;
     // walk(-1) counts the compatible rows (noting the true class); walk(k) returns the k-th of them.
     const walk = (stopAt: number): number => {
       let count = 0;
-      const take = (c: number): number => {
-        if (!ok(c)) return -1;
+      let row = -1;
+      walkClasses(t, (c) => {
         if (c === truth) sawTruth = 1;
         const size = starts[c + 1] - starts[c];
-        if (stopAt >= count && stopAt < count + size) return order[starts[c] + stopAt - count];
+        if (stopAt >= count && stopAt < count + size) {
+          row = order[starts[c] + stopAt - count];
+          return true;
+        }
         count += size;
-        return -1;
-      };
-      if (full) {
-        for (let c = 0; c < classes; c++) {
-          const row = take(c);
-          if (row >= 0) return row;
-        }
-        return count;
-      }
-      for (let q = targetOffsets[t]; q < targetOffsets[t + 1]; q++) {
-        const b = targetBuckets[q];
-        for (let s = bucketOffsets[b]; s < bucketOffsets[b + 1]; s++) {
-          const row = take(bucketRows[s]);
-          if (row >= 0) return row;
-        }
-      }
-      return count;
+        return false;
+      });
+      return row >= 0 ? row : count;
     };
     const size = walk(-1);
     p.setSize[t] = size;

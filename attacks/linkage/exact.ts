@@ -21,7 +21,7 @@ import type { AttackContext } from '../types.js';
 import { buildBlockIndex, planBlocking } from './block.js';
 import { classView } from './class-view.js';
 import type { MethodResult } from './method.js';
-import { prepareLinkage, uniforms } from './prepare.js';
+import { type LinkageData, prepareLinkage, uniforms } from './prepare.js';
 
 /** Expected bucket size at which the exact method stops adding QIs to its blocking key. */
 const EXACT_BUDGET = 4;
@@ -38,13 +38,12 @@ const SIZE_BINS: ReadonlyArray<[string, number, number]> = [
 ];
 
 /**
- * Runs exact compatible-set linkage for the sampled targets.
+ * The release's classes over the known QIs, their class view and the blocking index the exact
+ * method walks (attacks/linkage/exact-kernels.ts `classWalker`); shared with the person-level attacks.
  * @param ctx - the attack context (with `linkage`)
- * @returns claims, confidence 1/|S_t| and expected success per target; set sizes in details
+ * @param data - the prepared known QIs
  */
-export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
-  const data = prepareLinkage(ctx);
-  const T = data.targetRows.length;
+export async function classBlocking(ctx: AttackContext, data: LinkageData) {
   const classes = await classIndex(
     data.fields.map((f) => ctx.release.columns.get(f.name)!),
     data.releaseRows,
@@ -54,6 +53,18 @@ export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
   const plan = planBlocking(view, EXACT_BUDGET, 1, Infinity);
   const fields = plan[0]?.fields ?? [];
   const block = buildBlockIndex(view, fields, plan[0]?.stats ?? [], plan[0]?.estimate ?? view.releaseRows);
+  return { classes, view, block, fields };
+}
+
+/**
+ * Runs exact compatible-set linkage for the sampled targets.
+ * @param ctx - the attack context (with `linkage`)
+ * @returns claims, confidence 1/|S_t| and expected success per target; set sizes in details
+ */
+export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
+  const data = prepareLinkage(ctx);
+  const T = data.targetRows.length;
+  const { classes, view, block, fields } = await classBlocking(ctx, data);
   const truthClass = sharedInt32(T);
   ctx.linkage!.truth.forEach((row, t) => {
     truthClass[t] = row >= 0 ? classes.classOf[row] : -1;

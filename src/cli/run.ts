@@ -57,6 +57,10 @@ export function registerRun(program: Command): void {
     )
     .option('--sensitive <columns>', 'sensitive attributes, comma-separated')
     .option('--id <column>', 'ground-truth key in original and release (never used as an attack feature)')
+    .option(
+      '--key <column>',
+      'relational trials: person key joining the person and event tables (ground truth only)',
+    )
     .option('--aligned', 'row i of the release was made from row i of the original')
     .option(
       '--population <n>',

@@ -14,16 +14,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { outputError, writeAtomic } from '../../reports/atomic.js';
-import { q, ReidgateError } from '../errors.js';
-import type { Report } from '../report/model.js';
 import { ENGINE_NAMES } from '../engine/types.js';
-import {
-  ColumnKind,
-  RandomizationEntry,
-  REPORT_FORMATS,
-  REPORT_LANGS,
-  type Trial,
-} from '../trial/schema.js';
+import { q, ReidgateError } from '../errors.js';
+import { CODE_SYSTEMS } from '../relational/codes.js';
+import type { Report } from '../report/model.js';
+import { ColumnKind, RandomizationEntry, REPORT_FORMATS, REPORT_LANGS, type Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
 
 /** The manifest's file name inside the output directory. */
@@ -81,6 +76,27 @@ export const ResolvedTrial = z
     engine: z.enum(ENGINE_NAMES).optional(),
     memoryLimit: z.string().optional(),
     randomization: z.record(z.string(), RandomizationEntry).optional(),
+    key: z.string().optional(),
+    events: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            release: z.string(),
+            original: z.string().optional(),
+            code: z.string().optional(),
+            date: z.string().optional(),
+            codeSystem: z.enum(CODE_SYSTEMS),
+            codeTruncation: z.number().int().optional(),
+            datePrecision: z.enum(['day', 'month', 'year']).optional(),
+            dateShift: z.number(),
+            values: z.array(
+              z.object({ name: z.string(), min: z.number().optional(), max: z.number().optional() }).strict(),
+            ),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 

@@ -11,6 +11,8 @@ import type { EncodedTable } from '../encode/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
+import { loadPersonView } from '../relational/load.js';
+import type { PersonView } from '../relational/person-view.js';
 import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { resolveRandomization } from './randomization.js';
@@ -24,6 +26,9 @@ export interface TrialInputs {
   linkage?: LinkageInputs;
   /** Declared randomization by column, checked against the inputs. */
   randomization?: Map<string, Channel>;
+  /** Relational trials: the person view and the event files (report inputs `events.NAME.ROLE`). */
+  persons?: PersonView;
+  eventFiles: Record<string, LoadedTable>;
 }
 
 function columnsOf(t: LoadedTable): string[] {
@@ -207,5 +212,17 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
     };
   }
-  return { loaded, encoded, joint, linkage, randomization };
+  let persons: PersonView | undefined;
+  let eventFiles: Record<string, LoadedTable> = {};
+  if (trial.events && trial.key !== undefined) {
+    const r = await loadPersonView(
+      trial.key,
+      trial.events,
+      { release, original: loaded.original },
+      { ...opts, suppressed: new Set(['*', ...trial.wildcard]), progress },
+    );
+    persons = r.view;
+    eventFiles = r.loaded;
+  }
+  return { loaded, encoded, joint, linkage, randomization, persons, eventFiles };
 }

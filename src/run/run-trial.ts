@@ -81,6 +81,7 @@ const RESERVED = new Set([
   'control',
   'auxiliary',
   'linkage',
+  'persons',
   'qi',
   'sensitive',
   'pool',
@@ -150,7 +151,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   const onLoad = (detail: string) => progress({ stage: 'load', detail });
   const opened = trial.engine === 'duckdb' ? await openDuckDbTrial(trial, onLoad) : undefined;
   const inputs = opened ? undefined : await loadInputs(trial, onLoad);
-  const loaded = (inputs?.loaded ?? {}) as Record<string, LoadedTable>;
+  // Every table read, event tables of a relational trial included (report inputs `events.NAME.ROLE`).
+  const loaded = { ...(inputs?.loaded ?? {}), ...(inputs?.eventFiles ?? {}) } as Record<string, LoadedTable>;
   const info =
     opened?.info ?? Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)]));
   const inputWarnings = opened?.warnings ?? Object.values(loaded).flatMap((t) => t.warnings);
@@ -170,6 +172,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
     population: population !== undefined,
+    events: inputs?.persons?.tables.length ?? 0,
   };
 
   const tLoaded = performance.now();
@@ -208,6 +211,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             auxiliary: encoded.auxiliary,
             linkage: inputs?.linkage,
             engine,
+            persons: inputs?.persons,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
             pool: pool.tracked((done, total) => progress({ stage: 'task', attack: attack.id, done, total })),

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
+import type { EventTableSpec } from '../relational/load.js';
 import {
   ColumnKind,
   MEMORY_LIMIT,
@@ -29,6 +30,7 @@ export interface RunFlags {
   qi?: string;
   sensitive?: string;
   id?: string;
+  key?: string;
   aligned?: boolean;
   attacks?: string;
   policy?: string;
@@ -175,6 +177,41 @@ export function readTrialFile(path: string): TrialFile {
   return r.data;
 }
 
+/**
+ * Checks a relational trial's key and event tables against each other and the QIs.
+ * @throws ReidgateError('USAGE') naming the field
+ */
+function checkRelational(
+  key: string | undefined,
+  events: EventTableSpec[] | undefined,
+  qi: readonly QiSpec[],
+  sensitive: readonly QiSpec[],
+): void {
+  if (events && key === undefined) {
+    throw new ReidgateError(
+      'USAGE',
+      'events: event tables need the person key that joins them (key: or --key COL)',
+    );
+  }
+  if (key !== undefined && [...qi, ...sensitive].some((x) => x.name === key)) {
+    throw new ReidgateError(
+      'USAGE',
+      `--key ${q(key)}: the person key is ground truth only; it cannot also be a quasi-identifier or sensitive attribute`,
+    );
+  }
+  const names = (events ?? []).map((e) => e.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new ReidgateError('USAGE', `events: two event tables are named ${q(dup)}`);
+  for (const e of events ?? []) {
+    if (e.code === key || e.date === key) {
+      throw new ReidgateError(
+        'USAGE',
+        `events ${q(e.name)}: the key ${q(key)} cannot be the code or date column`,
+      );
+    }
+  }
+}
+
 /** The default worker count: the machine's cores, at most 8. */
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
@@ -268,6 +305,16 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
   if (weights && qi.some((s) => s.name === weights)) {
     throw new ReidgateError('USAGE', `--weights: column ${q(weights)} is also a quasi-identifier`);
   }
+  const key = flags.key ?? file.key;
+  const original = fromFlag(flags.original) ?? fromFile(file.original);
+  const auxiliary = fromFlag(flags.auxiliary) ?? fromFile(file.auxiliary);
+  const events = file.events?.map((e) => ({
+    ...e,
+    release: resolve(base, e.release),
+    original: fromFile(e.original),
+    values: e.values.map((v) => (typeof v === 'string' ? { name: v } : v)),
+  }));
+  checkRelational(key, events, qi, sensitive);
   const wildcard = flags.wildcard !== undefined ? splitList(flags.wildcard) : (file.wildcard ?? []);
   const suda = { ...file.suda };
   if (flags.sudaMaxSize !== undefined)
@@ -305,12 +352,15 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     name: file.name,
     file: trialPath ? resolve(cwd, trialPath) : undefined,
     release,
-    original: fromFlag(flags.original) ?? fromFile(file.original),
+    original,
     control: fromFlag(flags.control) ?? fromFile(file.control),
-    auxiliary: fromFlag(flags.auxiliary) ?? fromFile(file.auxiliary),
+    auxiliary,
     qi,
     sensitive,
-    id: flags.id ?? file.id,
+    // The person key is the ground truth of a relational trial unless --id names another column.
+    id: flags.id ?? file.id ?? (original || auxiliary ? key : undefined),
+    key,
+    events,
     aligned: flags.aligned ?? file.aligned ?? false,
     attacks,
     policy: fromFlag(flags.policy) ?? fromFile(file.policy),

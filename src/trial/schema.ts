@@ -13,10 +13,21 @@
  *   smoker: { method: randomized-response, keep: 0.7 }
  *   income: { method: laplace, scale: 500 }
  * ```
+ * A relational trial adds a person key and event tables (see EventTableEntry and README):
+ * ```yaml
+ * release: release/patients.csv
+ * original: original/patients.csv
+ * key: pid
+ * events:
+ *   - { name: diagnoses, release: release/diagnoses.csv, original: original/diagnoses.csv,
+ *       code: icd10, date: date, codeSystem: icd10, codeTruncation: 3, datePrecision: month }
+ * ```
  * Command-line flags override the file's fields.
  */
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
+import { CODE_SYSTEMS } from '../relational/codes.js';
+import type { EventTableSpec } from '../relational/load.js';
 
 export const ColumnKind = z.enum(['categorical', 'numeric', 'date']);
 
@@ -70,6 +81,38 @@ export const RandomizationEntry = z.discriminatedUnion('method', [
   z.object({ method: z.literal('gaussian'), scale: z.number().positive() }).strict(),
 ]);
 export type RandomizationEntry = z.infer<typeof RandomizationEntry>;
+/** An event table of a relational trial (many rows per patient, joined by the person key). */
+export const EventTableEntry = z
+  .object({
+    /** Short name used in reports and option values (letters, digits, `_`, `-`). */
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ and -'),
+    release: z.string().min(1),
+    original: z.string().min(1).optional(),
+    /** The column holding the code (ICD-10, drug code, …); a table without one (checkups) only carries values. */
+    code: z.string().min(1).optional(),
+    /** The column holding the event date, if any. */
+    date: z.string().min(1).optional(),
+    /** Validate codes against a system (default any: no validation). */
+    codeSystem: z.enum(CODE_SYSTEMS).default('any'),
+    /** Release codes were truncated to this many characters (ICD-10 without its dot); original codes are truncated alike. */
+    codeTruncation: z.number().int().positive().optional(),
+    /** Precision of the release's dates (default: inferred from the release); original dates are coarsened alike. */
+    datePrecision: z.enum(['day', 'month', 'year']).optional(),
+    /** Declared maximum shift of release dates, in days (default 0). */
+    dateShift: z.number().int().nonnegative().default(0),
+    /** Numeric value columns (checkup results), with optional plausible bounds for rare extreme values. */
+    values: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z
+            .object({ name: z.string().min(1), min: z.number().optional(), max: z.number().optional() })
+            .strict(),
+        ]),
+      )
+      .default([]),
+  })
+  .strict();
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'junit'] as const;
 
@@ -89,6 +132,10 @@ export const TrialFile = z
     qi: z.array(QiEntry).optional(),
     sensitive: z.array(QiEntry).optional(),
     id: z.string().min(1).optional(),
+    /** Relational trials: the person key column of the person tables (release, original) and of every event table. */
+    key: z.string().min(1).optional(),
+    /** Relational trials: event tables joined to the person table by `key`. */
+    events: z.array(EventTableEntry).min(1).optional(),
     aligned: z.boolean().optional(),
     attacks: z.array(z.string().min(1)).optional(),
     policy: z.string().min(1).optional(),
@@ -162,6 +209,10 @@ export interface Trial {
   qi: QiSpec[];
   sensitive: QiSpec[];
   id?: string;
+  /** Person key of a relational trial (ground truth only, never a feature). */
+  key?: string;
+  /** Event tables of a relational trial (paths absolute). */
+  events?: EventTableSpec[];
   aligned: boolean;
   /** Attacks asked for by name; undefined = every attack the inputs allow. */
   attacks?: string[];
