@@ -6,7 +6,7 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference.
+ * population, diversity, singling-out, linkage, inference, sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
+import { registerSparseLinkageBenchmarks } from './sparse-linkage.js';
 import { registerSudaBenchmarks } from './suda.js';
 
 const suites = new Set(
@@ -80,6 +81,7 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('sparse-linkage')) await registerSparseLinkageBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);

@@ -10,6 +10,8 @@
  *   probabilistic  Fellegi–Sunter with EM-estimated m/u over blocked pairs (probabilistic.ts)
  *   distance-gower, distance-manhattan   nearest neighbour under Gower / standardized Manhattan
  *                  distance, confidence 1 − d1/d2 (distance.ts)
+ *   sparse         relational trials: Narayanan–Shmatikov scoreboard over the patients' code sets
+ *                  (or dated events) with rarity weights and the eccentricity test (sparse.ts)
  * With ground truth (--id or --aligned): rates with Wilson intervals in the prosecutor and journalist
  * settings, precision, a random-guess baseline and precision–coverage curves. Without it, only what
  * the attacker sees (claims, confidence, unique matches).
@@ -22,6 +24,7 @@ import { NUMERIC_BAND } from './fs-fit.js';
 import type { MethodResult } from './method.js';
 import { buildOutcome } from './outcome.js';
 import { probabilisticLinkage } from './probabilistic.js';
+import { sparseLinkage, sparseSeries } from './sparse.js';
 
 export type { MethodResult } from './method.js';
 
@@ -32,6 +35,7 @@ const METHODS: ReadonlyArray<(ctx: AttackContext) => Promise<MethodResult | null
   probabilisticLinkage,
   (ctx) => distanceLinkage(ctx, 'gower'),
   (ctx) => distanceLinkage(ctx, 'manhattan'),
+  sparseLinkage,
 ];
 
 /**
@@ -68,6 +72,7 @@ export const linkage: Attack = {
     targets:
       'Targets scored in the headline setting (prosecutor: targets whose record is in the release; else all targets).',
     claims: 'Targets the strongest method linked to some release record.',
+    coverage: 'Share of targets the strongest method linked to some release record (claims / targets).',
     reidentified: 'Targets the strongest method linked to their own release record.',
     reidentificationRate:
       'Share of targets correctly re-identified by the strongest method (95% Wilson interval).',
@@ -103,6 +108,13 @@ export const linkage: Attack = {
       if (r) results.push(r);
     }
     const outcome = buildOutcome(results, lk, ctx.release.rows);
+    const head = outcome.metrics;
+    if (head.claims && head.targets && head.targets.value > 0) {
+      head.coverage = { value: head.claims.value / head.targets.value, ci95: null, n: head.targets.value };
+    }
+    const sparse = results.find((r) => r.method === 'sparse');
+    const series = sparse ? sparseSeries(outcome) : undefined;
+    if (series) outcome.series = [...(outcome.series ?? []), series];
     const unknown = ctx.qi.filter((q) => !lk.knownQi.includes(q.name)).map((q) => q.name);
     if (unknown.length > 0) {
       outcome.warnings = [
@@ -118,7 +130,8 @@ export const linkage: Attack = {
         `Probabilistic: Fellegi–Sunter over candidates from up to three blocking passes on disjoint QI sets; comparison levels equal / compatible through a generalization / numeric within ${NUMERIC_BAND * 100}% of the released range / disagree / missing (a value compatible with everything, like \`*\`, counts as missing); u from 200,000 seeded random pairs, m by EM under the one-to-one model (each target has at most one record); each target is linked to its best-weight candidate (seeded pick among ties) when the pairwise posterior match probability exceeds 1/2; confidence is the posterior that the pick is the record, 2^W / Σ 2^W over its candidates. ` +
         'Distance (Gower; Manhattan on standardized numerics): each target is linked to its nearest release record (ties: the lowest row), confidence 1 − d1/d2 from the two nearest distances; see the method details for how generalized values count. ' +
         'String similarity (Jaro–Winkler) is not applied: attacks see dictionary codes, not text, so misspelt values count as disagreements. ' +
-        'Missing target values are unknown to the attacker and skipped; a missing released value matches nothing in exact linkage and is "missing" (no evidence) in probabilistic linkage.',
+        'Missing target values are unknown to the attacker and skipped; a missing released value matches nothing in exact linkage and is "missing" (no evidence) in probabilistic linkage.' +
+        (sparse ? ` ${String(sparse.details?.attackerModel)}` : ''),
     };
   },
 };
