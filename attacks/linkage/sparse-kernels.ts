@@ -12,7 +12,7 @@
  * where supp(i) is the set of release patients holding item i (the paper's 1/log|supp(i)|, shifted by
  * one so that a code held by one patient has a finite weight), sim is 1 when the patient holds the
  * item's code (and, for a dated item, an event of that code whose date window overlaps the known
- * window widened by the date tolerance), else 0, and σ is the standard deviation of the scores of ALL
+ * window widened by the date tolerance: found in the release's events sorted by code and date), else 0, and σ is the standard deviation of the scores of ALL
  * release patients. Patients sharing no known item score 0 on the items (they are never visited:
  * the inverted index code → patients makes the cost Σ |supp(i)| per target, not the release size);
  * demographic agreement is one more item: weight w_d = 1/ln(1 + D), D = release patients compatible
@@ -28,11 +28,16 @@ export interface SparseScorePayload {
   /** Inverted index over release code sets: code → patients, ascending. */
   postOffsets: Int32Array;
   postings: Int32Array;
-  /** Release dated events (person view), for dated items. */
-  seqOffsets: Int32Array;
-  seqCodes: Int32Array;
-  seqLo: Int32Array;
-  seqHi: Int32Array;
+  /**
+   * Release dated events sorted by (code, lo), for dated items: code c's events are
+   * evOffsets[c] … evOffsets[c+1]−1, each with its patient and date window; no window is wider
+   * than `evWidth` periods.
+   */
+  evOffsets: Int32Array;
+  evPerson: Int32Array;
+  evLo: Int32Array;
+  evHi: Int32Array;
+  evWidth: number;
   /** Per combined code: its weight 1/ln(1 + support) in the release (0 when no patient holds it). */
   weight: Float64Array;
   /** Per target: known items itemOffsets[t] … itemOffsets[t+1]−1. */
@@ -61,22 +66,16 @@ export interface SparseScorePayload {
   candidates: Int32Array;
 }
 
-/** Whether patient p has an event of `code` whose window overlaps [lo, hi]. */
-function holdsDated(p: SparseScorePayload, person: number, code: number, lo: number, hi: number): boolean {
-  const { seqOffsets, seqCodes, seqLo, seqHi } = p;
-  let a = seqOffsets[person];
-  let b = seqOffsets[person + 1];
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (seqCodes[m] < code) a = m + 1;
-    else b = m;
+/** First index in a[from, to) whose value is ≥ x. */
+function lowerBound(a: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < x) lo = m + 1;
+    else hi = m;
   }
-  const end = seqOffsets[person + 1];
-  for (let k = a; k < end && seqCodes[k] === code; k++) {
-    if (seqLo[k] > hi) return false; // sorted by (code, lo): later events start later still
-    if (seqHi[k] >= lo) return true;
-  }
-  return false;
+  return lo;
 }
 
 /** Whether rank r lies in one of target t's demographic ranges. */
@@ -102,6 +101,7 @@ function unvisitedCompatible(p: SparseScorePayload, t: number, score: Float64Arr
 export function sparseScore(p: SparseScorePayload): number {
   const n = p.persons;
   const score = new Float64Array(n);
+  const seen = new Int32Array(n);
   let touched = new Int32Array(1024);
   for (let t = p.start; t < p.end; t++) {
     let nt = 0;
@@ -109,12 +109,22 @@ export function sparseScore(p: SparseScorePayload): number {
       const c = p.itemCodes[i];
       const w = p.weight[c];
       if (w === 0) continue;
+      let list = p.postings;
+      let from = p.postOffsets[c];
+      let to = p.postOffsets[c + 1];
       const dated = p.itemDated[i] === 1;
-      const lo = p.itemLo[i];
-      const hi = p.itemHi[i];
-      for (let k = p.postOffsets[c]; k < p.postOffsets[c + 1]; k++) {
-        const person = p.postings[k];
-        if (dated && !holdsDated(p, person, c, lo, hi)) continue;
+      if (dated) {
+        // Events of code c starting in [lo − width, hi]; those ending before lo are skipped below.
+        list = p.evPerson;
+        from = lowerBound(p.evLo, p.evOffsets[c], p.evOffsets[c + 1], p.itemLo[i] - p.evWidth);
+        to = lowerBound(p.evLo, from, p.evOffsets[c + 1], p.itemHi[i] + 1);
+      }
+      for (let k = from; k < to; k++) {
+        const person = list[k];
+        if (dated) {
+          if (p.evHi[k] < p.itemLo[i] || seen[person] === i + 1) continue;
+          seen[person] = i + 1; // a patient counts once per item, however many events match
+        }
         if (score[person] === 0) {
           if (nt === touched.length) {
             const grown = new Int32Array(2 * nt);

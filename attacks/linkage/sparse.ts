@@ -189,6 +189,68 @@ export function drawItems(
   return { itemOffsets, itemCodes, itemLo, itemHi, itemDated, wrong, forgotten };
 }
 
+/** A side's dated events sorted by (code, lo), for the kernel's dated items. */
+export interface EventIndex {
+  evOffsets: Int32Array;
+  evPerson: Int32Array;
+  evLo: Int32Array;
+  evHi: Int32Array;
+  evWidth: number;
+}
+
+/**
+ * Sorts a side's dated events by code, then by start date (a counting sort by date, then a stable
+ * counting sort by code: linear in events, codes and the date span).
+ * @param side - the release side of the person view
+ * @param nCodes - the number of combined codes
+ */
+export function eventIndex(side: PersonSide, nCodes: number): EventIndex {
+  const E = side.seqCodes.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let width = 0;
+  for (let e = 0; e < E; e++) {
+    min = Math.min(min, side.seqLo[e]);
+    max = Math.max(max, side.seqLo[e]);
+    width = Math.max(width, side.seqHi[e] - side.seqLo[e]);
+  }
+  let byLo: Int32Array;
+  const span = E > 0 ? max - min + 1 : 1;
+  if (span <= 4 * E + 1_000_000) {
+    const count = new Int32Array(span + 1);
+    for (let e = 0; e < E; e++) count[side.seqLo[e] - min + 1]++;
+    for (let d = 0; d < span; d++) count[d + 1] += count[d];
+    byLo = new Int32Array(E);
+    for (let e = 0; e < E; e++) byLo[count[side.seqLo[e] - min]++] = e;
+  } else {
+    byLo = Int32Array.from(
+      Array.from({ length: E }, (_, e) => e).sort((a, b) => side.seqLo[a] - side.seqLo[b]),
+    );
+  }
+  const person = new Int32Array(E);
+  for (let p = 0; p < side.persons; p++) person.fill(p, side.seqOffsets[p], side.seqOffsets[p + 1]);
+  const evOffsets = sharedInt32(nCodes + 1);
+  for (let e = 0; e < E; e++) evOffsets[side.seqCodes[e] + 1]++;
+  for (let c = 0; c < nCodes; c++) evOffsets[c + 1] += evOffsets[c];
+  const fill = evOffsets.slice(0, nCodes);
+  const evPerson = sharedInt32(E);
+  const evLo = sharedInt32(E);
+  const evHi = sharedInt32(E);
+  for (const e of byLo) {
+    const k = fill[side.seqCodes[e]]++;
+    evPerson[k] = person[e];
+    evLo[k] = side.seqLo[e];
+    evHi[k] = side.seqHi[e];
+  }
+  return { evOffsets, evPerson, evLo, evHi, evWidth: width };
+}
+
+/** An empty event index (code-only items never read it). */
+function noEvents(nCodes: number): EventIndex {
+  const z = sharedInt32(0);
+  return { evOffsets: sharedInt32(nCodes + 1), evPerson: z, evLo: z, evHi: z, evWidth: 0 };
+}
+
 /** Per target, the demographic item's weight 1/ln(1 + D) (0 without demographics). */
 function demoWeights(setup: MatchSetup): Float64Array {
   const T = setup.targets.length;
@@ -239,6 +301,7 @@ export async function sparseLinkage(ctx: AttackContext): Promise<MethodResult | 
     const support = index.offsets[c + 1] - index.offsets[c];
     weight[c] = support > 0 ? 1 / Math.log(1 + support) : 0;
   }
+  const events = o.dates ? eventIndex(r, view.codes) : noEvents(view.codes);
   const items = drawItems(view, view.original, setup.targets, keep, o, ctx.seed);
   const T = setup.targets.length;
   const claimed = sharedInt32(T);
@@ -252,10 +315,7 @@ export async function sparseLinkage(ctx: AttackContext): Promise<MethodResult | 
       persons: r.persons,
       postOffsets: index.offsets,
       postings: index.postings,
-      seqOffsets: r.seqOffsets,
-      seqCodes: r.seqCodes,
-      seqLo: r.seqLo,
-      seqHi: r.seqHi,
+      ...events,
       weight,
       ...known,
       rankOf: setup.rankOf,
