@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkage } from '../../attacks/linkage/index.js';
 import { scoreMethod } from '../../attacks/linkage/score.js';
-import { sparseLinkage } from '../../attacks/linkage/sparse.js';
+import { eventIndex, sparseLinkage } from '../../attacks/linkage/sparse.js';
 import { sparseScore } from '../../attacks/linkage/sparse-kernels.js';
 import type { AttackContext } from '../../attacks/types.js';
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
 import { ReidgateError } from '../../src/errors.js';
 import { WorkerPool } from '../../src/pool/pool.js';
-import { invertTokens } from '../../src/relational/person-view.js';
+import { buildPersonSide, invertTokens } from '../../src/relational/person-view.js';
 import { loadInputs, type TrialInputs } from '../../src/run/inputs.js';
 import { resolveTrial, type Trial } from '../../src/trial/index.js';
 import { tmp } from '../cli/helpers.js';
@@ -133,6 +133,67 @@ describe('sparse scoreboard, hand-computed', () => {
     const out = run([], 1.5);
     expect(out.claimed[0]).toBe(-1);
     expect(Number.isNaN(out.eccentricity[0])).toBe(true);
+  });
+});
+
+describe('sparse scoreboard, dated items', () => {
+  // Code 0 on day 10 and 40 (patient 0), day 20 (patient 1), day 30 (patient 2); code 1 on day 20 (patient 2).
+  const side = buildPersonSide(3, [
+    {
+      person: Int32Array.of(0, 0, 1, 2, 2),
+      code: Int32Array.of(0, 0, 0, 0, 1),
+      lo: Int32Array.of(10, 40, 20, 30, 20),
+    },
+  ]);
+  const ev = eventIndex(side, 2);
+  const index = invertTokens(3, side.setOffsets, side.setCodes, 2);
+  const scoreAt = (lo: number, hi: number) => {
+    const out = { claimed: sharedInt32(1), eccentricity: sharedFloat64(1), candidates: sharedInt32(1) };
+    const identity = Int32Array.of(0, 1, 2);
+    sparseScore({
+      persons: 3,
+      postOffsets: index.offsets,
+      postings: index.postings,
+      ...ev,
+      weight: Float64Array.of(1 / Math.log(4), 1 / Math.log(2)),
+      itemOffsets: Int32Array.of(0, 1),
+      itemCodes: Int32Array.of(0),
+      itemLo: Int32Array.of(lo),
+      itemHi: Int32Array.of(hi),
+      itemDated: Uint8Array.of(1),
+      rankOf: identity,
+      order: identity,
+      rangeOffsets: Int32Array.of(0, 0),
+      rangeLo: new Int32Array(0),
+      rangeHi: new Int32Array(0),
+      demoWeight: Float64Array.of(0),
+      phi: 1,
+      start: 0,
+      end: 1,
+      ...out,
+    });
+    return out;
+  };
+
+  it('sorts release events by (code, date)', () => {
+    expect(Array.from(ev.evOffsets)).toEqual([0, 4, 5]);
+    expect(Array.from(ev.evLo)).toEqual([10, 20, 30, 40, 20]);
+    expect(Array.from(ev.evPerson)).toEqual([0, 1, 2, 0, 2]);
+  });
+
+  it('matches the same period only, or within the tolerance, counting a patient once per item', () => {
+    const exact = scoreAt(20, 20);
+    expect(exact.candidates[0]).toBe(1);
+    // One patient scores w, two score 0: eccentricity 1/√(1/3 − 1/9) = 2.12.
+    expect(exact.claimed[0]).toBe(1);
+    expect(exact.eccentricity[0]).toBeCloseTo(1 / Math.sqrt(1 / 3 - 1 / 9), 12);
+    expect(scoreAt(21, 21).candidates[0]).toBe(0);
+    // ±10 days around day 20: patients 0 (day 10) and 1, and 2 (day 30): a three-way tie.
+    const wide = scoreAt(10, 30);
+    expect(wide.candidates[0]).toBe(3);
+    expect(wide.claimed[0]).toBe(-1);
+    // Days 10 … 45 hold two events of patient 0: it still scores one item, tying with 1 and 2.
+    expect(scoreAt(10, 45).eccentricity[0]).toBe(0);
   });
 });
 
