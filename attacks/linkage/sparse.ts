@@ -20,236 +20,17 @@
  * through an inverted index code → patients; the scores of the rest are known without visiting them.
  */
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import { ReidgateError } from '../../src/errors.js';
 import { ranges } from '../../src/pool/pool.js';
-import { invertTokens, type PersonSide, type PersonView, tableOf } from '../../src/relational/person-view.js';
-import { deriveSeed, rng } from '../../src/stats/random.js';
-import { intOption, type MatchSetup, pickFirst, setupMatch, tableFilter } from '../person-match/index.js';
+import { invertTokens } from '../../src/relational/person-view.js';
+import { type MatchSetup, setupMatch, tableFilter } from '../person-match/index.js';
 import type { AttackContext, AttackOutcome, SeriesOut } from '../types.js';
 import type { CurvePoint } from './curve.js';
 import type { MethodResult } from './method.js';
+import { drawItems, eventIndex, noEvents } from './sparse-items.js';
+import { describeModel, ID, sparseOptions } from './sparse-options.js';
 
-const ID = 'linkage';
-
-/** The attacker model of sparse linkage (from `--option linkage.sparse*=…`). */
-export interface SparseOptions {
-  items: number;
-  wrong: number;
-  missing: number;
-  dates: boolean;
-  tolerance: number;
-  phi: number;
-  qi: boolean;
-}
-
-function shareOption(ctx: AttackContext, key: string, def: number, max: number): number {
-  const v = ctx.options?.[ID]?.[key];
-  if (v === undefined) return def;
-  const x = Number(v);
-  if (typeof v === 'boolean' || !Number.isFinite(x) || x < 0 || x > max) {
-    throw new ReidgateError(
-      'USAGE',
-      `--option ${ID}.${key}=${String(v)}: expected a number from 0 to ${max}`,
-    );
-  }
-  return x;
-}
-
-function boolOption(ctx: AttackContext, key: string, def: boolean): boolean {
-  const v = ctx.options?.[ID]?.[key];
-  if (v === undefined) return def;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  throw new ReidgateError('USAGE', `--option ${ID}.${key}=${String(v)}: expected true or false`);
-}
-
-/**
- * Reads the sparse attacker model from the linkage options.
- * @throws ReidgateError('USAGE') naming the option when a value is out of range
- */
-export function sparseOptions(ctx: AttackContext): SparseOptions {
-  return {
-    items: intOption(ctx, ID, 'sparseItems', 4, 1, 64),
-    wrong: shareOption(ctx, 'sparseWrong', 0, 1),
-    missing: shareOption(ctx, 'sparseMissing', 0, 0.99),
-    dates: boolOption(ctx, 'sparseDates', false),
-    tolerance: intOption(ctx, ID, 'sparseDateTolerance', 0, 0, 100_000),
-    phi: shareOption(ctx, 'sparsePhi', 1.5, 1000),
-    qi: boolOption(ctx, 'sparseQi', true),
-  };
-}
-
-/** The attacker's known items, per target (CSR), in the kernel's layout. */
-interface KnownItems {
-  itemOffsets: Int32Array;
-  itemCodes: Int32Array;
-  itemLo: Int32Array;
-  itemHi: Int32Array;
-  itemDated: Uint8Array;
-  wrong: number;
-  forgotten: number;
-}
-
-/** Whether sorted run a[from, to) holds x. */
-function holds(a: Int32Array, from: number, to: number, x: number): boolean {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo < to && a[lo] === x;
-}
-
-/**
- * Draws each target's known items with the declared noise.
- * @param view - the person view (tables, for precision and the table filter)
- * @param side - the original side
- * @param targets - the targets' original person rows
- * @param keep - per event table, 1 when its codes may be known
- * @param o - the attacker model
- * @param seed - the attack's seed
- */
-export function drawItems(
-  view: PersonView,
-  side: PersonSide,
-  targets: Int32Array,
-  keep: Uint8Array,
-  o: SparseOptions,
-  seed: number,
-): KnownItems {
-  const random = rng(deriveSeed(seed, 'sparse-items'));
-  const codes: number[] = [];
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const dated: number[] = [];
-  const itemOffsets = sharedInt32(targets.length + 1);
-  const nWrong = Math.round(o.wrong * o.items);
-  let wrong = 0;
-  let forgotten = 0;
-  // Sources of wrong items: every (kept) code or dated event of the original, so frequent codes are drawn more often.
-  const sourceN = o.dates ? side.seqCodes.length : side.setCodes.length;
-  const sourceCode = o.dates ? side.seqCodes : side.setCodes;
-  const push = (code: number, l: number, h: number, d: boolean) => {
-    const tol = d ? o.tolerance : 0;
-    codes.push(code);
-    lo.push(d ? l - tol : 0);
-    hi.push(d ? h + tol : 0);
-    dated.push(d ? 1 : 0);
-  };
-  targets.forEach((p, t) => {
-    const pool: number[] = [];
-    if (o.dates) {
-      for (let j = side.seqOffsets[p]; j < side.seqOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.seqCodes[j])]) pool.push(j);
-      }
-    } else {
-      for (let j = side.setOffsets[p]; j < side.setOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.setCodes[j])]) pool.push(side.setCodes[j]);
-      }
-    }
-    const picked = pickFirst(pool, o.items, random);
-    const nFalse = Math.min(nWrong, picked.length);
-    const chosen = new Set<number>();
-    for (let k = nFalse; k < picked.length; k++) {
-      if (o.missing > 0 && random() < o.missing) {
-        forgotten++;
-        continue;
-      }
-      const j = picked[k];
-      if (o.dates) push(side.seqCodes[j], side.seqLo[j], side.seqHi[j], true);
-      else push(j, 0, 0, false);
-      chosen.add(o.dates ? side.seqCodes[j] : j);
-    }
-    // Wrong items: codes the target does not hold (rejection sampling; given up after 64 tries).
-    for (let k = 0; k < nFalse && sourceN > 0; k++) {
-      for (let tries = 0; tries < 64; tries++) {
-        const j = Math.floor(random() * sourceN);
-        const c = sourceCode[j];
-        if (!keep[tableOf(view, c)] || chosen.has(c)) continue;
-        if (holds(side.setCodes, side.setOffsets[p], side.setOffsets[p + 1], c)) continue;
-        chosen.add(c);
-        if (o.dates) push(c, side.seqLo[j], side.seqHi[j], true);
-        else push(c, 0, 0, false);
-        wrong++;
-        break;
-      }
-    }
-    itemOffsets[t + 1] = codes.length;
-  });
-  const itemCodes = sharedInt32(codes.length);
-  itemCodes.set(codes);
-  const itemLo = sharedInt32(lo.length);
-  itemLo.set(lo);
-  const itemHi = sharedInt32(hi.length);
-  itemHi.set(hi);
-  const itemDated = new Uint8Array(new SharedArrayBuffer(dated.length));
-  itemDated.set(dated);
-  return { itemOffsets, itemCodes, itemLo, itemHi, itemDated, wrong, forgotten };
-}
-
-/** A side's dated events sorted by (code, lo), for the kernel's dated items. */
-export interface EventIndex {
-  evOffsets: Int32Array;
-  evPerson: Int32Array;
-  evLo: Int32Array;
-  evHi: Int32Array;
-  evWidth: number;
-}
-
-/**
- * Sorts a side's dated events by code, then by start date (a counting sort by date, then a stable
- * counting sort by code: linear in events, codes and the date span).
- * @param side - the release side of the person view
- * @param nCodes - the number of combined codes
- */
-export function eventIndex(side: PersonSide, nCodes: number): EventIndex {
-  const E = side.seqCodes.length;
-  let min = Infinity;
-  let max = -Infinity;
-  let width = 0;
-  for (let e = 0; e < E; e++) {
-    min = Math.min(min, side.seqLo[e]);
-    max = Math.max(max, side.seqLo[e]);
-    width = Math.max(width, side.seqHi[e] - side.seqLo[e]);
-  }
-  let byLo: Int32Array;
-  const span = E > 0 ? max - min + 1 : 1;
-  if (span <= 4 * E + 1_000_000) {
-    const count = new Int32Array(span + 1);
-    for (let e = 0; e < E; e++) count[side.seqLo[e] - min + 1]++;
-    for (let d = 0; d < span; d++) count[d + 1] += count[d];
-    byLo = new Int32Array(E);
-    for (let e = 0; e < E; e++) byLo[count[side.seqLo[e] - min]++] = e;
-  } else {
-    byLo = Int32Array.from(
-      Array.from({ length: E }, (_, e) => e).sort((a, b) => side.seqLo[a] - side.seqLo[b]),
-    );
-  }
-  const person = new Int32Array(E);
-  for (let p = 0; p < side.persons; p++) person.fill(p, side.seqOffsets[p], side.seqOffsets[p + 1]);
-  const evOffsets = sharedInt32(nCodes + 1);
-  for (let e = 0; e < E; e++) evOffsets[side.seqCodes[e] + 1]++;
-  for (let c = 0; c < nCodes; c++) evOffsets[c + 1] += evOffsets[c];
-  const fill = evOffsets.slice(0, nCodes);
-  const evPerson = sharedInt32(E);
-  const evLo = sharedInt32(E);
-  const evHi = sharedInt32(E);
-  for (const e of byLo) {
-    const k = fill[side.seqCodes[e]]++;
-    evPerson[k] = person[e];
-    evLo[k] = side.seqLo[e];
-    evHi[k] = side.seqHi[e];
-  }
-  return { evOffsets, evPerson, evLo, evHi, evWidth: width };
-}
-
-/** An empty event index (code-only items never read it). */
-function noEvents(nCodes: number): EventIndex {
-  const z = sharedInt32(0);
-  return { evOffsets: sharedInt32(nCodes + 1), evPerson: z, evLo: z, evHi: z, evWidth: 0 };
-}
+export { eventIndex } from './sparse-items.js';
+export { type SparseOptions, sparseOptions } from './sparse-options.js';
 
 /** Per target, the demographic item's weight 1/ln(1 + D) (0 without demographics). */
 function demoWeights(setup: MatchSetup): Float64Array {
@@ -263,24 +44,6 @@ function demoWeights(setup: MatchSetup): Float64Array {
     w[t] = d > 0 ? 1 / Math.log(1 + d) : 0;
   }
   return w;
-}
-
-/** A sentence stating the attacker model (for the report's method note). */
-export function describeModel(
-  o: SparseOptions,
-  knownQi: readonly string[],
-  tables: readonly string[],
-): string {
-  const what = o.dates
-    ? `dated events (code and date at the release precision${o.tolerance > 0 ? `, matched within ±${o.tolerance} periods` : ', same period'})`
-    : 'codes';
-  return (
-    `Sparse (Narayanan–Shmatikov scoreboard): the attacker knows ${o.items} of each target's ${what} from ${tables.join(', ')} (seeded), ` +
-    `${o.wrong > 0 ? `${Math.round(o.wrong * o.items)} of them WRONG (codes the target does not have, drawn by code frequency)` : 'none wrong'}, ` +
-    `${o.missing > 0 ? `each true one forgotten with probability ${o.missing}` : 'none forgotten'}` +
-    `${knownQi.length > 0 ? `, plus the demographic QIs ${knownQi.join(', ')} as one more item` : ', and no demographics'}; ` +
-    `every release patient is scored Σ w(item) over the known items it holds, w = 1/ln(1 + patients holding the code); the attacker claims the best-scoring patient when (best − second best)/σ(scores over all patients) ≥ φ = ${o.phi}; confidence is that eccentricity.`
-  );
 }
 
 /**
@@ -384,7 +147,7 @@ export function sparseSeries(outcome: AttackOutcome): SeriesOut | undefined {
     id: 'sparse-precision-coverage',
     title: `Sparse linkage: precision–coverage, targets ranked by eccentricity (${String(outcome.details?.setting)} setting)`,
     x: { label: 'coverage: most eccentric share of targets linked (%)', scale: 'log' },
-    y: { label: 'precision (correct among links)' },
+    y: { label: 'share (precision: correct among links; rate: correct among targets)' },
     mark: 'line',
     points: curve.flatMap((p) =>
       p.precision === null
