@@ -6,7 +6,9 @@
  * times and the peak RSS seen; BENCHMARKS.md records the figures with the machine.
  *
  * Suites (BENCH_SUITES, comma-separated; default all): gate (load + encode + uniqueness), suda,
- * population, diversity, singling-out, linkage, inference, sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
+ * population, diversity, singling-out, linkage, inference, cohort (synthetic medical cohort: generation and
+ * strong release; BENCH_COHORT=100000,1000000 patients), code-sets (person view and code-sets attack,
+ * BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -17,6 +19,8 @@ import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
 import { loadTable } from '../src/io/index.js';
 import { WorkerPool } from '../src/pool/pool.js';
+import { registerCodeSetsBenchmarks } from './code-sets.js';
+import { registerCohortBenchmarks } from './cohort.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
@@ -81,6 +85,8 @@ if (suites.has('diversity')) await registerDiversityBenchmarks(bench, pools);
 if (suites.has('singling-out')) await registerSinglingOutBenchmarks(bench, pools);
 if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
+if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
+if (suites.has('code-sets')) registerCodeSetsBenchmarks(bench, pools);
 if (suites.has('sparse-linkage')) await registerSparseLinkageBenchmarks(bench, pools);
 
 await bench.run();

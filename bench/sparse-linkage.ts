@@ -54,8 +54,18 @@ export function sparseBenchView(patients: number, seed = 3): PersonView {
   const truth = sharedInt32(patients);
   for (let i = 0; i < patients; i++) truth[i] = i;
   return {
-    tables: [{ name: 'diagnoses', base: 0, codes: CODES, dated: true, precision: 'day', shiftDays: 0 }],
-    codes: CODES,
+    tables: [
+      {
+        name: 'diagnoses',
+        base: 0,
+        codes: CODES,
+        suppressed: CODES,
+        dated: true,
+        precision: 'day',
+        shiftDays: 0,
+      },
+    ],
+    codes: CODES + 1,
     original: buildPersonSide(patients, [all]),
     release: buildPersonSide(patients, [release]),
     truth,

@@ -7,7 +7,10 @@
  * first m of a seeded random order of t's distinct codes in the chosen event tables (nested, so the
  * attacker at m+1 knows what it knew at m); S_{t,m} = release patients demographically compatible with
  * t (linkage's exact relation: equal values or covering generalizations) and holding all m codes,
- * counted exactly over an inverted index (code → patients sorted by demographic class) on the pool.
+ * counted exactly over an inverted index (code → patients sorted by demographic class) on the pool. A
+ * release patient with a suppressed code (`*`) in the same event table may hold the known code, so
+ * it stays compatible (the attacker reads `*` as "some code not shown"), whatever the number of known
+ * codes of that table: releases drop rows that became identical, so one `*` row may hide several codes.
  * Reported per m: the share of targets whose true record is the only compatible one (Wilson 95%
  * interval), the share in a set smaller than k (default 5), mean 1/|S| and the size distribution.
  *
@@ -17,13 +20,14 @@
  */
 
 import { sharedInt32 } from '../../src/encode/encode.js';
-import { invertTokens, tableOf } from '../../src/relational/person-view.js';
+import { invertTokens, isSuppressedCode, tableOf } from '../../src/relational/person-view.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import {
   countMatches,
   intOption,
   pickFirst,
   setupMatch,
+  sharedCsr,
   summarizeLevels,
   tableFilter,
   viewOf,
@@ -73,24 +77,26 @@ export const codeSets: Attack = {
     const side = setup.known;
     const random = rng(deriveSeed(ctx.seed, 'known-codes'));
     const itemOffsets = sharedInt32(T + 1);
-    const chosen: number[] = [];
+    const altOffsets: number[] = [0];
+    const alts: number[] = [];
     for (let t = 0; t < T; t++) {
       const p = setup.targets[t];
       const pool: number[] = [];
       for (let j = side.setOffsets[p]; j < side.setOffsets[p + 1]; j++) {
         const c = side.setCodes[j];
-        if (keep[tableOf(view, c)]) pool.push(c);
+        if (keep[tableOf(view, c)] && !isSuppressedCode(view, c)) pool.push(c);
       }
-      for (const c of pickFirst(pool, M, random)) chosen.push(c);
-      itemOffsets[t + 1] = chosen.length;
+      const picked = pickFirst(pool, M, random);
+      for (const c of picked) {
+        // A patient with a suppressed code in the same table may hold c.
+        alts.push(c, view.tables[tableOf(view, c)].suppressed);
+        altOffsets.push(alts.length);
+      }
+      itemOffsets[t + 1] = itemOffsets[t] + picked.length;
     }
-    const alts = sharedInt32(chosen.length);
-    alts.set(chosen);
-    const altOffsets = sharedInt32(chosen.length + 1);
-    for (let i = 0; i <= chosen.length; i++) altOffsets[i] = i;
     const r = view.release;
     const index = invertTokens(r.persons, r.setOffsets, r.setCodes, view.codes, setup.order);
-    const out = await countMatches(ctx, setup, index, { itemOffsets, altOffsets, alts }, M);
+    const out = await countMatches(ctx, setup, index, { itemOffsets, ...sharedCsr(altOffsets, alts) }, M);
     const s = summarizeLevels(out, M, k, 'M', {
       id: 'unique-by-m',
       title: 'Targets uniquely identified by demographics plus m known codes',

@@ -4,7 +4,12 @@
  * (code, date) for the kernel.
  */
 import { sharedInt32 } from '../../src/encode/encode.js';
-import { type PersonSide, type PersonView, tableOf } from '../../src/relational/person-view.js';
+import {
+  isSuppressedCode,
+  type PersonSide,
+  type PersonView,
+  tableOf,
+} from '../../src/relational/person-view.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import { pickFirst } from '../person-match/index.js';
 import type { SparseOptions } from './sparse-options.js';
@@ -72,11 +77,12 @@ export function drawItems(
     const pool: number[] = [];
     if (o.dates) {
       for (let j = side.seqOffsets[p]; j < side.seqOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.seqCodes[j])]) pool.push(j);
+        if (keep[tableOf(view, side.seqCodes[j])] && !isSuppressedCode(view, side.seqCodes[j])) pool.push(j);
       }
     } else {
       for (let j = side.setOffsets[p]; j < side.setOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.setCodes[j])]) pool.push(side.setCodes[j]);
+        if (keep[tableOf(view, side.setCodes[j])] && !isSuppressedCode(view, side.setCodes[j]))
+          pool.push(side.setCodes[j]);
       }
     }
     const picked = pickFirst(pool, o.items, random);
@@ -97,7 +103,7 @@ export function drawItems(
       for (let tries = 0; tries < 64; tries++) {
         const j = Math.floor(random() * sourceN);
         const c = sourceCode[j];
-        if (!keep[tableOf(view, c)] || chosen.has(c)) continue;
+        if (!keep[tableOf(view, c)] || chosen.has(c) || isSuppressedCode(view, c)) continue;
         if (holds(side.setCodes, side.setOffsets[p], side.setOffsets[p + 1], c)) continue;
         chosen.add(c);
         if (o.dates) push(c, side.seqLo[j], side.seqHi[j], true);

@@ -294,3 +294,12 @@ export function pickFirst(pool: number[], k: number, random: () => number): numb
   }
   return pool.slice(0, m);
 }
+
+/** Copies a CSR (offsets, values) built in plain arrays onto shared memory. */
+export function sharedCsr(altOffsets: readonly number[], alts: readonly number[]) {
+  const o = sharedInt32(altOffsets.length);
+  o.set(altOffsets);
+  const a = sharedInt32(alts.length);
+  a.set(alts);
+  return { altOffsets: o, alts: a };
+}

@@ -169,6 +169,7 @@ export const rareValues: Attack = {
       if (t.codes === 0) continue;
       let rare = 0;
       for (let c = t.base; c < t.base + t.codes; c++) {
+        // The suppressed code (base + codes) is not a code and never rare.
         if (holders[c] > 0 && holders[c] < N) {
           rareCodes[c] = 1;
           rare++;
@@ -203,6 +204,7 @@ export const rareValues: Attack = {
     if (pairsOn && view.codes > 0) {
       const eligible = new Uint8Array(new SharedArrayBuffer(view.codes));
       for (let c = 0; c < view.codes; c++) eligible[c] = holders[c] >= N ? 1 : 0;
+      for (const t of view.tables) eligible[t.suppressed] = 0;
       const index = invertTokens(r.persons, r.setOffsets, r.setCodes, view.codes);
       const shards = ctx.pool.workers * 4;
       const parts = await ctx.pool.map(

@@ -8,19 +8,20 @@
  * 95% of people: here a point is (event table, code, date). For each sampled target (attacks/
  * person-match) and k = 1 … K (default 4), the known points are the first k of a seeded random order
  * of the target's distinct dated events; a release patient is compatible when, for every known point,
- * it has an event with the same code on a date the point may have become (the same period, or within
- * the declared date shift). By default the attacker knows no demographics, as in the paper
+ * it has an event with the same code (or a suppressed code `*` of that table) on a date the point may
+ * have become (the same period, or within the declared date shift). By default the attacker knows no demographics, as in the paper
  * (`--option trajectory.qi=true` adds them). Counting is exact, on the pool.
  */
 import { sharedInt32 } from '../../src/encode/encode.js';
 import { ReidgateError } from '../../src/errors.js';
-import { invertTokens, tableOf } from '../../src/relational/person-view.js';
+import { invertTokens, isSuppressedCode, tableOf } from '../../src/relational/person-view.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import {
   countMatches,
   intOption,
   pickFirst,
   setupMatch,
+  sharedCsr,
   summarizeLevels,
   tableFilter,
   viewOf,
@@ -104,7 +105,8 @@ export const trajectory: Attack = {
       const p = setup.targets[t];
       const pool: number[] = [];
       for (let j = side.seqOffsets[p]; j < side.seqOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.seqCodes[j])]) pool.push(j);
+        const c = side.seqCodes[j];
+        if (keep[tableOf(view, c)] && !isSuppressedCode(view, c)) pool.push(j);
       }
       const picked = pickFirst(pool, K, random);
       for (const j of picked) {
@@ -115,9 +117,13 @@ export const trajectory: Attack = {
           hi = lo + MAX_WINDOW - 1;
           clipped++;
         }
+        const supp = view.tables[tableOf(view, code)].suppressed;
         for (let d = lo; d <= hi; d++) {
-          const tok = tokenOf.get(code * span + (d - minDate));
-          if (tok !== undefined) alts.push(tok);
+          // The same code on a date the point may have become, or a suppressed code that day.
+          for (const c of [code, supp]) {
+            const tok = tokenOf.get(c * span + (d - minDate));
+            if (tok !== undefined) alts.push(tok);
+          }
         }
         altOffsets.push(alts.length);
       }

@@ -94,7 +94,7 @@ const DAY = 86_400_000;
 
 /**
  * Parses a date at any precision into a time range (UTC ms): `1980-05-17` (a day), `1980-05`,
- * `1980/5`, `198005` (a month), `1980` (a year), `FY2020` / `2020年度` (a Japanese fiscal year,
+ * `1980/5`, `198005` (a month), `1980` (a year), `1950-1954` (a band of years), `<=1934` (that year or before), `FY2020` / `2020年度` (a Japanese fiscal year,
  * April to March), `1980-**-**` / `1980-05-**` (masked), `*` (everything). Null when not a date.
  */
 export function parseDateRange(text: string): Range | null {
@@ -124,6 +124,12 @@ export function parseDateRange(text: string): Range | null {
     [/^(\d{4})[-/.](\d{1,2})(?:[-/.]\*+)?$/, (m) => span(+m[1], +m[2] - 1, 1, 'm')],
     [/^(\d{4})(\d{2})$/, (m) => span(+m[1], +m[2] - 1, 1, 'm')],
     [/^(\d{4})(?:[-/.]\*+){0,2}$/, (m) => span(+m[1], 0, 1, 'y')],
+    // A band of years (`1950-1954`: 1950-01-01 … 1954-12-31) and a top-coded year (`<=1934`).
+    [/^(\d{4})-(\d{4})$/, (m) => ({ ...span(+m[1], 0, 1, 'y'), hi: Date.UTC(+m[2] + 1, 0, 1) })],
+    [
+      /^(?:<=|≤)(\d{4})$/,
+      (m) => ({ lo: -Infinity, hi: Date.UTC(+m[1] + 1, 0, 1), loOpen: true, hiOpen: true }),
+    ],
   ];
   for (const [re, make] of rules) {
     const m = s.match(re);

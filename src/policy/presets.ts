@@ -55,6 +55,34 @@ function maxRisk(name: string, description: string, threshold: number, sources: 
   };
 }
 
+const KM_M2 =
+  'reidgate choice (documented in README): at most 5% of targets unique given their demographics and 2 known codes (a neighbour who knows two of their diagnoses or drugs), judged on the upper 95% bound. The 5% ceiling is the uniqueness heuristic of El Emam, IEEE S&P 2008 (doi:10.1109/MSP.2008.84) applied to km-anonymity (Terrovitis et al., PVLDB 2008, doi:10.14778/1453856.1453874) with m = 2; no regulator sets this number';
+const RARE_10 =
+  'Japan MHLW NDB rules (no counts under 10) and the PPC guidelines on anonymously processed information (delete 特異な記述 such as ages over 100): no code, extreme value or age ≥ 100 held by fewer than 10 patients';
+
+/**
+ * The medical preset: jp-ndb on the demographics, no rare values (N = 10), and code-set uniqueness at
+ * m = 2 at most 5% (pessimistic bound). Needs a relational trial (event tables).
+ */
+function jpMedical(): Policy {
+  const base = maxRisk(
+    'jp-medical',
+    'Japanese medical release (relational): demographic classes of at least 10 (risk ≤ 0.1), no value held by fewer than 10 patients (特異な記述), and at most 5% of patients unique given their demographics and two known codes.',
+    0.1,
+    [NDB_10],
+  );
+  return {
+    ...base,
+    required: ['uniqueness', 'rare-values', 'code-sets'],
+    checks: [
+      ...base.checks,
+      { attack: 'rare-values', metric: 'rareValues', max: 0, bound: 'point', source: RARE_10 },
+      { attack: 'code-sets', metric: 'uniqueShareM2', max: 0.05, bound: 'pessimistic', source: KM_M2 },
+    ],
+    sources: [NDB_10, RARE_10, KM_M2],
+  };
+}
+
 function uniquenessCeiling(name: string, ceiling: number): Policy {
   return {
     name,
@@ -101,6 +129,7 @@ export const PRESETS: Readonly<Record<string, Policy>> = {
     0.1,
     [NDB_10],
   ),
+  'jp-medical': jpMedical(),
   'uniqueness-5': uniquenessCeiling('uniqueness-5', 0.05),
   'uniqueness-20': uniquenessCeiling('uniqueness-20', 0.2),
 };

@@ -7,8 +7,9 @@
  * a key matching no patient (with the count), a date that does not parse, a code outside the declared
  * system, or a declared truncation, date precision or date shift that the data contradict.
  *
- * Semantics: a suppressed code (`*` or a --wildcard token) or a missing one drops the event; a
- * suppressed or missing date keeps the event in the code set but not in the dated sequence. Original
+ * Semantics: a missing code drops the event; a suppressed code (`*` or a --wildcard token) becomes
+ * the table's reserved "suppressed" code (some code the release does not show); a suppressed or
+ * missing date keeps the event in the code set but not in the dated sequence. Original
  * codes are truncated and original dates coarsened exactly as the release declares, so both sides
  * speak one vocabulary. With a declared date shift S (days), an original date d becomes the window
  * [coarsen(first(d) − S), coarsen(last(d) + S)] a release date may fall in.
@@ -123,6 +124,9 @@ function eventPersons(t: LoadedTable, key: string, persons: Map<string, number>,
   return out;
 }
 
+/** Marks a suppressed code until the table's reserved code (after its real codes) is known. */
+const SUPPRESSED_LOCAL = -3;
+
 /** Shared per-table code dictionary (normalized, truncated code → table code). */
 interface TableCodes {
   index: Map<string, number>;
@@ -144,8 +148,12 @@ function eventCodes(
   const N = spec.codeTruncation;
   for (let c = 0; c < dictionary.length; c++) {
     const raw = dictionary[c];
-    if (suppressed.has(raw.trim()) || raw.trim() === '') {
+    if (raw.trim() === '') {
       map[c] = -1;
+      continue;
+    }
+    if (suppressed.has(raw.trim())) {
+      map[c] = SUPPRESSED_LOCAL;
       continue;
     }
     let code = normalizeCode(raw, spec.codeSystem);
@@ -370,20 +378,26 @@ export async function loadPersonView(
     for (const side of ['release', 'original'] as const) {
       const s = perSide[side];
       if (!s) continue;
-      for (let i = 0; i < s.code.length; i++) if (s.code[i] >= 0) s.code[i] += base;
+      const supp = base + dict.labels.length;
+      for (let i = 0; i < s.code.length; i++) {
+        if (s.code[i] >= 0) s.code[i] += base;
+        else if (s.code[i] === SUPPRESSED_LOCAL) s.code[i] = supp;
+      }
       sides[side].push(s);
     }
     tables.push({
       name: spec.name,
       base,
       codes: dict.labels.length,
+      suppressed: base + dict.labels.length,
       dated: spec.date !== undefined && spec.code !== undefined,
       precision,
       shiftDays: spec.dateShift,
       truncation: spec.codeTruncation,
     });
     for (const l of dict.labels) labels.push(`${spec.name}:${l}`);
-    base += dict.labels.length;
+    labels.push(`${spec.name}:(suppressed)`);
+    base += dict.labels.length + 1;
   }
   const release = buildPersonSide(persons.release.table.numRows, sides.release);
   const withOriginal = persons.original && specs.some((s) => s.original);

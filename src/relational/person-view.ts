@@ -10,9 +10,11 @@
  *
  * API (reused by code-sets, trajectory, rare-values and, later, sparse linkage):
  * - `PersonView.tables[t]`: event table t's name, its first combined code `base` and its code count;
- *   combined code = base + the table's own code, so a combined code names (event type, code).
+ *   combined code = base + the table's own code, so a combined code names (event type, code); the
+ *   code `suppressed` (= base + codes) stands for a suppressed value (`*`) of that table.
  *   `tableOf(view, code)` maps back. Dates are integer indices at the table's precision
  *   (`day`: days since 1970-01-01, `month`: year·12 + month − 1, `year`: the year).
+ * - `isSuppressedCode(view, code)`: whether a combined code is a table's suppressed code.
  * - `PersonSide` (one per role): `persons` = rows of that side's person table (person i is row i);
  *   code sets `setOffsets` (persons + 1) / `setCodes` (sorted, unique per person);
  *   dated events `seqOffsets` / `seqCodes` / `seqLo` / `seqHi`, sorted by (code, lo, hi), unique:
@@ -28,6 +30,7 @@
  * those arrays with validation.
  */
 import { sharedInt32 } from '../encode/encode.js';
+import { ReidgateError } from '../errors.js';
 
 /** Date precision of an event table's dates. */
 export type DatePrecision = 'day' | 'month' | 'year';
@@ -38,6 +41,12 @@ export interface EventTableInfo {
   /** First combined code of this table; its codes are base … base + codes − 1. */
   base: number;
   codes: number;
+  /**
+   * The table's reserved code for a suppressed value (`*`: some code the release does not show),
+   * base + codes. An attacker who knows a code must count a patient with a suppressed code in the
+   * same table as possibly holding it.
+   */
+  suppressed: number;
   /** Whether the table has a date column (and so events in the sequences). */
   dated: boolean;
   precision: DatePrecision;
@@ -132,40 +141,20 @@ function sortRun(a: Int32Array, lo: number, hi: number): void {
   }
 }
 
-/** Lexicographic order on (code, lo, hi) of events i and j. */
-function before(c: Int32Array, l: Int32Array, h: Int32Array, i: number, j: number): boolean {
-  return c[i] !== c[j] ? c[i] < c[j] : l[i] !== l[j] ? l[i] < l[j] : h[i] < h[j];
-}
-
-/** Sorts the events [lo, hi) of three parallel arrays by (code, lo, hi). */
-function sortTriples(c: Int32Array, l: Int32Array, h: Int32Array, lo: number, hi: number): void {
+/** Sorts a[lo, hi) of a Float64Array ascending (insertion sort for short runs). */
+function sortKeys(a: Float64Array, lo: number, hi: number): void {
   if (hi - lo > 32) {
-    const idx = Array.from({ length: hi - lo }, (_, k) => lo + k);
-    idx.sort((i, j) => (before(c, l, h, i, j) ? -1 : before(c, l, h, j, i) ? 1 : 0));
-    const cc = idx.map((i) => c[i]);
-    const ll = idx.map((i) => l[i]);
-    const hh = idx.map((i) => h[i]);
-    for (let k = 0; k < idx.length; k++) {
-      c[lo + k] = cc[k];
-      l[lo + k] = ll[k];
-      h[lo + k] = hh[k];
-    }
+    a.subarray(lo, hi).sort();
     return;
   }
   for (let i = lo + 1; i < hi; i++) {
-    const vc = c[i];
-    const vl = l[i];
-    const vh = h[i];
+    const v = a[i];
     let j = i - 1;
-    while (j >= lo && (c[j] > vc || (c[j] === vc && (l[j] > vl || (l[j] === vl && h[j] > vh))))) {
-      c[j + 1] = c[j];
-      l[j + 1] = l[j];
-      h[j + 1] = h[j];
+    while (j >= lo && a[j] > v) {
+      a[j + 1] = a[j];
       j--;
     }
-    c[j + 1] = vc;
-    l[j + 1] = vl;
-    h[j + 1] = vh;
+    a[j + 1] = v;
   }
 }
 
@@ -197,10 +186,34 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
   }
   const rawSet = offsetsOf(nSet, persons);
   const rawSeq = offsetsOf(nSeq, persons);
+  // Dated events are sorted as one packed number per event: ((code · span) + lo − minLo) · width + hi − lo.
+  let minLo = Infinity;
+  let maxLo = -Infinity;
+  let maxWidth = 0;
+  for (const t of tables) {
+    if (!t.lo) continue;
+    for (let i = 0; i < t.lo.length; i++) {
+      const l = t.lo[i];
+      if (l === NO_DATE || t.code[i] < 0) continue;
+      if (l < minLo) minLo = l;
+      if (l > maxLo) maxLo = l;
+      const w = (t.hi ? t.hi[i] : l) - l;
+      if (w > maxWidth) maxWidth = w;
+    }
+  }
+  const span = Number.isFinite(minLo) ? maxLo - minLo + 1 : 1;
+  const width = maxWidth + 1;
+  let maxCode = 0;
+  for (const t of tables)
+    for (let i = 0; i < t.code.length; i++) if (t.code[i] > maxCode) maxCode = t.code[i];
+  if ((maxCode + 1) * span * width >= 2 ** 53) {
+    throw new ReidgateError(
+      'INPUT_PARSE',
+      `event dates span ${span} periods with windows up to ${width}: too wide to index`,
+    );
+  }
   const setTmp = new Int32Array(rawSet[persons]);
-  const cTmp = new Int32Array(rawSeq[persons]);
-  const lTmp = new Int32Array(rawSeq[persons]);
-  const hTmp = new Int32Array(rawSeq[persons]);
+  const keyTmp = new Float64Array(rawSeq[persons]);
   nSet.fill(0);
   nSeq.fill(0);
   for (const t of tables) {
@@ -210,14 +223,13 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
       const p = t.person[i];
       setTmp[rawSet[p] + nSet[p]++] = c;
       if (t.lo && t.lo[i] !== NO_DATE) {
-        const k = rawSeq[p] + nSeq[p]++;
-        cTmp[k] = c;
-        lTmp[k] = t.lo[i];
-        hTmp[k] = t.hi ? t.hi[i] : t.lo[i];
+        const l = t.lo[i];
+        const h = t.hi ? t.hi[i] : l;
+        keyTmp[rawSeq[p] + nSeq[p]++] = (c * span + (l - minLo)) * width + (h - l);
       }
     }
   }
-  // Sort and de-duplicate each person's run in place, counting what is kept.
+  // Sort and de-duplicate each person's runs in place, counting what is kept.
   for (let p = 0; p < persons; p++) {
     const a = rawSet[p];
     const b = rawSet[p + 1];
@@ -227,15 +239,9 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
     nSet[p] = w - a;
     const x = rawSeq[p];
     const y = rawSeq[p + 1];
-    sortTriples(cTmp, lTmp, hTmp, x, y);
+    sortKeys(keyTmp, x, y);
     let v = x;
-    for (let i = x; i < y; i++) {
-      if (i > x && cTmp[i] === cTmp[v - 1] && lTmp[i] === lTmp[v - 1] && hTmp[i] === hTmp[v - 1]) continue;
-      cTmp[v] = cTmp[i];
-      lTmp[v] = lTmp[i];
-      hTmp[v] = hTmp[i];
-      v++;
-    }
+    for (let i = x; i < y; i++) if (i === x || keyTmp[i] !== keyTmp[v - 1]) keyTmp[v++] = keyTmp[i];
     nSeq[p] = v - x;
   }
   const setOffsets = offsetsOf(nSet, persons);
@@ -245,12 +251,20 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
   const seqLo = sharedInt32(seqOffsets[persons]);
   const seqHi = sharedInt32(seqOffsets[persons]);
   for (let p = 0; p < persons; p++) {
-    setCodes.set(setTmp.subarray(rawSet[p], rawSet[p] + nSet[p]), setOffsets[p]);
-    const from = rawSeq[p];
-    const n = nSeq[p];
-    seqCodes.set(cTmp.subarray(from, from + n), seqOffsets[p]);
-    seqLo.set(lTmp.subarray(from, from + n), seqOffsets[p]);
-    seqHi.set(hTmp.subarray(from, from + n), seqOffsets[p]);
+    const from = rawSet[p];
+    const to = setOffsets[p];
+    for (let i = 0; i < nSet[p]; i++) setCodes[to + i] = setTmp[from + i];
+    const sFrom = rawSeq[p];
+    const sTo = seqOffsets[p];
+    for (let i = 0; i < nSeq[p]; i++) {
+      const key = keyTmp[sFrom + i];
+      const wd = key % width;
+      const rest = (key - wd) / width;
+      const off = rest % span;
+      seqCodes[sTo + i] = (rest - off) / span;
+      seqLo[sTo + i] = minLo + off;
+      seqHi[sTo + i] = minLo + off + wd;
+    }
   }
   return { persons, events, setOffsets, setCodes, seqOffsets, seqCodes, seqLo, seqHi };
 }
@@ -286,4 +300,9 @@ export function invertTokens(
     }
   }
   return { offsets: out, postings };
+}
+
+/** True when a combined code is some table's reserved suppressed code. */
+export function isSuppressedCode(view: Pick<PersonView, 'tables'>, code: number): boolean {
+  return view.tables[tableOf(view, code)].suppressed === code;
 }

@@ -293,6 +293,8 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     throw new ReidgateError('USAGE', `--weights: column ${q(weights)} is also a quasi-identifier`);
   }
   const key = flags.key ?? file.key;
+  const original = fromFlag(flags.original) ?? fromFile(file.original);
+  const auxiliary = fromFlag(flags.auxiliary) ?? fromFile(file.auxiliary);
   const events = file.events?.map((e) => ({
     ...e,
     release: resolve(base, e.release),
@@ -328,13 +330,13 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     name: file.name,
     file: trialPath ? resolve(cwd, trialPath) : undefined,
     release,
-    original: fromFlag(flags.original) ?? fromFile(file.original),
+    original,
     control: fromFlag(flags.control) ?? fromFile(file.control),
-    auxiliary: fromFlag(flags.auxiliary) ?? fromFile(file.auxiliary),
+    auxiliary,
     qi,
     sensitive,
     // The person key is the ground truth of a relational trial unless --id names another column.
-    id: flags.id ?? file.id ?? key,
+    id: flags.id ?? file.id ?? (original || auxiliary ? key : undefined),
     key,
     events,
     aligned: flags.aligned ?? file.aligned ?? false,

@@ -1,0 +1,175 @@
+/**
+ * Relational trials' inputs: the person view built from the mini cohort (hand-checked), and every
+ * kind of bad input rejected with code and a message naming table, row and column.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor, isReidgateError } from '../../src/errors.js';
+import { cli } from '../cli/helpers.js';
+import { eventsOf, loadTrial, MINI, miniCopy } from './helpers.js';
+
+/** Resolves with the ReidgateError a promise rejects with. */
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (isReidgateError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a ReidgateError');
+}
+
+describe('the mini cohort as a person view', async () => {
+  const inputs = await loadTrial(`${MINI}/trial.yaml`);
+  const view = inputs.persons!;
+  const label = (c: number) => view.codeLabels[c];
+  const codesOf = (side: typeof view.release, row: number) =>
+    Array.from(side.setCodes.subarray(side.setOffsets[row], side.setOffsets[row + 1]), label).sort();
+
+  it('has one code space for both sides, with ICD-10 at 3 characters and the checkups table code-free', () => {
+    expect(view.tables.map((t) => [t.name, t.codes, t.precision])).toEqual([
+      ['diagnoses', 4, 'month'],
+      ['prescriptions', 2, 'month'],
+      ['checkups', 0, 'month'],
+    ]);
+    expect([...view.codeLabels].filter((l) => !l.endsWith('(suppressed)')).sort()).toEqual(
+      [
+        'diagnoses:C34',
+        'diagnoses:E11',
+        'diagnoses:I10',
+        'diagnoses:J45',
+        'prescriptions:A10BA02',
+        'prescriptions:L01XE03',
+      ].sort(),
+    );
+  });
+
+  it('joins events to patients by the key on both sides (original p1 is release row 1)', () => {
+    // Original row 0 is p1; the release lists p6, p1, p3, p5, p2, p4.
+    expect(Array.from(view.truth!)).toEqual([1, 4, 2, 5, 3, 0]);
+    const p1 = ['diagnoses:E11', 'diagnoses:I10', 'diagnoses:J45', 'prescriptions:A10BA02'];
+    expect(codesOf(view.original!, 0)).toEqual(p1);
+    expect(codesOf(view.release, 1)).toEqual(p1);
+    expect(codesOf(view.release, 2)).toEqual(['diagnoses:I10']);
+  });
+
+  it('keeps dated events sorted by (code, date) at month precision', () => {
+    const r = view.release;
+    const p1 = 1;
+    const ev = [];
+    for (let k = r.seqOffsets[p1]; k < r.seqOffsets[p1 + 1]; k++) {
+      ev.push([label(r.seqCodes[k]), Math.floor(r.seqLo[k] / 12), (r.seqLo[k] % 12) + 1]);
+    }
+    expect(ev.sort()).toEqual(
+      [
+        ['diagnoses:E11', 2021, 3],
+        ['diagnoses:I10', 2021, 4],
+        ['diagnoses:J45', 2022, 1],
+        ['prescriptions:A10BA02', 2021, 3],
+      ].sort(),
+    );
+    expect(view.values.map((v) => v.column)).toEqual(['bmi', 'sbp', 'dbp', 'hba1c']);
+  });
+});
+
+describe('bad relational input: exit 2 with a message naming the table, row and column', () => {
+  const cases: Array<[string, Record<string, string>, (t: Record<string, unknown>) => void, RegExp]> = [
+    [
+      'an event key matching no patient (table and count)',
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np9,2021-03,E11\np8,2021-04,I10\n' },
+      () => {},
+      /events `diagnoses` \(release .*\): 2 of 3 rows have a key `pid` matching no patient .*first: row 2, key `p9`/,
+    ],
+    [
+      'a date that does not parse (row and column)',
+      { 'original/diagnoses.csv': 'pid,date,icd10\np1,2021-03-05,E11.9\np2,2021-13-40,I10\n' },
+      () => {},
+      /events `diagnoses` \(original .*\): row 2, column `date`: `2021-13-40` is not a date/,
+    ],
+    [
+      'a code outside the declared system',
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np2,2021-03,diabetes\n' },
+      () => {},
+      /row 2, column `icd10`: `diabetes` is not an ICD-10 code \(declared codeSystem: icd10\)/,
+    ],
+    [
+      'a release contradicting its declared truncation (4 characters declared 3)',
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np2,2021-03,E11.9\n' },
+      () => {},
+      /row 2, column `icd10`: `E11.9` has 4 characters but the release is declared truncated to 3/,
+    ],
+    [
+      'release dates finer than the declared precision',
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03-01,E11\np2,2021-03-17,I10\n' },
+      () => {},
+      /row 2, column `date`: `2021-03-17` is finer than the declared datePrecision `month`/,
+    ],
+    [
+      'original dates coarser than the release precision',
+      { 'original/prescriptions.csv': 'pid,date,drug\np1,2021,A10BA02\n' },
+      (t) => {
+        eventsOf(t)[1].datePrecision = 'month';
+      },
+      /events `prescriptions` \(original .*\): row 1, column `date`: `2021` is coarser than the release's date precision `month`/,
+    ],
+    [
+      'release dates outside the original range widened by the declared shift',
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2020-11,E11\np2,2021-03,I10\n' },
+      () => {},
+      /release dates reach 2020-11, outside the original's dates 2021-02 … 2022-07 widened by the declared dateShift of 0 days/,
+    ],
+    [
+      'a person table with a duplicated key',
+      { 'release/patients.csv': 'pid,sex,birth_ym,pref,muni\np1,F,1950,13,*\np1,F,1950,13,*\n' },
+      () => {},
+      /`pid`.*rows 1 and 2 of .* share a key/,
+    ],
+  ];
+  for (const [what, files, edit, message] of cases) {
+    it(what, async () => {
+      const { path } = miniCopy(files, edit);
+      const e = await failure(loadTrial(path));
+      expect(exitCodeFor(e.code)).toBe(2);
+      expect(e.message).toMatch(message);
+      expect(e.message).not.toContain('\n');
+    });
+  }
+
+  it('a declared shift widens the original dates and is accepted', async () => {
+    const { path } = miniCopy(
+      { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-01,E11\np2,2021-03,I10\n' },
+      (t) => {
+        eventsOf(t)[0].dateShift = 45;
+      },
+    );
+    const view = (await loadTrial(path)).persons!;
+    const o = view.original!;
+    // p1's E11.9 on 2021-03-05 may have become any month from 2021-01 to 2021-04.
+    const k = o.seqOffsets[0];
+    expect([o.seqLo[k], o.seqHi[k]]).toEqual([2021 * 12 + 0, 2021 * 12 + 3]);
+  });
+
+  it('event tables without a key, and a key that is a QI, are usage errors', async () => {
+    const noKey = miniCopy({}, (t) => {
+      delete t.key;
+    });
+    expect((await failure(loadTrial(noKey.path))).message).toMatch(
+      /events: event tables need the person key/,
+    );
+    const keyQi = miniCopy({}, (t) => {
+      t.qi = ['pid', 'sex'];
+    });
+    expect((await failure(loadTrial(keyQi.path))).message).toMatch(
+      /--key `pid`: the person key is ground truth only/,
+    );
+  });
+
+  it('through the CLI: exit 2, one line on stderr, no report', () => {
+    const { dir, path } = miniCopy({ 'release/diagnoses.csv': 'pid,date,icd10\np9,2021-03,E11\n' });
+    const r = cli(['run', path, '--out', `${dir}/out`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/1 of 1 rows have a key `pid` matching no patient/);
+    expect(existsSync(`${dir}/out/report.json`)).toBe(false);
+  });
+});
