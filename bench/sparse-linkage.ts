@@ -25,32 +25,39 @@ const TARGETS = 10_000;
 /** Builds the person view of the benchmark cohort. */
 export function sparseBenchView(patients: number, seed = 3): PersonView {
   const random = rng(seed);
-  const person: number[] = [];
-  const code: number[] = [];
-  const date: number[] = [];
-  const codes = new Set<number>();
+  const keep = rng(deriveSeed(seed, 'release'));
+  const cap = patients * 48; // at most 12 codes × 4 visits each
+  const all = { person: new Int32Array(cap), code: new Int32Array(cap), lo: new Int32Array(cap) };
+  const rel = { person: new Int32Array(cap), code: new Int32Array(cap), lo: new Int32Array(cap) };
+  let n = 0;
+  let m = 0;
+  const mine = new Int32Array(12);
   for (let p = 0; p < patients; p++) {
-    codes.clear();
-    const n = 4 + Math.floor(random() * 9);
-    while (codes.size < n) codes.add(Math.floor(CODES * random() ** 2.5));
-    for (const c of codes) {
+    const k = 4 + Math.floor(random() * 9);
+    let held = 0;
+    while (held < k) {
+      const c = Math.floor(CODES * random() ** 2.5);
+      if (!mine.subarray(0, held).includes(c)) mine[held++] = c;
+    }
+    for (let j = 0; j < k; j++) {
       const visits = 1 + Math.floor(random() * 4);
       for (let v = 0; v < visits; v++) {
-        person.push(p);
-        code.push(c);
-        date.push(18262 + Math.floor(random() * 1461));
+        const d = 18262 + Math.floor(random() * 1461);
+        all.person[n] = p;
+        all.code[n] = mine[j];
+        all.lo[n++] = d;
+        if (keep() < 0.1) continue;
+        rel.person[m] = p;
+        rel.code[m] = mine[j];
+        rel.lo[m++] = d;
       }
     }
   }
-  const all = { person: Int32Array.from(person), code: Int32Array.from(code), lo: Int32Array.from(date) };
-  const keep = rng(deriveSeed(seed, 'release'));
-  const kept: number[] = [];
-  for (let i = 0; i < person.length; i++) if (keep() >= 0.1) kept.push(i);
-  const release = {
-    person: Int32Array.from(kept, (i) => person[i]),
-    code: Int32Array.from(kept, (i) => code[i]),
-    lo: Int32Array.from(kept, (i) => date[i]),
-  };
+  const cut = (e: typeof all, len: number) => ({
+    person: e.person.subarray(0, len),
+    code: e.code.subarray(0, len),
+    lo: e.lo.subarray(0, len),
+  });
   const truth = sharedInt32(patients);
   for (let i = 0; i < patients; i++) truth[i] = i;
   return {
@@ -66,8 +73,8 @@ export function sparseBenchView(patients: number, seed = 3): PersonView {
       },
     ],
     codes: CODES + 1,
-    original: buildPersonSide(patients, [all]),
-    release: buildPersonSide(patients, [release]),
+    original: buildPersonSide(patients, [cut(all, n)]),
+    release: buildPersonSide(patients, [cut(rel, m)]),
     truth,
     values: [],
     codeLabels: [],
