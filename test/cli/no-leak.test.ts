@@ -50,8 +50,11 @@ describe('no raw record values in any output', () => {
       expect(text.includes('Zq9'), `${f} contains a record value`).toBe(false);
     }
     expect(r.stdout.includes('Zq9') || r.stderr.includes('Zq9')).toBe(false);
-    // and every attack that the inputs allow actually ran (none was skipped for lack of input)
+    // and every attack that the inputs allow actually ran (none was skipped for lack of input); the
+    // person-level attacks need event tables, which this flat trial has not (test/relational/no-leak.test.ts)
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    for (const a of report.attacks) expect(a.status, `${a.id}: ${a.reason}`).not.toBe('skipped');
+    const flat = report.attacks.filter((a: { reason?: string }) => !a.reason?.includes('needs event tables'));
+    expect(flat.length).toBeGreaterThanOrEqual(8);
+    for (const a of flat) expect(a.status, `${a.id}: ${a.reason}`).not.toBe('skipped');
   });
 });
