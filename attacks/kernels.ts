@@ -5,6 +5,7 @@ import { classStats } from './diversity/kernels.js';
 import { buildNeighbourIndex, neighbourSearch } from './linkage/distance-kernels.js';
 import { exactSets } from './linkage/exact-kernels.js';
 import { fsBest, fsPairs, fsRandomPairs } from './linkage/fs-kernels.js';
+import { sparseScore } from './linkage/sparse-kernels.js';
 import { bootstrapReplicates } from './membership/evaluate.js';
 import { knnSearch } from './membership/knn-kernel.js';
 import { likelihoodSums } from './membership/likelihood.js';
@@ -26,6 +27,7 @@ export const KERNELS = {
   'linkage.fsBest': fsBest,
   'linkage.fsPairs': fsPairs,
   'linkage.fsRandomPairs': fsRandomPairs,
+  'linkage.sparseScore': sparseScore,
   'membership.bootstrap': bootstrapReplicates,
   'membership.knn': knnSearch,
   'membership.likelihood': likelihoodSums,

@@ -10,7 +10,7 @@
  * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts),
  * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
  * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores), code-sets (person view and
- * code-sets attack, BENCH_PATIENTS=1000000).
+ * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { registerLikelihoodBenchmarks, registerMembershipBenchmarks } from './me
 import { registerPopulationBenchmarks } from './population.js';
 import { registerReportBenchmarks } from './report.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
+import { registerSparseLinkageBenchmarks } from './sparse-linkage.js';
 import { registerSudaBenchmarks } from './suda.js';
 
 const suites = new Set(
@@ -97,6 +98,7 @@ if (suites.has('membership')) {
   registerLikelihoodBenchmarks(bench, pools);
 }
 if (suites.has('code-sets')) registerCodeSetsBenchmarks(bench, pools);
+if (suites.has('sparse-linkage')) await registerSparseLinkageBenchmarks(bench, pools);
 
 await bench.run();
 clearInterval(timer);

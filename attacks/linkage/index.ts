@@ -10,6 +10,8 @@
  *   probabilistic  Fellegi–Sunter with EM-estimated m/u over blocked pairs (probabilistic.ts)
  *   distance-gower, distance-manhattan   nearest neighbour under Gower / standardized Manhattan
  *                  distance, confidence 1 − d1/d2 (distance.ts)
+ *   sparse         relational trials: Narayanan–Shmatikov scoreboard over the patients' code sets
+ *                  (or dated events) with rarity weights and the eccentricity test (sparse.ts)
  * With ground truth (--id or --aligned): rates with Wilson intervals in the prosecutor and journalist
  * settings, precision, a random-guess baseline and precision–coverage curves. Without it, only what
  * the attacker sees (claims, confidence, unique matches).
@@ -27,6 +29,7 @@ import type { MethodResult } from './method.js';
 import { type LinkageSettings, linkageSettings } from './options.js';
 import { buildOutcome, withLinkability } from './outcome.js';
 import { probabilisticLinkage } from './probabilistic.js';
+import { sparseLinkage, sparseSeries } from './sparse.js';
 
 export type { MethodResult } from './method.js';
 
@@ -37,6 +40,7 @@ const METHODS: ReadonlyArray<(ctx: AttackContext, s: LinkageSettings) => Promise
   probabilisticLinkage,
   (ctx) => distanceLinkage(ctx, 'gower'),
   (ctx) => distanceLinkage(ctx, 'manhattan'),
+  sparseLinkage,
 ];
 
 /**
@@ -84,6 +88,7 @@ export const linkage: Attack = {
     targets:
       'Targets scored in the headline setting (prosecutor: targets whose record is in the release; else all targets).',
     claims: 'Targets the strongest method linked to some release record.',
+    coverage: 'Share of targets the strongest method linked to some release record (claims / targets).',
     reidentified: 'Targets the strongest method linked to their own release record.',
     reidentificationRate:
       'Share of targets correctly re-identified by the strongest method (95% Wilson interval).',
@@ -127,6 +132,13 @@ export const linkage: Attack = {
     }
     const linkable = await linkability(ctx, settings);
     const outcome = withLinkability(buildOutcome(results, lk, ctx.release.rows), linkable);
+    const head = outcome.metrics;
+    if (head.claims && head.targets && head.targets.value > 0) {
+      head.coverage = { value: head.claims.value / head.targets.value, ci95: null, n: head.targets.value };
+    }
+    const sparse = results.find((r) => r.method === 'sparse');
+    const series = sparse ? sparseSeries(outcome) : undefined;
+    if (series) outcome.series = [...(outcome.series ?? []), series];
     const unknown = ctx.qi.filter((q) => !lk.knownQi.includes(q.name)).map((q) => q.name);
     if (unknown.length > 0) {
       outcome.warnings = [
@@ -145,7 +157,8 @@ export const linkage: Attack = {
           ? 'Probabilistic linkage compares categorical values that are not equal by Jaro–Winkler similarity of their spellings (code points; ≥ 0.94 "close", ≥ 0.85 "partial", each with its own EM-fitted weight), so typos and variant spellings count as partial agreement; generalized released values are never compared by spelling. Exact linkage and the distance methods compare values as they are. '
           : 'String similarity is off (--option linkage.stringComparator=exact): misspelt values count as disagreements. ') +
         'Missing target values are unknown to the attacker and skipped; a missing released value matches nothing in exact linkage and is "missing" (no evidence) in probabilistic linkage.' +
-        linkabilityNote(linkable),
+        linkabilityNote(linkable) +
+        (sparse ? ` ${String(sparse.details?.attackerModel)}` : ''),
     };
   },
 };

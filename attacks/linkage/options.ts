@@ -37,6 +37,15 @@ const KEYS = [
   'linkabilityB',
   'linkabilityK',
   'linkabilityTargets',
+  // sparse linkage (relational trials; read in sparse-options.ts)
+  'sparseItems',
+  'sparseWrong',
+  'sparseMissing',
+  'sparseDates',
+  'sparseDateTolerance',
+  'sparsePhi',
+  'sparseQi',
+  'tables',
 ];
 
 const bad = (what: string) => new ReidgateError('USAGE', `--option linkage.${what}`);
