@@ -11,7 +11,7 @@ import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attack
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
 import { LocalEngine } from '../engine/local.js';
 import { engineSkipReason, openDuckDbTrial } from '../engine/open.js';
-import { isReidgateError, listNames, q, ReidgateError } from '../errors.js';
+import { EXIT, exitCodeFor, isReidgateError, listNames, q, ReidgateError } from '../errors.js';
 import { buildManifest, type Manifest, writeManifest } from '../evidence/manifest.js';
 import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
@@ -234,15 +234,21 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         } catch (e) {
           const seconds = (performance.now() - t0) / 1000;
           const msg = isReidgateError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e);
-          progress({ stage: 'error', attack: attack.id, detail: msg });
+          const inputError = isReidgateError(e) && exitCodeFor(e.code) === EXIT.input ? e : undefined;
+          if (!inputError) progress({ stage: 'error', attack: attack.id, detail: msg });
           return {
             run: { id: attack.id, status: 'error' as const, reason: msg, explicit, metrics: {} },
             base,
             seconds,
+            // A usage or input error found inside an attack (a bad --option value, a column the attack
+            // needs): the run stops as for any bad input, exit 2, nothing written.
+            inputError,
           };
         }
       }),
     );
+    const inputError = settled.find((x) => 'inputError' in x && x.inputError)?.inputError;
+    if (inputError) throw inputError;
     const tAttacks = performance.now();
     const evaluation = evaluate(
       policy,

@@ -131,6 +131,23 @@ describe('population and weights inputs (issue 3) exit 2 naming the problem', ()
       ['--release', good, '--qi', 'age', '--population', '100', '--sampling-fraction', '0.1'],
       [/--population/, /--sampling-fraction/],
     ));
+  it('an attack option out of range, found inside the attack (exit 2, not an attack failure)', () =>
+    expectInputError(
+      [
+        '--release',
+        good,
+        '--original',
+        good,
+        '--aligned',
+        '--qi',
+        'age,sex',
+        '--attacks',
+        'linkage',
+        '--option',
+        'linkage.linkabilityK=0',
+      ],
+      [/linkage\.linkabilityK/],
+    ));
 });
 
 describe('fail-closed output folder', () => {
