@@ -23,13 +23,15 @@ export function trialsDir(): string {
 }
 
 /** The sample trial `npm start` runs. */
-export const DEFAULT_DEMO = 'adult-k5';
+export const DEFAULT_DEMO = 'cohort-strong';
 
 /** Adds the `demo` command. */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Run a bundled sample trial (default: the k-anonymized Adult release) and write its report.')
+    .description(
+      'Run a bundled sample trial (default: the strong release of the synthetic medical cohort) and write its report.',
+    )
     .argument('[name]', 'which sample trial (see --list)', DEFAULT_DEMO)
     .option('--list', 'list the bundled sample trials')
     .option('--out <dir>', 'output directory (default ./reidgate-report)')

@@ -25,6 +25,7 @@ import { DEFAULT_MISSING } from '../io/types.js';
 import type { InputInfo } from '../report/model.js';
 import { type DuckDbEngine, duckMessage } from './duckdb.js';
 import { ident, lit, readCsvSql } from './duckdb-sql.js';
+import { DUCKDB_PATH } from './paths.js';
 import type { EngineRole } from './types.js';
 
 /** How CSV inputs are read. */
@@ -32,9 +33,6 @@ export interface CsvOptions {
   missing?: readonly string[];
   delimiter?: string;
 }
-
-/** A DuckDB database path with an optional `#table` suffix. */
-const DUCKDB_PATH = /^(.*\.(?:duckdb|ddb|db))(?:#(.*))?$/i;
 
 /** Sniffing looks at this many leading bytes, as the local loader does. */
 const SNIFF_BYTES = 1 << 16;

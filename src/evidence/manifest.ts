@@ -14,6 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { outputError, writeAtomic } from '../../reports/atomic.js';
+import { inputFile } from '../engine/paths.js';
 import { ENGINE_NAMES } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
 import { CODE_SYSTEMS } from '../relational/codes.js';
@@ -198,8 +199,9 @@ export async function hashFile(path: string): Promise<{ sha256: string; bytes: n
  */
 export function trialInputFiles(trial: Trial): Array<{ role: string; path: string }> {
   const out: Array<{ role: string; path: string }> = [];
+  // A table inside a database file (`data.duckdb#table`) is hashed as its file.
   const add = (role: string, path: string | undefined) => {
-    if (path) out.push({ role, path });
+    if (path) out.push({ role, path: inputFile(path) });
   };
   add('release', trial.release);
   add('original', trial.original);
@@ -209,6 +211,10 @@ export function trialInputFiles(trial: Trial): Array<{ role: string; path: strin
   add('policy', trial.policy);
   add('trial', trial.file);
   for (const x of trial.qi) add(`hierarchy:${x.name}`, x.hierarchy);
+  for (const e of trial.events ?? []) {
+    add(`events.${e.name}.release`, e.release);
+    add(`events.${e.name}.original`, e.original);
+  }
   return out;
 }
 

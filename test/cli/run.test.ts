@@ -21,6 +21,7 @@ interface ReportLike {
   inputs: { release: { rows: number; sha256: string } };
   attacks: Array<{ id: string; status: string; metrics: Metrics; details: Record<string, unknown> }>;
   checks: Array<{ id: string; passed: boolean }>;
+  policy: { name: string };
 }
 const readReport = (dir: string): ReportLike => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
 const uniq = (r: ReportLike) => r.attacks.find((a) => a.id === 'uniqueness')!;
@@ -110,15 +111,28 @@ describe('reidgate run on the NIST CRC k-anonymity (k=6) release of national2019
 });
 
 describe('the bundled sample trials', () => {
-  it('demo (the k=5 Adult release) passes the controlled preset with exit 0', () => {
+  it('demo (the strong release of the synthetic medical cohort) passes jp-medical with exit 0', () => {
     const out = tmp();
     const r = cli(['demo', '--out', out, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const rep = readReport(out);
     expect(rep.verdict).toBe('pass');
+    expect(rep.policy.name).toBe('jp-medical');
+    const ids = rep.attacks.filter((a) => a.status === 'ok').map((a) => a.id);
+    for (const id of ['uniqueness', 'linkage', 'code-sets', 'trajectory', 'rare-values'])
+      expect(ids).toContain(id);
     expect(uniq(rep).metrics.minClassSize.value).toBeGreaterThanOrEqual(5);
     expect(r.stdout).toMatch(/^PASS: /);
+  });
+
+  it('demo adult-k5 (the k=5 Adult release) passes the controlled preset with exit 0', () => {
+    const out = tmp();
+    const r = cli(['demo', 'adult-k5', '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    const rep = readReport(out);
+    expect(rep.verdict).toBe('pass');
+    expect(uniq(rep).metrics.minClassSize.value).toBeGreaterThanOrEqual(5);
   });
 
   it('the raw Adult trial fails; a trial file with flags overriding it runs the flags', () => {
