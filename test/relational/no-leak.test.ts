@@ -30,14 +30,15 @@ describe('no raw record values in the outputs of a relational trial', () => {
     });
     const out = join(dir, 'out');
     const r = cli(['run', path, '--out', out, '--workers', '2', '--option', 'rare-values.n=2']);
-    expect(r.stderr).toBe('');
-    expect([0, 1]).toContain(r.code);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect(r.stdout + r.stderr).not.toContain('Zq9');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     for (const id of ['code-sets', 'trajectory', 'rare-values']) {
       expect(report.attacks.find((a: { id: string }) => a.id === id).status).toBe('ok');
     }
     const written = readdirSync(out);
     expect(written.length).toBeGreaterThan(3);
+    expect(written).toContain('manifest.json');
     for (const f of written) expect(readFileSync(join(out, f), 'utf8'), f).not.toContain('Zq9');
   });
 });
