@@ -85,6 +85,7 @@ export const ResolvedTrial = z
             name: z.string(),
             release: z.string(),
             original: z.string().optional(),
+            key: z.string().optional(),
             code: z.string().optional(),
             date: z.string().optional(),
             codeSystem: z.enum(CODE_SYSTEMS),

@@ -2,7 +2,8 @@
  * @module relational/dates — event dates as integer indices at a precision (day, month, year).
  *
  * Accepted spellings: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` (a day), `YYYY-MM`, `YYYY/MM`, `YYYYMM`
- * (a month), `YYYY` (a year). Indices: day = days since 1970-01-01 (UTC), month = year·12 + month − 1,
+ * (a month), `YYYY` (a year). An ISO 8601 timestamp (`2019-07-08T23:38:03Z`, as Synthea writes) is read as the
+ * day written before its `T` (the time and zone are ignored: day precision at most). Indices: day = days since 1970-01-01 (UTC), month = year·12 + month − 1,
  * year = the year. A date written at a finer precision than its table's is "padded" when it is the
  * first day of its period (`2021-03-01` for March 2021), the usual spelling of a coarsened date.
  */
@@ -31,7 +32,10 @@ function dayIndex(y: number, m0: number, d: number): number {
  */
 export function parseEventDate(text: string): ParsedDate | null {
   const s = text.trim();
-  let m = s.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/) ?? s.match(/^(\d{4})(\d{2})(\d{2})$/);
+  let m =
+    s.match(/^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/) ??
+    s.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/) ??
+    s.match(/^(\d{4})(\d{2})(\d{2})$/);
   if (m) {
     const [y, mo, d] = [+m[1], +m[2], +m[3]];
     const date = new Date(Date.UTC(y, mo - 1, d));

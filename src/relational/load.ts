@@ -36,6 +36,8 @@ export interface EventTableSpec {
   name: string;
   release: string;
   original?: string;
+  /** The person key column of this table when it differs from the person tables' key. */
+  key?: string;
   code?: string;
   date?: string;
   codeSystem: CodeSystem;
@@ -307,7 +309,7 @@ function valueColumn(
 
 /**
  * Loads every event table of a relational trial and builds the person view.
- * @param key - the person key column (in the person tables and every event table)
+ * @param key - the person key column (in the person tables, and in every event table without its own `key`)
  * @param specs - the event tables
  * @param persons - the loaded person tables (release, and original when the trial has one)
  * @param opts - CSV options; `suppressed` tokens (default `*`) that drop a code or a date
@@ -355,7 +357,7 @@ export async function loadPersonView(
         role: `events ${spec.name} (${side})`,
       });
       loaded[`events.${spec.name}.${side}`] = t;
-      const person = eventPersons(t, key, people, what);
+      const person = eventPersons(t, spec.key ?? key, people, what);
       const code = spec.code
         ? eventCodes(t, spec, side, dict, suppressed, what)
         : sharedInt32(person.length).fill(-1);

@@ -203,10 +203,11 @@ function checkRelational(
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ReidgateError('USAGE', `events: two event tables are named ${q(dup)}`);
   for (const e of events ?? []) {
-    if (e.code === key || e.date === key) {
+    const k = e.key ?? key;
+    if (e.code === k || e.date === k) {
       throw new ReidgateError(
         'USAGE',
-        `events ${q(e.name)}: the key ${q(key)} cannot be the code or date column`,
+        `events ${q(e.name)}: the key ${q(k)} cannot be the code or date column`,
       );
     }
   }

@@ -88,6 +88,8 @@ export const EventTableEntry = z
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ and -'),
     release: z.string().min(1),
     original: z.string().min(1).optional(),
+    /** The person key column of this table when it differs from the trial's `key` (Synthea: `Id` vs `PATIENT`). */
+    key: z.string().min(1).optional(),
     /** The column holding the code (ICD-10, drug code, …); a table without one (checkups) only carries values. */
     code: z.string().min(1).optional(),
     /** The column holding the event date, if any. */

@@ -2,7 +2,8 @@
  * Relational trials' inputs: the person view built from the mini cohort (hand-checked), and every
  * kind of bad input rejected with code and a message naming table, row and column.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, isReidgateError } from '../../src/errors.js';
 import { cli } from '../cli/helpers.js';
@@ -147,6 +148,29 @@ describe('bad relational input: exit 2 with a message naming the table, row and 
     // p1's E11.9 on 2021-03-05 may have become any month from 2021-01 to 2021-04.
     const k = o.seqOffsets[0];
     expect([o.seqLo[k], o.seqHi[k]]).toEqual([2021 * 12 + 0, 2021 * 12 + 3]);
+  });
+
+  it('an event table may name its own key column (Synthea: Id in patients, PATIENT in events)', async () => {
+    const base = (await loadTrial(miniCopy().path)).persons!;
+    const rename = (side: string) =>
+      readFileSync(join(MINI, side, 'prescriptions.csv'), 'utf8').replace(/^pid,/, 'PATIENT,');
+    const { path } = miniCopy(
+      {
+        'release/prescriptions.csv': rename('release'),
+        'original/prescriptions.csv': rename('original'),
+      },
+      (t) => {
+        eventsOf(t)[1].key = 'PATIENT';
+      },
+    );
+    const view = (await loadTrial(path)).persons!;
+    for (const side of ['release', 'original'] as const) {
+      for (const k of ['setOffsets', 'setCodes', 'seqOffsets', 'seqCodes', 'seqLo', 'seqHi'] as const)
+        expect(Array.from(view[side]![k])).toEqual(Array.from(base[side]![k]));
+    }
+    // Without the override the table's own key column is missing: a COLUMN error naming it.
+    const noOverride = miniCopy({ 'release/prescriptions.csv': rename('release') });
+    expect((await failure(loadTrial(noOverride.path))).message).toMatch(/prescriptions.*pid/);
   });
 
   it('event tables without a key, and a key that is a QI, are usage errors', async () => {
