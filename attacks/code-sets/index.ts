@@ -25,6 +25,7 @@ import { deriveSeed, rng } from '../../src/stats/random.js';
 import {
   countMatches,
   intOption,
+  needsEvents,
   pickFirst,
   setupMatch,
   sharedCsr,
@@ -63,8 +64,7 @@ export const codeSets: Attack = {
     expectedReidentificationM3: 'The same with 3 known codes.',
     expectedReidentification: 'The largest expected re-identification probability over m = 1 … M.',
   },
-  needs: (inputs) =>
-    (inputs.events ?? 0) > 0 ? null : 'needs event tables (a relational trial: key and events)',
+  needs: needsEvents,
 
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const view = viewOf(ctx, ID);

@@ -16,7 +16,7 @@ import { deriveSeed, rng, sampleIndices } from '../../src/stats/random.js';
 import { classBlocking } from '../linkage/exact.js';
 import { prepareLinkage } from '../linkage/prepare.js';
 import { classIndex } from '../shared/classes.js';
-import type { AttackContext } from '../types.js';
+import type { AttackContext, AvailableInputs } from '../types.js';
 
 export { type LevelSummary, summarizeLevels } from './summary.js';
 
@@ -41,6 +41,11 @@ export interface MatchSetup {
   rangeHi: Int32Array;
   /** QIs the attacker knows ([] when demographics are not used). */
   knownQi: string[];
+}
+
+/** `needs` of the person-level attacks: a relational trial (event tables), else the reason to skip. */
+export function needsEvents(inputs: AvailableInputs): string | null {
+  return (inputs.events ?? 0) > 0 ? null : 'needs event tables (a relational trial: key and events)';
 }
 
 /** The person view of the context, or an INTERNAL error (needs() keeps attacks from running without one). */

@@ -25,7 +25,7 @@ import { parseDateRange } from '../../src/encode/generalized.js';
 import { ReidgateError } from '../../src/errors.js';
 import type { EventValues, PersonView } from '../../src/relational/person-view.js';
 import { invertTokens } from '../../src/relational/person-view.js';
-import { intOption, viewOf } from '../person-match/index.js';
+import { intOption, needsEvents, viewOf } from '../person-match/index.js';
 import type { Attack, AttackContext, AttackOutcome, TableOut } from '../types.js';
 
 const ID = 'rare-values';
@@ -153,8 +153,7 @@ export const rareValues: Attack = {
     rareAges: 'Released birth values implying age ≥ 100 held by 1 … N−1 patients.',
     patientsWithRareCodes: 'Patients holding at least one rare code.',
   },
-  needs: (inputs) =>
-    (inputs.events ?? 0) > 0 ? null : 'needs event tables (a relational trial: key and events)',
+  needs: needsEvents,
 
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const view = viewOf(ctx, ID);

@@ -19,6 +19,7 @@ import { deriveSeed, rng } from '../../src/stats/random.js';
 import {
   countMatches,
   intOption,
+  needsEvents,
   pickFirst,
   setupMatch,
   sharedCsr,
@@ -60,8 +61,7 @@ export const trajectory: Attack = {
     expectedReidentificationK4: 'The same with 4 known dated events.',
     expectedReidentification: 'The largest expected re-identification probability over k = 1 … K.',
   },
-  needs: (inputs) =>
-    (inputs.events ?? 0) > 0 ? null : 'needs event tables (a relational trial: key and events)',
+  needs: needsEvents,
 
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const view = viewOf(ctx, ID);
