@@ -147,6 +147,13 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     }
   }
 
+  if (trial.engine === 'duckdb' && (trial.events?.length ?? 0) > 0) {
+    // The person-level attacks do not count through the engine yet: refuse rather than skip them.
+    throw new ReidgateError(
+      'USAGE',
+      '--engine duckdb: relational trials (events:) run on --engine local only for now',
+    );
+  }
   // --engine duckdb: DuckDB reads the inputs itself (src/engine); otherwise they load into memory.
   const onLoad = (detail: string) => progress({ stage: 'load', detail });
   const opened = trial.engine === 'duckdb' ? await openDuckDbTrial(trial, onLoad) : undefined;
