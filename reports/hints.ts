@@ -123,10 +123,10 @@ export function changeHints(report: Report, m: Messages): string[] {
         .sort((x, y) => x.uniques - y.uniques || x.qi.localeCompare(y.qi))
         .slice(0, MAX_HINTS);
       if (better.length === 0) out.push(m.leaveOneOutNone);
-      for (const r of better) {
+      better.forEach((r, i) => {
         const pct = `−${percent((t.all - r.uniques) / t.all)}`;
-        out.push(m.leaveOneOutHint(r.qi, formatNumber(t.all), formatNumber(r.uniques), pct));
-      }
+        out.push(m.leaveOneOutHint(r.qi, formatNumber(t.all), formatNumber(r.uniques), pct, i === 0));
+      });
     }
     const shares = tableRows(a, 'QI', 'share of SUDA score');
     const top = shares ? [...shares].sort((x, y) => y.value - x.value)[0] : undefined;

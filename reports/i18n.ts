@@ -89,7 +89,8 @@ export interface Messages {
   allQis: string;
   sampleUniques: string;
   /** "What to change" hint from the leave-one-QI-out table. */
-  leaveOneOutHint: (qi: string, from: string, to: string, pct: string) => string;
+  /** `first`: the QI whose removal lowers the uniques most (the hints come in that order). */
+  leaveOneOutHint: (qi: string, from: string, to: string, pct: string, first: boolean) => string;
   leaveOneOutNone: string;
   reportSchema: string;
   /** Plain-language explanation per attack id; missing ids fall back to the report's own summary. */
@@ -168,8 +169,8 @@ const en: Messages = {
     `The combination ${combo} singles out the most records (${n} minimal sample uniques): generalize one of these QIs.`,
   allQis: 'all QIs',
   sampleUniques: 'sample uniques',
-  leaveOneOutHint: (qi, from, to, pct) =>
-    `Generalizing or dropping ${qi} helps most: leaving it out cuts sample uniques from ${from} to ${to} (${pct}).`,
+  leaveOneOutHint: (qi, from, to, pct, first) =>
+    `Generalizing or dropping ${qi} ${first ? 'helps most' : 'also helps'}: leaving it out cuts sample uniques from ${from} to ${to} (${pct}).`,
   leaveOneOutNone: 'Leaving out any single quasi-identifier does not lower the sample uniques.',
   reportSchema: 'report schema',
   explain: {},
@@ -246,8 +247,8 @@ const ja: Messages = {
     `組み合わせ ${combo} が最も多くのレコードを特定します（最小標本一意 ${n} 件）：このうちの準識別子を一般化してください。`,
   allQis: 'すべての準識別子',
   sampleUniques: '標本一意数',
-  leaveOneOutHint: (qi, from, to, pct) =>
-    `${qi} の一般化または削除が最も効果的です：除くと標本一意数が ${from} から ${to} に減ります（${pct}）。`,
+  leaveOneOutHint: (qi, from, to, pct, first) =>
+    `${qi} の一般化または削除${first ? 'が最も効果的です' : 'も効果があります'}：除くと標本一意数が ${from} から ${to} に減ります（${pct}）。`,
   leaveOneOutNone: 'どの準識別子を一つ除いても標本一意数は減りません。',
   reportSchema: 'レポートスキーマ',
   explain: {

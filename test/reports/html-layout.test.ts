@@ -75,6 +75,7 @@ describe('toHtml layout', () => {
       '<li>Generalizing or dropping zip &#60;b&#62; helps most: leaving it out cuts sample uniques from 150 to 80 (−46.7%).</li>',
     );
     expect(html.indexOf('dropping zip')).toBeLessThan(html.indexOf('dropping age'));
+    expect(html).toContain('Generalizing or dropping age also helps:');
     expect(html).toContain('data-chart="risk-by-qi"');
     expect(html).toContain('<li><code>inference</code>: required attack inference did not complete</li>');
   });
