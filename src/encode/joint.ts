@@ -70,14 +70,22 @@ function generalization(s: string, spec: JointSpec, ancestors: ReadonlySet<strin
   return !!r && r.lo !== r.hi && !(spec.kind === 'date' && r.hi - r.lo <= 86_400_000);
 }
 
-/** Whether target value v is compatible with a generalized released value g. */
-function compatible(v: string, g: string, spec: JointSpec): boolean {
+/**
+ * Whether target value v is compatible with a generalized released value g.
+ * @param rv - v's range (rangeOf, parsed once per value by the caller)
+ * @param rg - g's range
+ */
+function compatible(
+  v: string,
+  g: string,
+  spec: JointSpec,
+  rv: Range | null,
+  rg: Range | null,
+  mask: ((s: string) => boolean) | null,
+): boolean {
   if (isSuppressed(g)) return true;
   if (spec.hierarchy?.get(v)?.has(g)) return true;
-  const mask = maskMatcher(g);
   if (mask?.(v)) return true;
-  const rg = rangeOf(g, spec.kind);
-  const rv = rangeOf(v, spec.kind);
   return !!rg && !!rv && overlaps(rv, rg);
 }
 
@@ -136,8 +144,14 @@ export function encodeJoint(
         if (inRelease[c] && generalization(values[c], spec, ancestors)) isGen[c] = 1;
     }
     const generalized = Int32Array.from(Array.from(isGen, (g, c) => (g ? c : -1)).filter((c) => c >= 0));
+    // Ranges and mask matchers parsed once per value, not once per (value, generalization) pair.
+    const ranges = values.map((v) => rangeOf(v, spec.kind));
+    const masks = new Map<number, ((s: string) => boolean) | null>();
+    for (const g of generalized) masks.set(g, maskMatcher(values[g]!) ?? null);
     const lists: number[][] = values.map((v, c) =>
-      Array.from(generalized).filter((g) => g !== c && compatible(v, values[g], spec)),
+      Array.from(generalized).filter(
+        (g) => g !== c && compatible(v, values[g]!, spec, ranges[c]!, ranges[g]!, masks.get(g)!),
+      ),
     );
     const loose = unknownAsGeneralized(values, encodedCodes, inRelease, isGen, lists);
     compat.set(spec.name, toCsr(lists, generalized));
