@@ -12,6 +12,7 @@ import {
 } from '../../src/relational/person-view.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import { pickFirst } from '../person-match/index.js';
+import { lowerBound } from '../person-match/kernels.js';
 import type { SparseOptions } from './sparse-options.js';
 
 /** The attacker's known items, per target (CSR), in the kernel's layout. */
@@ -27,14 +28,8 @@ export interface KnownItems {
 
 /** Whether sorted run a[from, to) holds x. */
 function holds(a: Int32Array, from: number, to: number, x: number): boolean {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo < to && a[lo] === x;
+  const i = lowerBound(a, from, to, x);
+  return i < to && a[i] === x;
 }
 
 /**

@@ -20,6 +20,7 @@
  * visited set score exactly w_d, and there are D − (compatible visited) of them, so the mean, σ and
  * the two best scores are exact over the whole release.
  */
+import { lowerBound } from '../person-match/kernels.js';
 
 /** The scoreboard kernel's input (every array on shared memory except scalars). */
 export interface SparseScorePayload {
@@ -64,18 +65,6 @@ export interface SparseScorePayload {
   claimed: Int32Array;
   eccentricity: Float64Array;
   candidates: Int32Array;
-}
-
-/** First index in a[from, to) whose value is ≥ x. */
-function lowerBound(a: Int32Array, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }
 
 /** Whether rank r lies in one of target t's demographic ranges. */

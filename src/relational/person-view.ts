@@ -125,24 +125,7 @@ export function tableOf(view: { tables: ReadonlyArray<{ base: number }> }, code:
 }
 
 /** Sorts a[lo, hi) ascending (insertion sort for short runs, native sort otherwise). */
-function sortRun(a: Int32Array, lo: number, hi: number): void {
-  if (hi - lo > 32) {
-    a.subarray(lo, hi).sort();
-    return;
-  }
-  for (let i = lo + 1; i < hi; i++) {
-    const v = a[i];
-    let j = i - 1;
-    while (j >= lo && a[j] > v) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
-/** Sorts a[lo, hi) of a Float64Array ascending (insertion sort for short runs). */
-function sortKeys(a: Float64Array, lo: number, hi: number): void {
+function sortRun(a: Int32Array | Float64Array, lo: number, hi: number): void {
   if (hi - lo > 32) {
     a.subarray(lo, hi).sort();
     return;
@@ -239,7 +222,7 @@ export function buildPersonSide(persons: number, tables: readonly SideEvents[]):
     nSet[p] = w - a;
     const x = rawSeq[p];
     const y = rawSeq[p + 1];
-    sortKeys(keyTmp, x, y);
+    sortRun(keyTmp, x, y);
     let v = x;
     for (let i = x; i < y; i++) if (i === x || keyTmp[i] !== keyTmp[v - 1]) keyTmp[v++] = keyTmp[i];
     nSeq[p] = v - x;

@@ -12,21 +12,11 @@ import { loadInputs, type TrialInputs } from '../../src/run/inputs.js';
 import { rng } from '../../src/stats/random.js';
 import type { QiSpec, Trial } from '../../src/trial/schema.js';
 import { readDelimited } from '../fixtures/classes.js';
+import { DEMOGRAPHIC } from '../fixtures/nist/load.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const NIST = join(ROOT, 'test/fixtures/nist');
-export const NIST_QI = [
-  'AGEP',
-  'SEX',
-  'MSP',
-  'RAC1P',
-  'HOUSING_TYPE',
-  'OWN_RENT',
-  'EDU',
-  'PINCP_DECILE',
-  'DVET',
-  'DEYE',
-];
+export const NIST_QI = DEMOGRAPHIC;
 /**
  * NIST QIs with kinds: the k=6 file writes SEX, RAC1P, OWN_RENT, HOUSING_TYPE and DEYE as floats (`2.0`),
  * so they are declared numeric and compared by value; AGEP is numeric too.
