@@ -136,6 +136,12 @@ export interface AttackContext {
   engine?: Engine;
   /** Declared randomization of release columns (QIs or sensitive attributes), by column name. */
   randomization?: ReadonlyMap<string, Channel>;
+  /**
+   * Whether per-record outputs are wanted (absent means true). When false (--no-record-risk), attacks return
+   * no `perRecord` arrays and ask the engine for aggregates only (no per-row class sizes): at 10^8 rows the
+   * arrays and record-risk.csv cost more than the counting. Metrics must not depend on it.
+   */
+  recordRisk?: boolean;
 }
 
 /** A metric as an attack returns it. Exact figures have ci95 null. */

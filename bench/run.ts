@@ -11,7 +11,10 @@
  * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
  * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores), code-sets (person view and
  * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
- * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task).
+ * scale (claims-scale trials, 10^6–10^8 event rows, local vs DuckDB under a memory limit: bench/scale.ts;
+ * not in the default set).
+ * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task), BENCH_WARMUP=0 (no
+ * warm-up iteration: for the 10^8-row tasks).
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,6 +34,7 @@ import { registerLinkageBenchmarks } from './linkage.js';
 import { registerLikelihoodBenchmarks, registerMembershipBenchmarks } from './membership.js';
 import { registerPopulationBenchmarks } from './population.js';
 import { registerReportBenchmarks } from './report.js';
+import { registerScaleBenchmarks } from './scale.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
 import { registerSparseLinkageBenchmarks } from './sparse-linkage.js';
 import { registerSudaBenchmarks } from './suda.js';
@@ -51,7 +55,13 @@ const sample = () => {
 const timer = setInterval(sample, 20);
 
 const qi = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' as const }));
-const bench = new Bench({ iterations, warmupIterations: 1, time: 0, warmupTime: 0 });
+const bench = new Bench({
+  iterations,
+  warmup: process.env.BENCH_WARMUP !== '0',
+  warmupIterations: 1,
+  time: 0,
+  warmupTime: 0,
+});
 const pools = new Map<number, WorkerPool>([
   [1, new WorkerPool(1)],
   [2, new WorkerPool(2)],
@@ -92,6 +102,7 @@ if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
+if (suites.has('scale')) await registerScaleBenchmarks(bench, dataDir);
 if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);
 if (suites.has('membership')) {
   await registerMembershipBenchmarks(bench, pools);

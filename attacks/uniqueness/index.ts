@@ -77,18 +77,24 @@ export const uniqueness: Attack = {
         `--wildcard: the wildcard model supports at most 30 quasi-identifiers (got ${names.length})`,
       );
     }
+    // Per-row class sizes only when per-record output is wanted: the metrics come from the size table.
+    const wantPerRecord = ctx.recordRisk !== false;
     const sizes = await engine.classSizes({
       role: 'release',
       columns: names,
       wildcard: ctx.wildcard,
-      perRecord: true,
+      perRecord: wantPerRecord,
     });
     const n = sizes.records;
     const compatible = sizes.wildcardFound;
-    const effective = sizes.perRecord!;
     const s = summarize(sizes.table, ctx.recordThreshold);
-    const prosecutorRisk = new Float64Array(n);
-    for (let i = 0; i < n; i++) prosecutorRisk[i] = 1 / effective[i];
+    let perRecord: AttackOutcome['perRecord'];
+    if (wantPerRecord) {
+      const effective = sizes.perRecord!;
+      const prosecutorRisk = new Float64Array(n);
+      for (let i = 0; i < n; i++) prosecutorRisk[i] = 1 / effective[i];
+      perRecord = { classSize: effective, prosecutorRisk };
+    }
     const exact = (value: number) => ({ value, ci95: null });
     const warnings: string[] = [];
     if (sizes.missingIn.length > 0) {
@@ -124,7 +130,7 @@ export const uniqueness: Attack = {
         recordsAtRisk: exact(s.atRisk),
         recordsAtRiskFraction: exact(s.atRisk / n),
       },
-      perRecord: { classSize: effective, prosecutorRisk },
+      perRecord,
       histograms: [
         classSizeHistogram(sizes.table, compatible ? 'compatible-set size' : 'class size'),
         riskHistogram(sizes.table),

@@ -59,12 +59,15 @@ export const COHORT_FILES = {
   checkups: 'pid,date,bmi,sbp,dbp,hba1c',
 } as const;
 
-/** A write stream with a string buffer and back-pressure. */
-class Sink {
+/** A write stream with a string buffer and back-pressure (also used by claims.ts). */
+export class Sink {
   private buf = '';
   rows = 0;
   private readonly stream: WriteStream;
-  constructor(path: string, header: string) {
+  constructor(
+    readonly path: string,
+    header: string,
+  ) {
     this.stream = createWriteStream(path);
     this.buf = `${header}\n`;
   }
@@ -92,7 +95,8 @@ function lines(pid: string, rows: Array<[number, string]>): [string, number] {
   return [text, sorted.length];
 }
 
-const DATES: string[] = Array.from({ length: WINDOW_DAYS }, (_, d) =>
+/** ISO dates of the window's days (index = day since WINDOW_START). */
+export const DATES: string[] = Array.from({ length: WINDOW_DAYS }, (_, d) =>
   new Date(WINDOW_START + d * 86_400_000).toISOString().slice(0, 10),
 );
 const monthOf = (day: number) => Number(DATES[day].slice(5, 7));
@@ -156,7 +160,7 @@ const round1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** Shared, read-only samplers. */
-interface Model {
+export interface Model {
   demography: Demography;
   tail: Categorical<string>;
   acute: Categorical<number>[];
@@ -165,7 +169,8 @@ interface Model {
   acuteDrugs: Categorical<string>[];
 }
 
-function loadModel(prefs?: string[]): Model {
+/** The samplers of a cohort (all of Japan, or the given prefectures). */
+export function loadModel(prefs?: string[]): Model {
   return {
     demography: loadDemography(prefs),
     tail: loadTail(),
@@ -195,7 +200,7 @@ function loadModel(prefs?: string[]): Model {
 }
 
 /** One patient's rows before formatting: [day, code] events and checkups. */
-interface PatientRows {
+export interface PatientRows {
   line: string;
   dx: Array<[number, string]>;
   rx: Array<[number, string]>;
@@ -203,7 +208,7 @@ interface PatientRows {
 }
 
 /** Draws one patient (demographics, conditions, visits, prescriptions, checkups). */
-function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
+export function drawPatient(pid: string, m: Model, random: () => number): PatientRows {
   const cell = m.demography.cells.pick(random());
   const muni = pickMuni(m.demography, cell, random());
   const age0 =
@@ -362,7 +367,7 @@ function drawCheckups(
 }
 
 /** Sorts [day, text] rows by day then text and drops exact duplicates. */
-function sortedUnique<T extends [number, string]>(rows: T[]): T[] {
+export function sortedUnique<T extends [number, string]>(rows: T[]): T[] {
   rows.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   return rows.filter((r, i) => i === 0 || r[0] !== rows[i - 1][0] || r[1] !== rows[i - 1][1]);
 }

@@ -102,6 +102,10 @@ export function registerRun(program: Command): void {
       '--memory-limit <size>',
       'DuckDB memory limit, e.g. 2GB (--engine duckdb); beyond it DuckDB spills to disk',
     )
+    .option(
+      '--no-record-risk',
+      'write no per-record output (record-risk.csv) and ask the engine for aggregates only; the metrics are the same',
+    )
     .option('--lang <lang>', 'language of the HTML and Markdown report labels: en, ja (default en)')
     .option(
       '--include-examples',
@@ -121,7 +125,15 @@ export function registerRun(program: Command): void {
         '  reidgate run trial.yaml --workers 2 --out out/\n\n' +
         'Exit codes: 0 pass · 1 fail · 2 usage or input error · 3 an attack failed (verdict "error").',
     )
-    .action(async (trialPath: string | undefined, flags: RunFlags & { quiet?: boolean; sign?: string }) => {
-      process.exitCode = await runAndSummarize(trialPath, flags);
-    });
+    .action(
+      async (
+        trialPath: string | undefined,
+        flags: RunFlags & { quiet?: boolean; sign?: string },
+        cmd: Command,
+      ) => {
+        // Commander defaults a negatable flag to true: only an explicit --no-record-risk overrides the trial file.
+        if (cmd.getOptionValueSource('recordRisk') !== 'cli') delete flags.recordRisk;
+        process.exitCode = await runAndSummarize(trialPath, flags);
+      },
+    );
 }

@@ -5,7 +5,11 @@
  *   the header follows reidgate's rules (names trimmed, an empty name becomes `column_<n>` with a
  *   warning, duplicate names are an error), then DuckDB reads every column as VARCHAR with the
  *   trial's missing tokens as null (duckdb-sql.ts) into a table of the work database.
- * - Parquet: read_parquet into a table (typed columns compare by value, as the local loader's do).
+ * - Parquet: read in place, not copied: a view over read_parquet whose row position is the file row
+ *   (`file_row_number`), so every query scans the file (DuckDB reads only the columns it needs, in
+ *   parallel by row group). `parquetInPlace: false` copies it into a table first instead (slower at
+ *   every size measured: BENCHMARKS.md, "claims scale"). Typed columns compare by value, as the local
+ *   loader's do.
  * - A DuckDB database: `file.duckdb#table` (or `.db`, `.ddb`; `#schema.table` too) is attached
  *   read-only and its table is used in place, not copied; `#table` may be left out when the file holds
  *   exactly one table. Its row order is rowid order.
@@ -32,7 +36,12 @@ import type { EngineRole } from './types.js';
 export interface CsvOptions {
   missing?: readonly string[];
   delimiter?: string;
+  /** Parquet: a view over the file (default true) rather than a copy into the work database. */
+  parquetInPlace?: boolean;
 }
+
+/** The row-position column of a Parquet view (the file row, from read_parquet's file_row_number). */
+const RAW_ROW = '__rg_file_row';
 
 /** Sniffing looks at this many leading bytes, as the local loader does. */
 const SNIFF_BYTES = 1 << 16;
@@ -241,6 +250,7 @@ export async function addInput(
   if (size === 0) throw new ReidgateError('INPUT_EMPTY', `${label}: file is empty (0 bytes)`);
   const warnings: string[] = [];
   let relation = ident(role);
+  let row: string | undefined;
   if (format === 'csv') {
     await loadCsv(engine, role, file, label, size, opts, warnings);
   } else if (format === 'parquet') {
@@ -248,7 +258,17 @@ export async function addInput(
     if (magic !== 'parquet')
       throw new ReidgateError('INPUT_FORMAT', `${label}: is not a Parquet file (no PAR1 magic)`);
     try {
-      await engine.conn.run(`CREATE TABLE ${relation} AS SELECT * FROM read_parquet(${lit(file)})`);
+      const own = await engine.conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${lit(file)})`);
+      const names = own.getRows().map((r) => String(r[0]));
+      if (opts.parquetInPlace !== false && !names.includes('file_row_number') && !names.includes(RAW_ROW)) {
+        await engine.conn.run(
+          `CREATE VIEW ${relation} AS SELECT * EXCLUDE (file_row_number), file_row_number AS ${ident(RAW_ROW)} ` +
+            `FROM read_parquet(${lit(file)}, file_row_number = true)`,
+        );
+        row = `t.${ident(RAW_ROW)}`;
+      } else {
+        await engine.conn.run(`CREATE TABLE ${relation} AS SELECT * FROM read_parquet(${lit(file)})`);
+      }
     } catch (e) {
       throw readFailure(engine, e, label, 'parquet');
     }
@@ -256,18 +276,20 @@ export async function addInput(
     relation = await attachDuckDb(engine, role, file, dbMatch?.[2], label);
   }
   const [[rows, maxRowid]] = await engine.all(
-    `SELECT count(*)::DOUBLE, max(rowid)::DOUBLE FROM ${relation}`,
+    row
+      ? `SELECT count(*)::DOUBLE, NULL FROM ${relation}`
+      : `SELECT count(*)::DOUBLE, max(rowid)::DOUBLE FROM ${relation}`,
     `counting the rows of ${label}`,
   );
   if (rows === 0)
     throw new ReidgateError('INPUT_EMPTY', `${label}: no records (header only or an empty table)`);
   if ((rows as number) >= 2 ** 31)
     throw new ReidgateError('INPUT_FORMAT', `${label}: ${rows} rows; at most 2^31 - 1 rows per table`);
-  const columns = (await engine.all(`DESCRIBE SELECT * FROM ${relation}`, `describing ${label}`)).map((r) =>
-    String(r[0]),
-  );
+  const columns = (await engine.all(`DESCRIBE SELECT * FROM ${relation}`, `describing ${label}`))
+    .map((r) => String(r[0]))
+    .filter((c) => row === undefined || c !== RAW_ROW);
   // Materialized tables number rows in file order; an attached table may have gaps after deletes.
-  const row = maxRowid === (rows as number) - 1 ? 't.rowid' : '(row_number() OVER (ORDER BY t.rowid) - 1)';
+  row ??= maxRowid === (rows as number) - 1 ? 't.rowid' : '(row_number() OVER (ORDER BY t.rowid) - 1)';
   engine.tables.set(role, { relation, row, rows: rows as number, columns });
   return {
     info: { path, sha256: await sha256(file, label), rows: rows as number, columns, format, bytes: size },

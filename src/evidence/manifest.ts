@@ -76,6 +76,7 @@ export const ResolvedTrial = z
     includeExamples: z.boolean().optional(),
     engine: z.enum(ENGINE_NAMES).optional(),
     memoryLimit: z.string().optional(),
+    recordRisk: z.boolean().optional(),
     randomization: z.record(z.string(), RandomizationEntry).optional(),
     key: z.string().optional(),
     events: z

@@ -143,6 +143,8 @@ export const Report = z.object({
     engine: z.enum(ENGINE_NAMES).optional(),
     /** The engine's version and settings (never credentials). */
     engineInfo: z.string().optional(),
+    /** false when per-record output was turned off (--no-record-risk): no record-risk.csv. */
+    recordRisk: z.boolean().optional(),
     /** How suppressed/missing values were treated, stated for the reader. */
     missingSemantics: z.string(),
   }),

@@ -92,6 +92,7 @@ const RESERVED = new Set([
   'options',
   'engine',
   'randomization',
+  'recordRisk',
 ]);
 
 /**
@@ -227,6 +228,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             population,
             wildcard: wildcards.size > 0,
             randomization: inputs?.randomization,
+            // --no-record-risk: aggregates only (but --include-examples still needs uniqueness' class sizes).
+            recordRisk: trial.recordRisk !== false || trial.includeExamples === true,
             // Per-attack options under the names the attacks read (ctx.suda, ctx.singlingOut, …).
             ...attackOptions(trial),
           } as AttackContext);
@@ -318,6 +321,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         workers: trial.workers,
         engine: engine.name,
         engineInfo: engine.describe(),
+        recordRisk: trial.recordRisk !== false,
         missingSemantics:
           wildcards.size > 0
             ? `Wildcard model: the suppressed token${wildcards.size > 1 ? 's' : ''} ${[...wildcards].map((w) => `"${w}"`).join(', ')} in a quasi-identifier match${wildcards.size > 1 ? '' : 'es'} any value (as in ARX); a missing value is its own value.`
@@ -332,7 +336,13 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
       inputs: info,
       attacks: results.map((r) => r.result),
       checks: evaluation.checks,
-      warnings: inputWarnings,
+      warnings:
+        trial.recordRisk === false
+          ? [
+              ...inputWarnings,
+              'per-record output was turned off (--no-record-risk): record-risk.csv was not written; the metrics come from aggregates and are the same',
+            ]
+          : inputWarnings,
       containsRecordValues: false,
       examples: [],
     };
@@ -358,7 +368,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     });
     const perRecord: Record<string, Int32Array | Float64Array> = {};
     for (const r of results) Object.assign(perRecord, r.outcome?.perRecord ?? {});
-    if (Object.keys(perRecord).length > 0) {
+    if (trial.recordRisk !== false && Object.keys(perRecord).length > 0) {
       written.push(await writeRecordRisk(trial.out, encoded.release.rows, perRecord));
     }
     for (const r of results) {

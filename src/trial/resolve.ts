@@ -53,6 +53,8 @@ export interface RunFlags {
   hierarchy?: string;
   engine?: string;
   memoryLimit?: string;
+  /** false for --no-record-risk (absent: the trial file's `recordRisk`, else true). */
+  recordRisk?: boolean;
   /** Repeated `--option attack.key=value`. */
   option?: string[];
 }
@@ -397,6 +399,7 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     options: mergeOptions(file.options ?? {}, flags.option ?? []),
     engine,
     memoryLimit,
+    recordRisk: flags.recordRisk ?? file.recordRisk ?? true,
   };
 }
 

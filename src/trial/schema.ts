@@ -172,6 +172,12 @@ export const TrialFile = z
     engine: z.enum(ENGINE_NAMES).optional(),
     /** DuckDB memory limit, e.g. `2GB` or `512MiB` (--engine duckdb). */
     memoryLimit: z.string().regex(MEMORY_LIMIT).optional(),
+    /**
+     * Per-record output (default true): record-risk.csv, one line per release row. `false` (--no-record-risk):
+     * attacks are asked for aggregates only (no per-row arrays from the engine) and record-risk.csv is not
+     * written; the report says so. Metrics do not change.
+     */
+    recordRisk: z.boolean().optional(),
     /** Per-attack options, e.g. `{ singling-out: { n: 5000, mode: multivariate }, suda: { maxMsuSize: 4 } }`. */
     options: z
       .record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
@@ -242,6 +248,8 @@ export interface Trial {
   engine?: EngineName;
   /** DuckDB memory limit (--engine duckdb only). */
   memoryLimit?: string;
+  /** Per-record output: record-risk.csv and per-row arrays (absent means true; false = --no-record-risk). */
+  recordRisk?: boolean;
   /** Declared randomization by column (PRAM matrix file paths made absolute). */
   randomization?: Record<string, RandomizationEntry>;
   /** Per-attack options by attack id (validated against the registry when the run starts). */

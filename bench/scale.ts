@@ -1,0 +1,252 @@
+/**
+ * @module bench/scale — claims-scale trials (issue 8, "Scale and speed"): uniqueness over 10^6 … 10^8 event
+ * rows on the local engine and on DuckDB under a memory limit (suite `scale`).
+ *
+ * Data: the cohort's claims table (datasets/cohort/claims.ts, seed 1) as Parquet, generated into
+ * `.bench-data/claims/N/claims.parquet` when missing. QIs: SCALE_QI (default `sex,birth_ym,pref,muni,date,code`:
+ * a weak claims release's demographics plus the event's exact date and code; almost every row is its own class,
+ * the hard case for grouping under a memory limit).
+ *
+ * Per size (SCALE_ROWS, default 1e6,1e7):
+ * - `duckdb trial`: the whole trial as `reidgate run --engine duckdb --memory-limit M --no-record-risk` runs it
+ *   (runTrial: open, Parquet read in place, SHA-256 of the input, uniqueness, report.json and manifest), and,
+ *   up to SCALE_RECORD_MAX rows (default 1e7), the same with record-risk.csv;
+ * - where DuckDB's time goes (a fresh engine each): open + read the Parquet in place (a view) and count rows;
+ *   a scan of the QI columns alone; the class-size histogram (what the metrics need); the histogram plus each
+ *   row's class size streamed back (up to SCALE_RECORD_MAX); the Parquet copied into a table first and then the
+ *   histogram (the alternative to reading in place);
+ * - `local trial` up to SCALE_LOCAL_MAX rows (default 1e7): the same trial on the local engine (parquet-wasm
+ *   load, encode, worker pool), with --no-record-risk.
+ * Each task records its wall time and the peak RSS of the process while it ran (DuckDB runs in-process, so its
+ * memory is in the RSS). SCALE_ENGINES=local,duckdb picks engines; SCALE_MEMORY (default 2GB) the limit;
+ * SCALE_EXPLAIN=1 also writes DuckDB's EXPLAIN ANALYZE of the histogram query to
+ * `.bench-data/claims/explain-N.txt`; SCALE_JSON=FILE merges the figures into FILE (docs/scale/figures.json is
+ * the committed one, drawn by bench/scale-chart.ts). Run with BENCH_ITER=1 BENCH_WARMUP=0 at 10^8.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Bench } from 'tinybench';
+import { generateClaims } from '../datasets/cohort/claims.js';
+import { DuckDbEngine } from '../src/engine/duckdb.js';
+import { addInput } from '../src/engine/duckdb-load.js';
+import { ident } from '../src/engine/duckdb-sql.js';
+import { runTrial } from '../src/run/run-trial.js';
+import { resolveTrial } from '../src/trial/resolve.js';
+
+/** One measured figure (docs/scale/figures.json). */
+export interface ScaleFigure {
+  task: string;
+  /** Series the chart draws it in. */
+  series: string;
+  rows: number;
+  seconds: number;
+  peakRssMiB: number;
+  memoryLimit: string | null;
+  measuredAt: string;
+  /** 1-minute load average when the task ended (2 cores). */
+  loadAverage: number;
+}
+
+/** Peak RSS sampling while a task runs. */
+class RssMeter {
+  peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+  start(): void {
+    this.peak = process.memoryUsage().rss;
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    }, 25);
+  }
+  stop(): number {
+    clearInterval(this.timer);
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    return this.peak;
+  }
+}
+
+const exp = (n: number) => n.toExponential(0).replace('+', '');
+
+/**
+ * Adds the scale tasks to `bench`.
+ * @param bench - the tinybench instance
+ * @param dataDir - where generated data is kept between runs
+ */
+export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Promise<void> {
+  const sizes = (process.env.SCALE_ROWS ?? '1e6,1e7').split(',').map(Number);
+  const engines = new Set((process.env.SCALE_ENGINES ?? 'local,duckdb').split(','));
+  const memoryLimit = process.env.SCALE_MEMORY ?? '2GB';
+  const recordMax = Number(process.env.SCALE_RECORD_MAX ?? 1e7);
+  const localMax = Number(process.env.SCALE_LOCAL_MAX ?? 1e7);
+  const qi = (process.env.SCALE_QI ?? 'sex,birth_ym,pref,muni,date,code').split(',');
+  const jsonOut = process.env.SCALE_JSON;
+  const meter = new RssMeter();
+  /** Wraps a task: wall time and peak RSS of its last iteration go to the figures. */
+  const add = (name: string, series: string, rows: number, limit: string | null, fn: () => Promise<void>) => {
+    bench.add(name, async () => {
+      meter.start();
+      const t0 = performance.now();
+      try {
+        await fn();
+      } finally {
+        const seconds = (performance.now() - t0) / 1000;
+        const peak = meter.stop();
+        const fig: ScaleFigure = {
+          task: name,
+          series,
+          rows,
+          seconds: Number(seconds.toFixed(2)),
+          peakRssMiB: Math.round(peak / 2 ** 20),
+          memoryLimit: limit,
+          measuredAt: new Date().toISOString(),
+          loadAverage: Number(loadavg()[0].toFixed(1)),
+        };
+        console.error(
+          `scale: ${name}: ${fig.seconds} s, peak RSS ${fig.peakRssMiB} MiB, load ${fig.loadAverage}`,
+        );
+        if (jsonOut) saveFigures(jsonOut, [fig]);
+      }
+    });
+  };
+
+  for (const rows of sizes) {
+    const dir = join(dataDir, 'claims', String(rows));
+    const file = join(dir, 'claims.parquet');
+    if (!existsSync(file)) await generateClaims({ rows, seed: 1, out: dir, format: 'parquet' });
+    const mb = (statSync(file).size / 2 ** 20).toFixed(0);
+    const label = `${exp(rows)} rows (${mb} MB Parquet)`;
+    const trial = (engine: 'local' | 'duckdb', recordRisk: boolean) =>
+      resolveTrial(undefined, {
+        release: file,
+        qi: qi.join(','),
+        attacks: 'uniqueness',
+        engine,
+        memoryLimit: engine === 'duckdb' ? memoryLimit : undefined,
+        recordRisk,
+        workers: '2',
+        format: 'json',
+        out: join(dataDir, 'claims', `out-${engine}-${rows}`),
+      });
+    if (engines.has('duckdb')) {
+      const lim = `duckdb ${memoryLimit}`;
+      add(
+        `${lim}: trial, --no-record-risk, ${label}`,
+        'duckdb, no record-risk.csv',
+        rows,
+        memoryLimit,
+        async () => {
+          await runTrial(trial('duckdb', false));
+        },
+      );
+      if (rows <= recordMax) {
+        add(
+          `${lim}: trial with record-risk.csv, ${label}`,
+          'duckdb, with record-risk.csv',
+          rows,
+          memoryLimit,
+          async () => {
+            await runTrial(trial('duckdb', true));
+          },
+        );
+      }
+      const fresh = async (inPlace = true) => {
+        const e = await DuckDbEngine.open({ memoryLimit, threads: 2, wildcard: [] });
+        await addInput(e, 'release', file, { parquetInPlace: inPlace });
+        return e;
+      };
+      const cols = qi.map(ident);
+      add(
+        `${lim}: open + Parquet in place (view) + row count, ${label}`,
+        'duckdb: open + view',
+        rows,
+        memoryLimit,
+        async () => {
+          await (await fresh()).close();
+        },
+      );
+      add(
+        `${lim}: scan of the QI columns only, ${label}`,
+        'duckdb: scan only',
+        rows,
+        memoryLimit,
+        async () => {
+          const e = await fresh();
+          try {
+            await e.all(`SELECT ${cols.map((c) => `max(${c})`).join(', ')} FROM "release"`, 'scanning');
+          } finally {
+            await e.close();
+          }
+        },
+      );
+      add(`${lim}: class-size histogram, ${label}`, 'duckdb: histogram', rows, memoryLimit, async () => {
+        const e = await fresh();
+        try {
+          await e.classSizes({ role: 'release', columns: qi });
+          if (process.env.SCALE_EXPLAIN === '1') {
+            const sql =
+              `SELECT n, count(*) FROM (SELECT count(*) AS n FROM "release" GROUP BY ${cols.join(', ')}) ` +
+              'GROUP BY n';
+            const plan = await e.all(`EXPLAIN ANALYZE ${sql}`, 'explaining');
+            writeFileSync(join(dataDir, 'claims', `explain-${rows}.txt`), String(plan[0]?.[1] ?? ''));
+          }
+        } finally {
+          await e.close();
+        }
+      });
+      if (rows <= recordMax) {
+        add(
+          `${lim}: histogram + per-record sizes streamed, ${label}`,
+          'duckdb: per-record',
+          rows,
+          memoryLimit,
+          async () => {
+            const e = await fresh();
+            try {
+              await e.classSizes({ role: 'release', columns: qi, perRecord: true });
+            } finally {
+              await e.close();
+            }
+          },
+        );
+      }
+      add(
+        `${lim}: Parquet copied into a table + histogram, ${label}`,
+        'duckdb: copy + histogram',
+        rows,
+        memoryLimit,
+        async () => {
+          const e = await fresh(false);
+          try {
+            await e.classSizes({ role: 'release', columns: qi });
+          } finally {
+            await e.close();
+          }
+        },
+      );
+    }
+    if (engines.has('local') && rows <= localMax) {
+      add(
+        `local: trial, --no-record-risk, ${label}, 2 workers`,
+        'local, no record-risk.csv',
+        rows,
+        null,
+        async () => {
+          await runTrial(trial('local', false));
+        },
+      );
+    }
+  }
+}
+
+/**
+ * Merges figures into a JSON file (a figure replaces the one of the same task).
+ * @param path - the JSON file (created when missing)
+ * @param figures - the new figures
+ */
+export function saveFigures(path: string, figures: readonly ScaleFigure[]): void {
+  const old: ScaleFigure[] = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
+  const byTask = new Map(old.map((f) => [f.task, f]));
+  for (const f of figures) byTask.set(f.task, f);
+  const all = [...byTask.values()].sort((a, b) => a.series.localeCompare(b.series) || a.rows - b.rows);
+  writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
+}
