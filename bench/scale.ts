@@ -19,8 +19,9 @@
  *   load, encode, worker pool), with --no-record-risk.
  * Each task records its wall time and the peak RSS of the process while it ran (DuckDB runs in-process, so its
  * memory is in the RSS). SCALE_ENGINES=local,duckdb picks engines; SCALE_MEMORY (default 2GB) the limit;
- * SCALE_EXPLAIN=1 also writes DuckDB's EXPLAIN ANALYZE of the histogram query to
- * `.bench-data/claims/explain-N.txt`; SCALE_JSON=FILE merges the figures into FILE (docs/scale/figures.json is
+ * SCALE_EXPLAIN=1 runs the histogram task under DuckDB's profiler (EXPLAIN ANALYZE: still one grouping) and
+ * writes the plan with operator timings to `.bench-data/claims/explain-N.txt`; SCALE_COPY_MAX (default 1e7)
+ * caps the copy-into-a-table task; SCALE_ONLY=REGEX keeps the tasks whose name matches; SCALE_JSON=FILE merges the figures into FILE (docs/scale/figures.json is
  * the committed one, drawn by bench/scale-chart.ts). Run with BENCH_ITER=1 BENCH_WARMUP=0 at 10^8.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ import type { Bench } from 'tinybench';
 import { generateClaims } from '../datasets/cohort/claims.js';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { addInput } from '../src/engine/duckdb-load.js';
-import { ident } from '../src/engine/duckdb-sql.js';
+import { classSizeHistogramSql, ident } from '../src/engine/duckdb-sql.js';
 import { runTrial } from '../src/run/run-trial.js';
 import { resolveTrial } from '../src/trial/resolve.js';
 
@@ -46,6 +47,8 @@ export interface ScaleFigure {
   measuredAt: string;
   /** 1-minute load average when the task ended (2 cores). */
   loadAverage: number;
+  /** Whole trials: the manifest's phase timings (s): loading (incl. hashing the input), attacks, writing. */
+  phases?: { load: number; attacks: number; write: number };
 }
 
 /** Peak RSS sampling while a task runs. */
@@ -78,16 +81,27 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
   const memoryLimit = process.env.SCALE_MEMORY ?? '2GB';
   const recordMax = Number(process.env.SCALE_RECORD_MAX ?? 1e7);
   const localMax = Number(process.env.SCALE_LOCAL_MAX ?? 1e7);
+  const copyMax = Number(process.env.SCALE_COPY_MAX ?? 1e7);
   const qi = (process.env.SCALE_QI ?? 'sex,birth_ym,pref,muni,date,code').split(',');
   const jsonOut = process.env.SCALE_JSON;
+  const only = process.env.SCALE_ONLY ? new RegExp(process.env.SCALE_ONLY) : null;
   const meter = new RssMeter();
   /** Wraps a task: wall time and peak RSS of its last iteration go to the figures. */
-  const add = (name: string, series: string, rows: number, limit: string | null, fn: () => Promise<void>) => {
+  const add = (
+    name: string,
+    series: string,
+    rows: number,
+    limit: string | null,
+    fn: () => Promise<unknown>,
+  ) => {
+    if (only && !only.test(name)) return;
     bench.add(name, async () => {
       meter.start();
       const t0 = performance.now();
+      let phases: ScaleFigure['phases'];
       try {
-        await fn();
+        // Whole-trial tasks return the manifest's phase timings; the others nothing.
+        phases = ((await fn()) ?? undefined) as ScaleFigure['phases'];
       } finally {
         const seconds = (performance.now() - t0) / 1000;
         const peak = meter.stop();
@@ -100,6 +114,7 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
           memoryLimit: limit,
           measuredAt: new Date().toISOString(),
           loadAverage: Number(loadavg()[0].toFixed(1)),
+          ...(phases ? { phases } : {}),
         };
         console.error(
           `scale: ${name}: ${fig.seconds} s, peak RSS ${fig.peakRssMiB} MiB, load ${fig.loadAverage}`,
@@ -115,18 +130,25 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
     if (!existsSync(file)) await generateClaims({ rows, seed: 1, out: dir, format: 'parquet' });
     const mb = (statSync(file).size / 2 ** 20).toFixed(0);
     const label = `${exp(rows)} rows (${mb} MB Parquet)`;
-    const trial = (engine: 'local' | 'duckdb', recordRisk: boolean) =>
-      resolveTrial(undefined, {
-        release: file,
-        qi: qi.join(','),
-        attacks: 'uniqueness',
-        engine,
-        memoryLimit: engine === 'duckdb' ? memoryLimit : undefined,
-        recordRisk,
-        workers: '2',
-        format: 'json',
-        out: join(dataDir, 'claims', `out-${engine}-${rows}`),
-      });
+    /** Runs the trial; returns the manifest's phase timings. */
+    const trial = async (engine: 'local' | 'duckdb', recordRisk: boolean) => {
+      const { manifest } = await runTrial(
+        resolveTrial(undefined, {
+          release: file,
+          qi: qi.join(','),
+          attacks: 'uniqueness',
+          engine,
+          memoryLimit: engine === 'duckdb' ? memoryLimit : undefined,
+          recordRisk,
+          workers: '2',
+          format: 'json',
+          out: join(dataDir, 'claims', `out-${engine}-${rows}`),
+        }),
+      );
+      const t = manifest.timings;
+      const r2 = (x: number) => Number(x.toFixed(2));
+      return { load: r2(t.loadSeconds), attacks: r2(t.attacksSeconds), write: r2(t.writeSeconds) };
+    };
     if (engines.has('duckdb')) {
       const lim = `duckdb ${memoryLimit}`;
       add(
@@ -135,7 +157,7 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
         rows,
         memoryLimit,
         async () => {
-          await runTrial(trial('duckdb', false));
+          return trial('duckdb', false);
         },
       );
       if (rows <= recordMax) {
@@ -145,7 +167,7 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
           rows,
           memoryLimit,
           async () => {
-            await runTrial(trial('duckdb', true));
+            return trial('duckdb', true);
           },
         );
       }
@@ -181,13 +203,13 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
       add(`${lim}: class-size histogram, ${label}`, 'duckdb: histogram', rows, memoryLimit, async () => {
         const e = await fresh();
         try {
-          await e.classSizes({ role: 'release', columns: qi });
           if (process.env.SCALE_EXPLAIN === '1') {
-            const sql =
-              `SELECT n, count(*) FROM (SELECT count(*) AS n FROM "release" GROUP BY ${cols.join(', ')}) ` +
-              'GROUP BY n';
+            // The engine's histogram query, run once under the profiler (it runs the query: one grouping).
+            const sql = classSizeHistogramSql('"release"', qi);
             const plan = await e.all(`EXPLAIN ANALYZE ${sql}`, 'explaining');
             writeFileSync(join(dataDir, 'claims', `explain-${rows}.txt`), String(plan[0]?.[1] ?? ''));
+          } else {
+            await e.classSizes({ role: 'release', columns: qi });
           }
         } finally {
           await e.close();
@@ -209,20 +231,21 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
           },
         );
       }
-      add(
-        `${lim}: Parquet copied into a table + histogram, ${label}`,
-        'duckdb: copy + histogram',
-        rows,
-        memoryLimit,
-        async () => {
-          const e = await fresh(false);
-          try {
-            await e.classSizes({ role: 'release', columns: qi });
-          } finally {
-            await e.close();
-          }
-        },
-      );
+      if (rows <= copyMax)
+        add(
+          `${lim}: Parquet copied into a table + histogram, ${label}`,
+          'duckdb: copy + histogram',
+          rows,
+          memoryLimit,
+          async () => {
+            const e = await fresh(false);
+            try {
+              await e.classSizes({ role: 'release', columns: qi });
+            } finally {
+              await e.close();
+            }
+          },
+        );
     }
     if (engines.has('local') && rows <= localMax) {
       add(
@@ -231,7 +254,7 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
         rows,
         null,
         async () => {
-          await runTrial(trial('local', false));
+          return trial('local', false);
         },
       );
     }
