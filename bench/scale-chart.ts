@@ -3,7 +3,8 @@
  * its measured figures: a Vega-Lite spec compiled and rendered headless by Vega to SVG.
  *
  * Usage: `npm run bench:scale-chart [-- FIGURES.json OUT.svg]` (default docs/scale/figures.json →
- * docs/scale/rows-vs-seconds.svg). Only measured figures are drawn; nothing is interpolated.
+ * docs/scale/rows-vs-seconds.svg), and prints the figures as a Markdown table for BENCHMARKS.md. Only measured
+ * figures are drawn; nothing is interpolated.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -92,12 +93,29 @@ export async function scaleChartSvg(figures: readonly ScaleFigure[]): Promise<st
   return `${svg}\n`;
 }
 
+/**
+ * The figures as a Markdown table (BENCHMARKS.md), by series then rows.
+ * @param figures - measured figures
+ */
+export function scaleTable(figures: readonly ScaleFigure[]): string {
+  const head = '| task | rows | wall (s) | load / attacks / write (s) | peak RSS (MiB) | load avg |';
+  const lines = [head, '|---|---:|---:|---:|---:|---:|'];
+  for (const f of figures) {
+    const p = f.phases ? `${f.phases.load} / ${f.phases.attacks} / ${f.phases.write}` : '';
+    lines.push(
+      `| ${f.task.replace(/, \de\d rows.*$/, '')} | ${f.rows.toExponential(0).replace('+', '')} | ${f.seconds} | ${p} | ${f.peakRssMiB} | ${f.loadAverage} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const [input = 'docs/scale/figures.json', output = 'docs/scale/rows-vs-seconds.svg'] =
     process.argv.slice(2);
   const figures = JSON.parse(readFileSync(input, 'utf8')) as ScaleFigure[];
   writeFileSync(output, await scaleChartSvg(figures));
-  console.log(`wrote ${output} (${figures.length} figures)`);
+  console.log(`wrote ${output} (${figures.length} figures)\n`);
+  console.log(scaleTable(figures));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
