@@ -3,9 +3,9 @@
  * (@duckdb/node-api), out-of-core under a memory limit.
  *
  * The database is a temporary file (deleted on close) with `memory_limit` and a `temp_directory` for
- * spilling, so tables larger than memory load and group on disk. CSV and Parquet inputs are read by
- * DuckDB itself (duckdb-load.ts) into tables whose rowid is the file row; a `.duckdb` file's table is
- * used in place (attached read-only). Only aggregates come back, plus each row's class size when
+ * spilling, so tables larger than memory load and group on disk. CSV inputs are read by DuckDB itself
+ * (duckdb-load.ts) into tables whose rowid is the file row; a Parquet file is read in place (a view
+ * numbered by file row) and a `.duckdb` file's table is used in place (attached read-only). Only aggregates come back, plus each row's class size when
  * record-risk.csv needs it (streamed chunk by chunk into a typed array).
  *
  * Semantics match the local engine (src/io, src/encode): values compare as released strings (CSV
