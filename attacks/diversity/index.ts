@@ -190,7 +190,7 @@ export const diversity: Attack = {
           values: v,
           pairs: {
             starts: answers[a].starts.buffer as SharedArrayBuffer,
-            valueOf: answers[a].valueOf.buffer as SharedArrayBuffer,
+            valueId: answers[a].valueId.buffer as SharedArrayBuffer,
             count: answers[a].count.buffer as SharedArrayBuffer,
           },
           out: buffers[a].out,

@@ -24,7 +24,7 @@ export interface ClassPairs {
   /** Int32, classes + 1: class c's pairs are starts[c] … starts[c+1]−1. */
   starts: SharedArrayBuffer;
   /** Int32 engine value id of each pair. */
-  valueOf: SharedArrayBuffer;
+  valueId: SharedArrayBuffer;
   /** Int32 records of each pair. */
   count: SharedArrayBuffer;
 }
@@ -57,7 +57,7 @@ function stretch(P: number, a: number, b: number, Q: Float64Array, S: Float64Arr
 /** Per-attribute working state of a shard. */
 interface AttrState {
   starts: Int32Array;
-  valueOf: Int32Array;
+  valueId: Int32Array;
   pairCount: Int32Array;
   idOf: Int32Array;
   global: Float64Array;
@@ -82,7 +82,7 @@ export function classStats(p: ClassStatsPayload): number {
   const ranks = new Int32Array(maxPairs);
   const attrs: AttrState[] = p.attributes.map(({ values: v, pairs, out }) => ({
     starts: new Int32Array(pairs.starts),
-    valueOf: new Int32Array(pairs.valueOf),
+    valueId: new Int32Array(pairs.valueId),
     pairCount: new Int32Array(pairs.count),
     idOf: new Int32Array(v.idOfValue),
     global: new Float64Array(v.global),
@@ -105,7 +105,7 @@ export function classStats(p: ClassStatsPayload): number {
       let k = 0;
       let s = 0;
       for (let q = A.starts[c]; q < A.starts[c + 1]; q++) {
-        const v = A.idOf[A.valueOf[q]];
+        const v = A.idOf[A.valueId[q]];
         if (A.count[v] === 0) touched[k++] = v;
         A.count[v] += A.pairCount[q];
         s += A.pairCount[q];

@@ -51,7 +51,10 @@ function riskOfGroups(groups: readonly WeightRow[], method: RiskMethod) {
     if (r > max) max = r;
     sum += r * g.size * g.classes;
     let m = bySize.get(g.size);
-    if (!m) bySize.set(g.size, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      bySize.set(g.size, m);
+    }
     m.set(g.weight, r);
   }
   return { max, sum, bySize };

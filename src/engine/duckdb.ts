@@ -484,7 +484,7 @@ export class DuckDbEngine implements Engine {
         doing,
       );
       const starts = sharedInt32((classes as number) + 1);
-      const valueOf = sharedInt32(pairs as number);
+      const valueId = sharedInt32(pairs as number);
       const count = sharedInt32(pairs as number);
       let k = 0;
       await this.streamChunks(
@@ -495,7 +495,7 @@ export class DuckDbEngine implements Engine {
           const [a, b, c] = [col(0), col(1), col(2)];
           for (let i = 0; i < m; i++) {
             starts[(a.getItem(i) as number) + 1]++;
-            valueOf[k] = b.getItem(i) as number;
+            valueId[k] = b.getItem(i) as number;
             count[k++] = c.getItem(i) as number;
           }
         },
@@ -514,7 +514,7 @@ export class DuckDbEngine implements Engine {
         values: vals.map((r) => (r[0] === null ? null : String(r[0]))),
         totals,
         starts,
-        valueOf,
+        valueId,
         count,
         classOf,
         missingIn: await this.missingIn(q.role, t, q.columns),

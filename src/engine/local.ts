@@ -44,7 +44,10 @@ export function weightTableOf(size: ArrayLike<number>, weight?: ArrayLike<number
   for (let i = 0; i < size.length; i++) {
     const w = weight ? weight[i] : 0;
     let m = bySize.get(size[i]);
-    if (!m) bySize.set(size[i], (m = new Map()));
+    if (!m) {
+      m = new Map();
+      bySize.set(size[i], m);
+    }
     m.set(w, (m.get(w) ?? 0) + 1);
   }
   const out: WeightRow[] = [];
@@ -163,9 +166,9 @@ export class LocalEngine implements Engine {
       for (let j = from; j < k; j++) slot[pairValue[j]] = -1;
       starts[c + 1] = k;
     }
-    const valueOf = sharedInt32(k);
+    const valueId = sharedInt32(k);
     const count = sharedInt32(k);
-    valueOf.set(pairValue.subarray(0, k));
+    valueId.set(pairValue.subarray(0, k));
     count.set(pairCount.subarray(0, k));
     return {
       records: n,
@@ -173,7 +176,7 @@ export class LocalEngine implements Engine {
       values,
       totals,
       starts,
-      valueOf,
+      valueId,
       count,
       classOf: q.perRecord ? idx.classOf : undefined,
       missingIn: cols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name),

@@ -171,7 +171,7 @@ export interface ClassValueCounts {
   /** Class c's (value, count) pairs are entries starts[c] … starts[c+1]−1 (classes + 1 entries). */
   starts: Int32Array;
   /** Value id of each pair. */
-  valueOf: Int32Array;
+  valueId: Int32Array;
   /** Rows of each pair (> 0). */
   count: Int32Array;
   /** Per row: its class. Only when `perRecord`. */
