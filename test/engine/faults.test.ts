@@ -219,7 +219,10 @@ describe('the pushed-down population and diversity queries beyond the memory lim
     // The limit drops to 1MB once the release is loaded, just before each pushed-down query.
     const squeeze = <K extends 'classWeights' | 'classValueCounts'>(op: K) => {
       const real = DuckDbEngine.prototype[op] as (this: DuckDbEngine, q: unknown) => Promise<unknown>;
-      return vi.spyOn(DuckDbEngine.prototype, op).mockImplementation(async function (this: DuckDbEngine, q) {
+      return vi.spyOn(DuckDbEngine.prototype, op).mockImplementation(async function (
+        this: DuckDbEngine,
+        q: unknown,
+      ) {
         await this.conn.run("SET memory_limit = '1MB'");
         return real.call(this, q);
       } as never);
