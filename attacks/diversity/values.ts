@@ -1,6 +1,7 @@
 /**
- * @module attacks/diversity/values — a sensitive column as dense value ids plus the whole table's
- * distribution over them (the Q of t-closeness).
+ * @module attacks/diversity/values — a sensitive column's values (as an engine returns them: distinct
+ * released strings and their counts) as dense value ids plus the whole table's distribution over them
+ * (the Q of t-closeness).
  *
  * Value ids: for a numeric column, ids 0…m−1 are its distinct numbers in ascending order (equal numbers
  * written differently, "3" and "3.0", are one value) — the ranks of the ordered distance; values that
@@ -8,15 +9,13 @@
  * For a categorical column m = 0 and every code (missing and wildcard included) is its own id.
  */
 import { numericValue, sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import { type Column, type ColumnKind, MISSING, WILDCARD } from '../../src/encode/types.js';
+import type { ColumnKind } from '../../src/encode/types.js';
 
 /** A sensitive column prepared for the class kernels (postable: buffers are shared). */
 export interface SensitiveValues {
   name: string;
   /** 'equal' for categorical columns, 'ordered' for numeric ones. */
   distance: 'equal' | 'ordered';
-  /** Int32 value id per row. */
-  vid: SharedArrayBuffer;
   /** Number of value ids. */
   nValues: number;
   /** Ids 0…m−1 are the ordered (numeric) values; 0 for categorical columns. */
@@ -31,62 +30,8 @@ export interface SensitiveValues {
   cdfPrefix?: SharedArrayBuffer;
 }
 
-/**
- * Builds the value ids and the table distribution of a sensitive column.
- * @param col - the encoded column (numeric columns carry `numbers`)
- * @returns its value ids, counts and (numeric) cumulative distribution
- */
-export function sensitiveValues(col: Column): SensitiveValues {
-  const n = col.length;
-  const codes = col.codes;
-  // Slot of a code: code + 2, so WILDCARD (−2) → 0 and MISSING (−1) → 1.
-  const slots = col.cardinality + 2;
-  const idOfSlot = new Int32Array(slots);
-  let m = 0;
-  let nValues: number;
-  const ordered = col.kind !== 'categorical' && col.numbers !== undefined;
-  if (ordered) {
-    const numbers = col.numbers!;
-    const valueOfSlot = new Float64Array(slots).fill(Number.NaN);
-    for (let i = 0; i < n; i++) valueOfSlot[codes[i] + 2] = numbers[i];
-    const distinct = [...new Set(Array.from(valueOfSlot).filter((v) => !Number.isNaN(v)))].sort(
-      (a, b) => a - b,
-    );
-    m = distinct.length;
-    const rank = new Map(distinct.map((v, r) => [v, r]));
-    nValues = m;
-    for (let s = 0; s < slots; s++) {
-      const v = valueOfSlot[s];
-      idOfSlot[s] = Number.isNaN(v) ? nValues++ : rank.get(v)!;
-    }
-  } else {
-    // Categorical: codes first, then missing, then wildcard.
-    for (let code = 0; code < col.cardinality; code++) idOfSlot[code + 2] = code;
-    idOfSlot[MISSING + 2] = col.cardinality;
-    idOfSlot[WILDCARD + 2] = col.cardinality + 1;
-    nValues = col.cardinality + 2;
-  }
-  const vid = sharedInt32(n);
-  const global = sharedFloat64(nValues);
-  for (let i = 0; i < n; i++) {
-    const v = idOfSlot[codes[i] + 2];
-    vid[i] = v;
-    global[v]++;
-  }
-  const out: SensitiveValues = {
-    name: col.name,
-    distance: ordered ? 'ordered' : 'equal',
-    vid: vid.buffer as SharedArrayBuffer,
-    nValues,
-    m,
-    global: global.buffer as SharedArrayBuffer,
-    nDistributed: n,
-  };
-  return ordered ? { ...out, ...orderedDistribution(global, m) } : out;
-}
-
 /** A sensitive column's values as an engine counts them per class (released strings), prepared for the kernels. */
-export interface EngineValues extends Omit<SensitiveValues, 'vid'> {
+export interface EngineValues extends SensitiveValues {
   /** Int32 attribute value id of each engine value id. */
   idOfValue: SharedArrayBuffer;
   /** Records whose value is missing (or a wildcard code). */

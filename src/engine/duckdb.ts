@@ -5,8 +5,10 @@
  * The database is a temporary file (deleted on close) with `memory_limit` and a `temp_directory` for
  * spilling, so tables larger than memory load and group on disk. CSV and Parquet inputs are read by
  * DuckDB itself (duckdb-load.ts) into tables whose rowid is the file row; a `.duckdb` file's table is
- * used in place (attached read-only). Only aggregates come back, plus each row's class size when
- * record-risk.csv needs it (streamed chunk by chunk into a typed array).
+ * used in place (attached read-only). Only aggregates come back — class sizes, classes by (size, weight
+ * sum), per-class value counts — plus each row's class size, weight sum or class when record-risk.csv
+ * needs it (streamed chunk by chunk into a typed array). Operations run one at a time on the one
+ * connection (attacks run concurrently; a new query would end a result still being streamed).
  *
  * Semantics match the local engine (src/io, src/encode): values compare as released strings (CSV
  * columns are all VARCHAR), missing is its own value (`IS NOT DISTINCT FROM`, GROUP BY's null group),
