@@ -166,6 +166,8 @@ export const diversity: Attack = {
     const columns = ctx.qi.map((x) => x.name);
     // Per sensitive attribute: value counts per class (classes numbered alike by every engine and
     // query: by first record); each record's class once.
+    if (!engine.classValueCounts)
+      throw new ReidgateError('INTERNAL', `diversity: ${engine.name} lacks classValueCounts`);
     const answers: ClassValueCounts[] = [];
     for (const [a, value] of ctx.sensitive.entries())
       answers.push(await engine.classValueCounts({ role: 'release', columns, value, perRecord: a === 0 }));

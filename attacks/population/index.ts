@@ -107,6 +107,8 @@ export const population: Attack = {
       });
     if (pop.populationClassSize && engine.name !== 'local')
       throw new ReidgateError('INTERNAL', 'population: a population table on an engine other than local');
+    if (!engine.classWeights)
+      throw new ReidgateError('INTERNAL', `population: ${engine.name} lacks classWeights`);
     const cw = await engine.classWeights({
       role: 'release',
       columns: ctx.qi.map((q) => q.name),

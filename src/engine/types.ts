@@ -92,15 +92,17 @@ export interface Engine {
    */
   classSizes(q: ClassQuery): Promise<ClassSizes>;
   /**
-   * Equivalence classes over `q.columns` with the sum of `q.weights` per class.
+   * Equivalence classes over `q.columns` with the sum of `q.weights` per class. Present when `ops`
+   * holds 'classWeights' (an engine without it never runs an attack that declares it).
    * @throws ReidgateError('ENGINE') when the engine fails
    */
-  classWeights(q: WeightQuery): Promise<ClassWeights>;
+  classWeights?(q: WeightQuery): Promise<ClassWeights>;
   /**
-   * Per equivalence class over `q.columns`, the counts of each value of `q.value`.
+   * Per equivalence class over `q.columns`, the counts of each value of `q.value`. Present when `ops`
+   * holds 'classValueCounts'.
    * @throws ReidgateError('ENGINE') when the engine fails
    */
-  classValueCounts(q: ValueCountsQuery): Promise<ClassValueCounts>;
+  classValueCounts?(q: ValueCountsQuery): Promise<ClassValueCounts>;
   /** A one-line description for the report (engine, version, memory limit); never credentials. */
   describe(): string;
   /** Releases the engine's resources (connections, temporary files). Safe to call twice. */
