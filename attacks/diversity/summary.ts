@@ -8,10 +8,10 @@
  */
 
 import type { ClassIndex } from '../shared/classes.js';
+import type { HistogramOut } from '../types.js';
 
 /** What the summaries read of the classes. */
 type Classes = Pick<ClassIndex, 'classes' | 'starts' | 'classOf'>;
-import type { HistogramOut } from '../types.js';
 
 /** One attribute's per-class results (one slot per class). */
 export interface PerClass {

@@ -10,8 +10,8 @@ import { estimatedClassSizes } from '../../attacks/population/population-class-s
 import { classIndex } from '../../attacks/shared/classes.js';
 import { groupRows } from '../../attacks/uniqueness/group.js';
 import { wildcardSizes } from '../../attacks/uniqueness/wildcard.js';
-import type { EncodedTable } from '../encode/types.js';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
+import type { EncodedTable } from '../encode/types.js';
 import { type Column, MISSING, WILDCARD } from '../encode/types.js';
 import { q as quote, ReidgateError } from '../errors.js';
 import type { WorkerPool } from '../pool/pool.js';

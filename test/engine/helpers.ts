@@ -36,10 +36,13 @@ function same(a: number, b: number, what: string): void {
 
 /** Asserts two report values agree: numbers as `same`, everything else deeply, key by key. */
 export function sameDeep(a: unknown, b: unknown, what: string): void {
-  if (typeof a === 'number' && typeof b === 'number') return same(a, b, what);
+  if (typeof a === 'number' && typeof b === 'number') {
+    same(a, b, what);
+    return;
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
     expect(b.length, `${what}: length`).toBe(a.length);
-    a.forEach((x, i) => sameDeep(x, b[i], `${what}[${i}]`));
+    for (const [i, x] of a.entries()) sameDeep(x, b[i], `${what}[${i}]`);
     return;
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
@@ -88,7 +91,8 @@ export async function expectSameAttacks(
     expect(rb[0]).toEqual(ra[0]);
     expect(rb.length).toBe(ra.length);
     for (let i = 1; i < ra.length; i++)
-      ra[i].forEach((x, j) => same(Number(x), Number(rb[i][j]), `record-risk.csv row ${i} ${ra[0][j]}`));
+      for (const [j, x] of ra[i].entries())
+        same(Number(x), Number(rb[i][j]), `record-risk.csv row ${i} ${ra[0][j]}`);
   }
   return { local, duckdb };
 }

@@ -10,10 +10,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeTable } from '../../src/encode/encode.js';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
 import { addInput } from '../../src/engine/duckdb-load.js';
 import { LocalEngine } from '../../src/engine/local.js';
-import { encodeTable } from '../../src/encode/encode.js';
 import { loadTable } from '../../src/io/index.js';
 import { WorkerPool } from '../../src/pool/pool.js';
 import { cli, ROOT, tmp } from '../cli/helpers.js';
