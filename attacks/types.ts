@@ -5,7 +5,7 @@
  * pool and merges them. It counts; src/stats and src/policy score and judge (house style 2).
  */
 import type { ColumnKind, EncodedTable } from '../src/encode/types.js';
-import type { Engine, EngineOp } from '../src/engine/types.js';
+import type { Engine, EngineName, EngineOp } from '../src/engine/types.js';
 import type { WorkerPool } from '../src/pool/pool.js';
 import type { PersonView } from '../src/relational/person-view.js';
 
@@ -27,6 +27,8 @@ export interface AvailableInputs {
   population: boolean;
   /** Event tables of a relational trial (0 for a flat trial). */
   events?: number;
+  /** The population knowledge includes an exact population table (--population-table). */
+  populationTable?: boolean;
 }
 
 /**
@@ -39,8 +41,15 @@ export interface PopulationKnowledge {
   size?: number;
   /** Sampling fraction f = n / N (--sampling-fraction f, or rows / N for --population N). */
   samplingFraction?: number;
-  /** Per-record sampling weights (--weights COL), one per release row, on shared memory. */
+  /** Per-record sampling weights (--weights COL), one per release row, on shared memory (local engine). */
   weights?: Float64Array;
+  /**
+   * The weights column (--weights COL): engines sum it per class. On engines other than local the
+   * values stay in the engine and only `weightSum` is known here.
+   */
+  weightsColumn?: string;
+  /** Σ weights over the release (validated finite and > 0 per record at the boundary). */
+  weightSum?: number;
   /**
    * Exact population class size of each release record (--population-table FILE): the number of
    * population records with the same QI values (0 if none). One per release row, on shared memory.
@@ -104,6 +113,8 @@ export interface AttackContext {
   control?: EncodedTable;
   qi: readonly QiSpec[];
   sensitive: readonly string[];
+  /** How each sensitive attribute is compared (the trial's kinds; needed where `release` holds no columns). */
+  sensitiveKinds?: ReadonlyMap<string, ColumnKind>;
   pool: WorkerPool;
   /** Seed derived for this attack from the run seed. */
   seed: number;
@@ -214,5 +225,11 @@ export interface Attack {
    * reads the encoded columns directly and runs on the local engine only.
    */
   engine?: readonly EngineOp[];
+  /**
+   * null when this attack, with these inputs, counts wholly through engine `engine`'s operations;
+   * else why not (e.g. knowledge joined on the local engine only). Called for engines other than
+   * local; an attack skipped for it whose inputs were given fails the verdict closed.
+   */
+  engineNeeds?(inputs: AvailableInputs, engine: EngineName): string | null;
   run(ctx: AttackContext): Promise<AttackOutcome>;
 }

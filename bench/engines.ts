@@ -8,12 +8,17 @@
  *   CSV with DuckDB's reader (all VARCHAR), then the uniqueness attack through the engine (the
  *   same attack code), and, to show where its time goes, its two queries alone: the class-size
  *   histogram (aggregates only) and the per-record class sizes streamed back for record-risk.csv.
+ * - population (--sampling-fraction 0.1: the class-size profile, journalist risk and constant-weight
+ *   individual risk, per-record columns included) and diversity (income_decile as the sensitive
+ *   attribute of the other 9 QIs' classes) on both engines, the same attack code.
  * ENGINES=local,duckdb picks engines (run one per process to read each one's peak RSS).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench } from 'tinybench';
-import type { QiSpec } from '../attacks/types.js';
+import { diversity } from '../attacks/diversity/index.js';
+import { population } from '../attacks/population/index.js';
+import type { AttackContext, QiSpec } from '../attacks/types.js';
 import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
@@ -40,6 +45,27 @@ export async function registerEngineBenchmarks(
   const names = qi.map((q) => q.name);
   const pool = pools.get(2)!;
   const ctx = { qi, sensitive: [], pool, seed: 1, recordThreshold: 0.2, wildcard: false };
+  const SENSITIVE = 'income_decile';
+  /** Population knowledge for a release of `rows` rows sampled at 10%. */
+  const popOf = (rows: number) =>
+    ({ size: rows * 10, samplingFraction: 0.1, source: 'sampling-fraction' }) as const;
+  const divCtx = {
+    ...ctx,
+    qi: qi.filter((x) => x.name !== SENSITIVE),
+    sensitive: [SENSITIVE],
+    sensitiveKinds: new Map([[SENSITIVE, 'categorical' as const]]),
+  };
+  /** Population then diversity tasks for one engine (`context` gives the attack context). */
+  const pushdown = (engine: string, label: string, context: () => Promise<AttackContext>) => {
+    bench.add(`${engine}: population (sampling fraction 0.1), ${label}`, async () => {
+      const c = await context();
+      await population.run({ ...c, population: popOf(c.release.rows) });
+    });
+    bench.add(`${engine}: diversity (${SENSITIVE} in 9-QI classes), ${label}`, async () => {
+      const c = await context();
+      await diversity.run({ ...c, ...divCtx, release: c.release, engine: c.engine });
+    });
+  };
   for (const rows of sizes) {
     const path = join(dataDir, `bench-${rows}.csv`);
     if (!existsSync(path)) await writeBenchCsv(path, rows);
@@ -55,6 +81,10 @@ export async function registerEngineBenchmarks(
       bench.add(`local: uniqueness, ${label}, 2 workers`, async () => {
         encoded ??= encodeTable((await loadTable(path)).table, qi, path);
         await uniqueness.run({ ...ctx, release: encoded });
+      });
+      pushdown('local', `${label}, 2 workers`, async () => {
+        encoded ??= encodeTable((await loadTable(path)).table, qi, path);
+        return { ...ctx, release: encoded };
       });
     }
     if (engines.has('duckdb')) {
@@ -78,6 +108,14 @@ export async function registerEngineBenchmarks(
           release: { rows: e.rows('release'), columns: new Map(), dictionaries: new Map() },
           engine: e,
         });
+      });
+      pushdown(`duckdb ${memoryLimit}`, label, async () => {
+        const e = await ready();
+        return {
+          ...ctx,
+          release: { rows: e.rows('release'), columns: new Map(), dictionaries: new Map() },
+          engine: e,
+        };
       });
       bench.add(`duckdb ${memoryLimit}: class-size histogram query only, ${label}`, async () => {
         await (await ready()).classSizes({ role: 'release', columns: names });

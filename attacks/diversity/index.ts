@@ -15,13 +15,15 @@
  *     — Li, Li & Venkatasubramanian, ICDE 2007, doi:10.1109/ICDE.2007.367856;
  *   homogeneous records: records in classes whose members all share the value (distinct l = 1).
  *
- * Classes are formed as by attacks/uniqueness (exact, on the pool); the per-class work is sharded by
- * contiguous class ranges and merged in class order, so 1 and N workers give identical numbers.
+ * Classes and their value counts come from the trial's engine (`classValueCounts`: exact grouping on
+ * the pool locally, SQL on DuckDB; classes and values numbered by first record, so every engine gives
+ * the same arrays); the per-class measures are computed on the pool, sharded by contiguous class
+ * ranges and merged in class order, so 1 and N workers and every engine give identical numbers.
  */
 import { sharedFloat64 } from '../../src/encode/encode.js';
-import { type Column, MISSING, WILDCARD } from '../../src/encode/types.js';
-import { listNames, q, ReidgateError } from '../../src/errors.js';
-import { type ClassIndex, classIndex } from '../shared/classes.js';
+import { LocalEngine, WILDCARD_VALUE } from '../../src/engine/local.js';
+import type { ClassValueCounts } from '../../src/engine/types.js';
+import { ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome } from '../types.js';
 import type { ClassStatsOut } from './kernels.js';
 import {
@@ -31,13 +33,13 @@ import {
   perRecordWorst,
   summarizeAttribute,
 } from './summary.js';
-import { sensitiveValues } from './values.js';
+import { type EngineValues, engineValues } from './values.js';
 
 /** sdcMicro's default (and the oracle's) recursive-diversity constant `l_recurs_c`. */
 export const RECURSIVE_C = 2;
 
 /** Splits classes into ≤ parts contiguous ranges of near-equal record counts. */
-function classShards(idx: ClassIndex, parts: number): Array<[number, number]> {
+function classShards(idx: Classes, parts: number): Array<[number, number]> {
   const n = idx.starts[idx.classes];
   const out: Array<[number, number]> = [];
   let from = 0;
@@ -75,56 +77,50 @@ function perClassBuffers(classes: number): { out: ClassStatsOut; view: PerClass 
   };
 }
 
-/** Looks up a sensitive column. @throws ReidgateError('COLUMN') when absent */
-function sensitiveColumn(ctx: AttackContext, name: string): Column {
-  const col = ctx.release.columns.get(name);
-  if (!col) {
-    const names = [...ctx.release.columns.keys()];
-    throw new ReidgateError(
-      'COLUMN',
-      `--sensitive: column ${q(name)} not in release (columns: ${listNames(names)})`,
-    );
-  }
-  return col;
-}
-
-/** Number of entries of `a` for which `f` holds. */
-function countWhere<T extends Int32Array | Float64Array>(a: T, f: (v: number) => boolean): number {
-  let k = 0;
-  for (let i = 0; i < a.length; i++) if (f(a[i])) k++;
-  return k;
-}
-
 /** Warnings on how unusual values were treated (counts and column names only, no raw values). */
-function semanticsWarnings(qiCols: readonly Column[], sens: readonly Column[]): string[] {
+function semanticsWarnings(first: ClassValueCounts, sens: readonly EngineValues[]): string[] {
   const w: string[] = [];
-  const withWildcard = qiCols.filter((c) => c.codes.includes(WILDCARD)).map((c) => c.name);
-  if (withWildcard.length > 0) {
+  if (first.wildcardIn.length > 0) {
     w.push(
-      `wildcard (suppressed) values in ${withWildcard.join(', ')} were treated as their own value when forming classes for l-diversity and t-closeness, not as matching any value`,
+      `wildcard (suppressed) values in ${first.wildcardIn.join(', ')} were treated as their own value when forming classes for l-diversity and t-closeness, not as matching any value`,
     );
   }
-  const missingQi = qiCols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name);
-  if (missingQi.length > 0) {
-    w.push(`missing values in ${missingQi.join(', ')} were treated as their own value when forming classes`);
+  if (first.missingIn.length > 0) {
+    w.push(
+      `missing values in ${first.missingIn.join(', ')} were treated as their own value when forming classes`,
+    );
   }
-  for (const c of sens) {
-    const odd = countWhere(c.codes, (v) => v < 0);
-    if (odd > 0) {
+  for (const v of sens) {
+    if (v.missing > 0) {
       w.push(
-        `${odd} records have a missing or suppressed ${c.name}: it counts as one more value of ${c.name} in its class`,
+        `${v.missing} records have a missing or suppressed ${v.name}: it counts as one more value of ${v.name} in its class`,
       );
     }
-    if (c.kind !== 'categorical' && c.numbers) {
-      const nan = countWhere(c.numbers, Number.isNaN);
-      if (nan > 0) {
-        w.push(
-          `${nan} records have a ${c.name} that is missing or not a number: they are left out of ${c.name}'s t-closeness distributions`,
-        );
-      }
+    if (v.distance === 'ordered' && v.notNumbers > 0) {
+      w.push(
+        `${v.notNumbers} records have a ${v.name} that is missing or not a number: they are left out of ${v.name}'s t-closeness distributions`,
+      );
     }
   }
   return w;
+}
+
+/** Classes as the summaries read them: record offsets (class sizes) and each record's class. */
+interface Classes {
+  classes: number;
+  starts: Int32Array;
+  classOf: Int32Array;
+}
+
+/** Record offsets of the classes from an engine's value counts (class size = Σ its counts). */
+function recordStarts(a: ClassValueCounts): Int32Array {
+  const starts = new Int32Array(a.classes + 1);
+  for (let c = 0; c < a.classes; c++) {
+    let s = 0;
+    for (let q = a.starts[c]; q < a.starts[c + 1]; q++) s += a.count[q];
+    starts[c + 1] = starts[c] + s;
+  }
+  return starts;
 }
 
 const METHOD =
@@ -160,23 +156,47 @@ export const diversity: Attack = {
   },
   needs: (inputs) => (inputs.sensitive > 0 ? null : 'no sensitive attributes given (--sensitive)'),
 
+  engine: ['classValueCounts'],
+
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const n = ctx.release.rows;
     if (n < 1) throw new ReidgateError('INTERNAL', 'diversity: the release has no records');
-    const qiCols = ctx.qi.map((x) => ctx.release.columns.get(x.name)!);
-    const sensCols = ctx.sensitive.map((name) => sensitiveColumn(ctx, name));
-    const idx = await classIndex(qiCols, n, ctx.pool);
-    const values = sensCols.map(sensitiveValues);
+    // The counting runs on the trial's engine (local kernels, or SQL pushed down to DuckDB).
+    const engine = ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool);
+    const columns = ctx.qi.map((x) => x.name);
+    // Per sensitive attribute: value counts per class (classes numbered alike by every engine and
+    // query: by first record); each record's class once.
+    if (!engine.classValueCounts)
+      throw new ReidgateError('INTERNAL', `diversity: ${engine.name} lacks classValueCounts`);
+    const answers: ClassValueCounts[] = [];
+    for (const [a, value] of ctx.sensitive.entries())
+      answers.push(await engine.classValueCounts({ role: 'release', columns, value, perRecord: a === 0 }));
+    const values = answers.map((ans, a) => {
+      const name = ctx.sensitive[a];
+      const kind = ctx.release.columns.get(name)?.kind ?? ctx.sensitiveKinds?.get(name) ?? 'categorical';
+      return engineValues(name, kind, ans.values, ans.totals, WILDCARD_VALUE);
+    });
+    const idx: Classes = {
+      classes: answers[0].classes,
+      starts: recordStarts(answers[0]),
+      classOf: answers[0].classOf!,
+    };
     const buffers = values.map(() => perClassBuffers(idx.classes));
     await ctx.pool.map(
       'diversity.classStats',
       classShards(idx, ctx.pool.workers).map(([from, to]) => ({
-        order: idx.order.buffer as SharedArrayBuffer,
-        starts: idx.starts.buffer as SharedArrayBuffer,
         from,
         to,
         c: RECURSIVE_C,
-        attributes: values.map((v, a) => ({ values: v, out: buffers[a].out })),
+        attributes: values.map((v, a) => ({
+          values: v,
+          pairs: {
+            starts: answers[a].starts.buffer as SharedArrayBuffer,
+            valueId: answers[a].valueId.buffer as SharedArrayBuffer,
+            count: answers[a].count.buffer as SharedArrayBuffer,
+          },
+          out: buffers[a].out,
+        })),
       })),
     );
     const attrs: AttributeSummary[] = values.map((v, a) =>
@@ -224,7 +244,7 @@ export const diversity: Attack = {
         homogeneousRecordsAnyAttribute: homogeneousAny,
         attributes: attrs,
       },
-      warnings: semanticsWarnings(qiCols, sensCols),
+      warnings: semanticsWarnings(answers[0], values),
       method: METHOD,
     };
   },

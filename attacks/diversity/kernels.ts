@@ -1,13 +1,15 @@
 /**
  * @module attacks/diversity/kernels — pure kernels of the diversity attack.
  *
- * `classStats` takes a contiguous range of classes and, for each sensitive attribute, counts
- * the class's values and writes its distinct / entropy / recursive l and its t-closeness distance at
+ * `classStats` takes a contiguous range of classes and, for each sensitive attribute, reads the
+ * class's value counts (an engine's `classValueCounts` answer: (value, count) pairs per class, values
+ * in order of their first record in the class), merges values that are one attribute value (numbers
+ * written differently) and writes its distinct / entropy / recursive l and its t-closeness distance at
  * the class's index — so shards write disjoint slots and the result is the same for any shard count.
  * Formulas: see ./measures.ts.
  */
 import { lDiversity } from './measures.js';
-import type { SensitiveValues } from './values.js';
+import type { EngineValues } from './values.js';
 
 /** Where one attribute's per-class results go (Float64, one slot per class). */
 export interface ClassStatsOut {
@@ -17,16 +19,23 @@ export interface ClassStatsOut {
   t: SharedArrayBuffer;
 }
 
-export interface ClassStatsPayload {
-  /** Records grouped by class, and the class offsets (see ClassIndex). */
-  order: SharedArrayBuffer;
+/** One attribute's value counts per class (CSR, see ClassValueCounts in src/engine/types.ts). */
+export interface ClassPairs {
+  /** Int32, classes + 1: class c's pairs are starts[c] … starts[c+1]−1. */
   starts: SharedArrayBuffer;
+  /** Int32 engine value id of each pair. */
+  valueId: SharedArrayBuffer;
+  /** Int32 records of each pair. */
+  count: SharedArrayBuffer;
+}
+
+export interface ClassStatsPayload {
   /** Classes [from, to) are this shard's. */
   from: number;
   to: number;
   /** The recursive-diversity constant c. */
   c: number;
-  attributes: Array<{ values: SensitiveValues; out: ClassStatsOut }>;
+  attributes: Array<{ values: EngineValues; pairs: ClassPairs; out: ClassStatsOut }>;
 }
 
 /**
@@ -47,7 +56,10 @@ function stretch(P: number, a: number, b: number, Q: Float64Array, S: Float64Arr
 
 /** Per-attribute working state of a shard. */
 interface AttrState {
-  vid: Int32Array;
+  starts: Int32Array;
+  valueId: Int32Array;
+  pairCount: Int32Array;
+  idOf: Int32Array;
   global: Float64Array;
   n: number;
   m: number;
@@ -60,15 +72,19 @@ interface AttrState {
 
 /** Computes the diversity measures of classes [from, to) for every sensitive attribute. */
 export function classStats(p: ClassStatsPayload): number {
-  const order = new Int32Array(p.order);
-  const starts = new Int32Array(p.starts);
-  let maxSize = 1;
-  for (let c = p.from; c < p.to; c++) maxSize = Math.max(maxSize, starts[c + 1] - starts[c]);
-  const touched = new Int32Array(maxSize);
-  const counts = new Float64Array(maxSize);
-  const ranks = new Int32Array(maxSize);
-  const attrs: AttrState[] = p.attributes.map(({ values: v, out }) => ({
-    vid: new Int32Array(v.vid),
+  let maxPairs = 1;
+  for (const { pairs } of p.attributes) {
+    const starts = new Int32Array(pairs.starts);
+    for (let c = p.from; c < p.to; c++) maxPairs = Math.max(maxPairs, starts[c + 1] - starts[c]);
+  }
+  const touched = new Int32Array(maxPairs);
+  const counts = new Float64Array(maxPairs);
+  const ranks = new Int32Array(maxPairs);
+  const attrs: AttrState[] = p.attributes.map(({ values: v, pairs, out }) => ({
+    starts: new Int32Array(pairs.starts),
+    valueId: new Int32Array(pairs.valueId),
+    pairCount: new Int32Array(pairs.count),
+    idOf: new Int32Array(v.idOfValue),
     global: new Float64Array(v.global),
     n: v.nDistributed,
     m: v.m,
@@ -84,14 +100,15 @@ export function classStats(p: ClassStatsPayload): number {
     },
   }));
   for (let c = p.from; c < p.to; c++) {
-    const a0 = starts[c];
-    const s = starts[c + 1] - a0;
     for (const A of attrs) {
       // Count the class's values; `touched` lists them in order of first appearance.
       let k = 0;
-      for (let r = 0; r < s; r++) {
-        const v = A.vid[order[a0 + r]];
-        if (A.count[v]++ === 0) touched[k++] = v;
+      let s = 0;
+      for (let q = A.starts[c]; q < A.starts[c + 1]; q++) {
+        const v = A.idOf[A.valueId[q]];
+        if (A.count[v] === 0) touched[k++] = v;
+        A.count[v] += A.pairCount[q];
+        s += A.pairCount[q];
       }
       for (let j = 0; j < k; j++) counts[j] = A.count[touched[j]];
       const t = A.ordered ? orderedT(A, touched, k, ranks) : equalT(A, touched, k, s);

@@ -10,6 +10,9 @@
 import type { ClassIndex } from '../shared/classes.js';
 import type { HistogramOut } from '../types.js';
 
+/** What the summaries read of the classes. */
+type Classes = Pick<ClassIndex, 'classes' | 'starts' | 'classOf'>;
+
 /** One attribute's per-class results (one slot per class). */
 export interface PerClass {
   distinct: Float64Array;
@@ -68,7 +71,7 @@ export function summarizeAttribute(
   name: string,
   distance: 'equal' | 'ordered',
   r: PerClass,
-  idx: ClassIndex,
+  idx: Classes,
   n: number,
 ): AttributeSummary {
   let minD = Number.POSITIVE_INFINITY;
@@ -138,7 +141,7 @@ export interface PerRecordWorst {
  * @param results - per-class results of each attribute (≥ 1)
  * @param idx - the classes
  */
-export function perRecordWorst(results: readonly PerClass[], idx: ClassIndex): PerRecordWorst {
+export function perRecordWorst(results: readonly PerClass[], idx: Classes): PerRecordWorst {
   const k = idx.classes;
   const worst = {
     distinct: new Float64Array(k).fill(Number.POSITIVE_INFINITY),
@@ -186,7 +189,7 @@ const BINS: ReadonlyArray<[number, number, string]> = [
  * @param classDistinct - per class, its smallest distinct l across attributes
  * @param idx - the classes
  */
-export function distinctLHistogram(classDistinct: Float64Array, idx: ClassIndex): HistogramOut {
+export function distinctLHistogram(classDistinct: Float64Array, idx: Classes): HistogramOut {
   const classes = new Array(BINS.length).fill(0);
   const records = new Array(BINS.length).fill(0);
   for (let c = 0; c < idx.classes; c++) {

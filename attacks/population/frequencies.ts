@@ -38,3 +38,20 @@ export function classesOfSize(p: FrequencyProfile, j: number): number {
   const i = p.sizes.indexOf(j);
   return i < 0 ? 0 : p.counts[i];
 }
+
+/**
+ * Builds the profile from classes by size (an engine's answer: any number of lines per size).
+ * @param table - lines of `classes` classes of `size` records
+ */
+export function profileOfTable(table: ReadonlyArray<{ size: number; classes: number }>): FrequencyProfile {
+  const byCount = new Map<number, number>();
+  let records = 0;
+  let classes = 0;
+  for (const { size, classes: k } of table) {
+    byCount.set(size, (byCount.get(size) ?? 0) + k);
+    records += size * k;
+    classes += k;
+  }
+  const sizes = [...byCount.keys()].sort((a, b) => a - b);
+  return { sizes, counts: sizes.map((s) => byCount.get(s)!), records, classes };
+}

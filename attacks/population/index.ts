@@ -16,20 +16,62 @@
  * Classes are records with identical released QI values (a missing or suppressed value is its own
  * token), grouped on the pool by the uniqueness attack's `groupRows`.
  */
-import { WILDCARD } from '../../src/encode/types.js';
+import { sharedFloat64 } from '../../src/encode/encode.js';
+import { LocalEngine } from '../../src/engine/local.js';
+import type { WeightRow } from '../../src/engine/types.js';
 import { ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome, MetricOut } from '../types.js';
-import { groupRows } from '../uniqueness/group.js';
 import { estimatePopulationUniques } from './dankar.js';
 import { POPULATION_METRICS, POPULATION_REFERENCES } from './descriptor.js';
-import { classesOfSize, frequencyProfile } from './frequencies.js';
-import { individualRisks } from './individual-risk.js';
-import { journalistRisk } from './journalist.js';
+import { classesOfSize, profileOfTable } from './frequencies.js';
+import { individualRisk, type RiskMethod } from './individual-risk.js';
+import { journalistRisk, journalistRiskOfSizes } from './journalist.js';
 import { resolvePopulation } from './knowledge.js';
-import { estimatedClassSizes } from './population-class-sizes.js';
 
 const exact = (value: number, n?: number): MetricOut =>
   n === undefined ? { value, ci95: null } : { value, ci95: null, n };
+
+/** 1/f per record. */
+function inverseOf(classSize: Int32Array): Float64Array {
+  const out = new Float64Array(classSize.length);
+  for (let i = 0; i < classSize.length; i++) out[i] = 1 / classSize[i];
+  return out;
+}
+
+/**
+ * Benedetti–Franconi risk over classes by (f, F̂): its maximum, Σ over records (summed in the
+ * groups' order, so every engine adds the same terms in the same order), and the risk by (f, F̂).
+ */
+function riskOfGroups(groups: readonly WeightRow[], method: RiskMethod) {
+  let max = 0;
+  let sum = 0;
+  const bySize = new Map<number, Map<number, number>>();
+  for (const g of groups) {
+    const r = individualRisk(g.size, g.weight, method);
+    if (r > max) max = r;
+    sum += r * g.size * g.classes;
+    let m = bySize.get(g.size);
+    if (!m) {
+      m = new Map();
+      bySize.set(g.size, m);
+    }
+    m.set(g.weight, r);
+  }
+  return { max, sum, bySize };
+}
+
+/** Each record's risk, looked up by its (f, F̂). */
+function perRecordRisk(
+  classSize: Int32Array,
+  Fhat: Float64Array,
+  bySize: ReadonlyMap<number, ReadonlyMap<number, number>>,
+): Float64Array {
+  const out = new Float64Array(classSize.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = bySize.get(classSize[i])?.get(Fhat[i]) ?? individualRisk(classSize[i], Fhat[i], 'approx');
+  }
+  return out;
+}
 
 export const population: Attack = {
   id: 'population',
@@ -45,14 +87,37 @@ export const population: Attack = {
         ? null
         : 'needs knowledge of the population: --population N, --sampling-fraction F, --population-table FILE or --weights COL',
 
+  engine: ['classWeights'],
+  engineNeeds: (inputs, engine) =>
+    engine !== 'local' && inputs.populationTable
+      ? `--population-table is joined with the release on --engine local only (not pushed down to --engine ${engine}): run it with --engine local, or give --population N / --sampling-fraction F / --weights COL instead`
+      : null,
+
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     const pop = ctx.population;
     if (!pop) throw new ReidgateError('INTERNAL', 'population attack run without population knowledge');
-    const cols = ctx.qi.map((q) => ctx.release.columns.get(q.name)!);
     const n = ctx.release.rows;
-    const { classSize, sizes } = await groupRows(cols, ctx.pool);
-    const profile = frequencyProfile(sizes);
     const resolved = resolvePopulation(pop, n);
+    const given = resolved.weights.kind === 'given' ? resolved.weights.column : undefined;
+    // The counting runs on the trial's engine; called directly, on a local engine holding the weights.
+    const engine =
+      ctx.engine ??
+      new LocalEngine({ release: ctx.release }, ctx.pool, {
+        release: new Map(given !== undefined && pop.weights ? [[given, pop.weights]] : []),
+      });
+    if (pop.populationClassSize && engine.name !== 'local')
+      throw new ReidgateError('INTERNAL', 'population: a population table on an engine other than local');
+    if (!engine.classWeights)
+      throw new ReidgateError('INTERNAL', `population: ${engine.name} lacks classWeights`);
+    const cw = await engine.classWeights({
+      role: 'release',
+      columns: ctx.qi.map((q) => q.name),
+      weights: given,
+      // Per-row arrays only for record-risk.csv (--no-record-risk leaves them out) or a population table.
+      perRecord: ctx.recordRisk !== false || pop.populationClassSize !== undefined,
+    });
+    const classSize = cw.perRecord?.size;
+    const profile = profileOfTable(cw.table);
     const metrics: Record<string, MetricOut> = {};
     const details: Record<string, unknown> = {
       source: pop.source,
@@ -98,7 +163,13 @@ export const population: Attack = {
     }
 
     // Journalist and marketer risk.
-    const j = journalistRisk(classSize, profile.classes, ctx.recordThreshold, pop.populationClassSize);
+    // Without a population table F = f: the figures follow from the class sizes alone.
+    const j = pop.populationClassSize
+      ? journalistRisk(classSize!, profile.classes, ctx.recordThreshold, pop.populationClassSize)
+      : {
+          ...journalistRiskOfSizes(cw.table, ctx.recordThreshold),
+          perRecord: classSize ? inverseOf(classSize) : undefined,
+        };
     metrics.journalistRiskMax = exact(j.max);
     metrics.journalistRiskMean = exact(j.mean);
     metrics.marketerRisk = exact(j.marketer);
@@ -123,18 +194,28 @@ export const population: Attack = {
     }
 
     // Individual risk (sdcMicro's measure_risk, Benedetti–Franconi "approx").
-    const perRecord: Record<string, Float64Array> = { journalistRisk: j.perRecord };
+    const perRecord: Record<string, Float64Array> = {};
+    if (classSize && j.perRecord) perRecord.journalistRisk = j.perRecord;
     if (resolved.weights.kind !== 'none') {
-      const { Fhat, group, groups } = await estimatedClassSizes(cols, classSize, resolved.weights, ctx.pool);
-      const approx = individualRisks(classSize, Fhat, 'approx', group, groups);
-      const exactRisk = individualRisks(classSize, Fhat, 'exact', group, groups);
+      const w = resolved.weights;
+      // Classes by (f, F̂): F̂ = Σ weights per class, or f · 1/f_sampling with a constant weight.
+      const groups =
+        w.kind === 'given'
+          ? cw.table
+          : cw.table.map((r) => ({ size: r.size, weight: r.size * w.value, classes: r.classes }));
+      const approx = riskOfGroups(groups, 'approx');
+      const exactRisk = riskOfGroups(groups, 'exact');
       metrics.individualRiskMax = exact(approx.max, n);
       metrics.individualRiskMean = exact(approx.sum / n, n);
       metrics.expectedReidentifications = exact(approx.sum, n);
-      perRecord.individualRisk = approx.perRecord;
-      perRecord.populationClassSizeEstimate = Fhat;
+      if (classSize) {
+        const Fhat = cw.perRecord!.weight ?? sharedFloat64(n);
+        if (w.kind === 'constant') for (let i = 0; i < n; i++) Fhat[i] = classSize[i] * w.value;
+        perRecord.individualRisk = perRecordRisk(classSize, Fhat, approx.bySize);
+        perRecord.populationClassSizeEstimate = Fhat;
+      }
       let below = 0;
-      for (let i = 0; i < n; i++) if (Fhat[i] < classSize[i]) below++;
+      for (const g of groups) if (g.weight < g.size) below += g.size * g.classes;
       if (below > 0) {
         warnings.push(
           `${below} record(s) have weights summing to less than their class size in the release (weights below 1?); their individual risk was set to 1/class size`,
@@ -152,7 +233,7 @@ export const population: Attack = {
     } else {
       warnings.push('individual risk not computed: no weights and no sampling fraction to derive them from');
     }
-    if (ctx.wildcard && cols.some((c) => c.codes.includes(WILDCARD))) {
+    if (ctx.wildcard && cw.wildcardIn.length > 0) {
       warnings.push(
         'suppressed (wildcard) values are their own token in the population models; ARX instead leaves fully suppressed records out of its class-size profile',
       );

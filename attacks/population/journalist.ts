@@ -83,3 +83,35 @@ export function journalistRisk(
     inconsistentRecords: inconsistent,
   };
 }
+
+/**
+ * Journalist and marketer risk without a population table (F = f for every class), from classes by
+ * size alone: Σ 1/f over records is exactly the number of classes u, so mean = marketer = u / n.
+ * @param table - lines of `classes` classes of `size` records (any order)
+ * @param threshold - a record is at risk when 1/f exceeds this
+ * @returns the figures (perRecord empty: the caller fills 1/f per record when it writes them)
+ */
+export function journalistRiskOfSizes(
+  table: ReadonlyArray<{ size: number; classes: number }>,
+  threshold: number,
+): Omit<JournalistRisk, 'perRecord'> {
+  let n = 0;
+  let u = 0;
+  let minF = Number.POSITIVE_INFINITY;
+  let atRisk = 0;
+  for (const { size, classes } of table) {
+    n += size * classes;
+    u += classes;
+    if (size < minF) minF = size;
+    if (1 / size > threshold) atRisk += size * classes;
+  }
+  return {
+    max: 1 / minF,
+    mean: u / n,
+    marketer: u / n,
+    recordsAtRisk: atRisk,
+    classAverage: u / n,
+    recordAverage: u / n,
+    inconsistentRecords: 0,
+  };
+}

@@ -17,12 +17,15 @@ export interface ResolvedPopulation {
   size?: number;
   /** Where f and N came from, in words. */
   sizeFrom: string;
-  /** Per-record weights, or a constant, or none. */
+  /** Per-record weights (a column of the release, summed per class by the engine), or a constant, or none. */
   weights:
-    | { kind: 'given'; values: Float64Array; sum: number }
+    | { kind: 'given'; column: string; sum: number }
     | { kind: 'constant'; value: number }
     | { kind: 'none' };
 }
+
+/** The weights column's name when the knowledge gives the values without one (attacks called directly). */
+export const WEIGHTS = '(weights)';
 
 /**
  * Resolves f, N and weights for a release of `rows` records.
@@ -30,8 +33,10 @@ export interface ResolvedPopulation {
  * @param rows - n, the release's records
  */
 export function resolvePopulation(pop: PopulationKnowledge, rows: number): ResolvedPopulation {
-  let sum = 0;
-  if (pop.weights) for (let i = 0; i < pop.weights.length; i++) sum += pop.weights[i];
+  let sum = pop.weightSum ?? 0;
+  if (pop.weights && pop.weightSum === undefined)
+    for (let i = 0; i < pop.weights.length; i++) sum += pop.weights[i];
+  const given = pop.weights !== undefined || pop.weightsColumn !== undefined;
   let f: number | undefined;
   let sizeFrom: string;
   if (pop.samplingFraction !== undefined) {
@@ -43,15 +48,15 @@ export function resolvePopulation(pop: PopulationKnowledge, rows: number): Resol
   } else if (pop.size !== undefined) {
     f = rows / pop.size;
     sizeFrom = 'the given population size';
-  } else if (pop.weights) {
+  } else if (given) {
     f = rows / sum;
     sizeFrom = 'the sum of the sampling weights';
   } else {
     sizeFrom = 'nothing: no population size, sampling fraction or weights were given';
   }
   const size = pop.size ?? (f !== undefined ? (1 / f) * rows : undefined);
-  const weights: ResolvedPopulation['weights'] = pop.weights
-    ? { kind: 'given', values: pop.weights, sum }
+  const weights: ResolvedPopulation['weights'] = given
+    ? { kind: 'given', column: pop.weightsColumn ?? WEIGHTS, sum }
     : f !== undefined
       ? { kind: 'constant', value: 1 / f }
       : { kind: 'none' };

@@ -10,7 +10,6 @@
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
 import type { Column } from '../../src/encode/types.js';
 import type { AttackContext } from '../types.js';
-import type { ResolvedPopulation } from './knowledge.js';
 
 /** F̂ per record, and groups of records sharing (f, F̂). */
 export interface ClassSizeEstimates {
@@ -30,7 +29,7 @@ export interface ClassSizeEstimates {
 export async function estimatedClassSizes(
   cols: readonly Column[],
   classSize: Int32Array,
-  weights: Exclude<ResolvedPopulation['weights'], { kind: 'none' }>,
+  weights: { kind: 'given'; values: Float64Array } | { kind: 'constant'; value: number },
   pool: AttackContext['pool'],
 ): Promise<ClassSizeEstimates> {
   const n = classSize.length;

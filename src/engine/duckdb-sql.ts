@@ -97,3 +97,53 @@ export function wildcardMaskSql(columns: readonly string[], tokens: readonly str
     .map((c, j) => `(CASE WHEN CAST(${ident(c)} AS VARCHAR) IN (${list}) THEN ${2 ** j} ELSE 0 END)`)
     .join(' + ');
 }
+
+/** Stands in for a wildcard token in grouping keys (one value, whatever the token). */
+const WILDCARD_KEY = '\uE000reidgate:wildcard\uE000';
+
+/** Name of the i-th grouping key column in the engine's scratch tables. */
+export function keyName(i: number): string {
+  return `"__rg_k${i}"`;
+}
+
+/**
+ * Grouping keys of `columns` over a relation aliased `t`, as `expr AS key_i`: the value itself, or,
+ * with wildcard tokens, the value as text with every token one value of its own (as reidgate's
+ * encoding codes every token as WILDCARD). No columns: one constant key (the whole table is one class).
+ */
+export function groupKeysSql(columns: readonly string[], tokens: readonly string[]): string[] {
+  if (columns.length === 0) return [`0 AS ${keyName(0)}`];
+  const list = tokens.map(lit).join(', ');
+  return columns.map((c, i) => {
+    const v = `t.${ident(c)}`;
+    const e =
+      tokens.length === 0
+        ? v
+        : `(CASE WHEN CAST(${v} AS VARCHAR) IN (${list}) THEN ${lit(WILDCARD_KEY)} ELSE CAST(${v} AS VARCHAR) END)`;
+    return `${e} AS ${keyName(i)}`;
+  });
+}
+
+/** The key column names matching `groupKeysSql(columns, …)`. */
+export function keyNames(columns: readonly string[]): string[] {
+  return Array.from({ length: Math.max(1, columns.length) }, (_, i) => keyName(i));
+}
+
+/** `a.k0 IS NOT DISTINCT FROM b.k0 AND …` over raw key names. */
+export function sameKeys(a: string, b: string, keys: readonly string[]): string {
+  return keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
+}
+
+/**
+ * A column as numbers the way reidgate's loader reads them (`Number(text.trim())`): text columns are
+ * trimmed and must be decimal numbers (else null); typed columns are cast.
+ */
+export function numberSql(column: string, isText: boolean): string {
+  const v = `t.${ident(column)}`;
+  if (!isText) return `TRY_CAST(${v} AS DOUBLE)`;
+  const trimmed = `regexp_replace(${v}, '^\\s+|\\s+$', '', 'g')`;
+  return (
+    `(CASE WHEN regexp_full_match(${trimmed}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?') ` +
+    `THEN TRY_CAST(${trimmed} AS DOUBLE) END)`
+  );
+}

@@ -5,8 +5,11 @@
  * The database is a temporary file (deleted on close) with `memory_limit` and a `temp_directory` for
  * spilling, so tables larger than memory load and group on disk. CSV inputs are read by DuckDB itself
  * (duckdb-load.ts) into tables whose rowid is the file row; a Parquet file is read in place (a view
- * numbered by file row) and a `.duckdb` file's table is used in place (attached read-only). Only aggregates come back, plus each row's class size when
- * record-risk.csv needs it (streamed chunk by chunk into a typed array).
+ * numbered by file row) and a `.duckdb` file's table is used in place (attached read-only). Only
+ * aggregates come back — class sizes, classes by (size, weight sum), per-class value counts — plus each
+ * row's class size, weight sum or class when record-risk.csv needs it (streamed chunk by chunk into a
+ * typed array). Operations run one at a time on the one connection (attacks run concurrently; a new
+ * query would end a result still being streamed).
  *
  * Semantics match the local engine (src/io, src/encode): values compare as released strings (CSV
  * columns are all VARCHAR), missing is its own value (`IS NOT DISTINCT FROM`, GROUP BY's null group),
@@ -16,23 +19,40 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
 import {
   classSizeHistogramSql,
   GID,
   groupCountsSql,
+  groupKeysSql,
   ident,
+  keyNames,
+  lit,
   MASK,
   N,
+  numberSql,
   perRecordSizesSql,
   ROW,
   SIZE,
   SUM,
+  sameKeys,
   sameValues,
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
-import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
+import type {
+  ClassQuery,
+  ClassSizes,
+  ClassValueCounts,
+  ClassWeights,
+  Engine,
+  EngineOp,
+  EngineRole,
+  SizeRow,
+  ValueCountsQuery,
+  WeightQuery,
+} from './types.js';
 
 /** A table the engine holds: how to name it in SQL and how to number its rows. */
 export interface DuckTable {
@@ -54,7 +74,7 @@ export interface DuckDbOptions {
   wildcard: readonly string[];
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
 export function duckMessage(e: unknown): string {
@@ -75,6 +95,7 @@ export class DuckDbEngine implements Engine {
   private readonly missingCache = new Map<string, boolean>();
   private closed = false;
   private scratch = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -173,7 +194,32 @@ export class DuckDbEngine implements Engine {
     }
   }
 
-  async classSizes(q: ClassQuery): Promise<ClassSizes> {
+  /**
+   * Runs one operation at a time: attacks run concurrently, but a connection runs one query at a time
+   * and a new query ends a result still being streamed (its remaining rows would be lost).
+   */
+  private exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  classSizes(q: ClassQuery): Promise<ClassSizes> {
+    return this.exclusive(() => this.classSizesNow(q));
+  }
+
+  classWeights(q: WeightQuery): Promise<ClassWeights> {
+    return this.exclusive(() => this.classWeightsNow(q));
+  }
+
+  classValueCounts(q: ValueCountsQuery): Promise<ClassValueCounts> {
+    return this.exclusive(() => this.classValueCountsNow(q));
+  }
+
+  private async classSizesNow(q: ClassQuery): Promise<ClassSizes> {
     const t = this.table(q.role);
     const doing = `grouping ${q.role} rows by ${q.columns.join(', ')}`;
     const missingIn = await this.missingIn(q.role, t, q.columns);
@@ -287,6 +333,198 @@ export class DuckDbEngine implements Engine {
     } finally {
       await this.conn.run(`DROP TABLE IF EXISTS ${g}`).catch(() => {});
       await this.conn.run(`DROP TABLE IF EXISTS ${comp}`).catch(() => {});
+    }
+  }
+
+  /** Streams a query chunk by chunk: `each(columns, rows)` gets the chunk's column vectors. */
+  private async streamChunks(
+    sql: string,
+    doing: string,
+    each: (col: (j: number) => { getItem(i: number): unknown }, rows: number) => void,
+  ): Promise<void> {
+    try {
+      const result = await this.conn.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        each((j) => chunk.getColumnVector(j), chunk.rowCount);
+      }
+    } catch (e) {
+      throw this.failure(e, doing);
+    }
+  }
+
+  /** Whether a column of a role's table is text (VARCHAR). */
+  private async isText(t: DuckTable, column: string): Promise<boolean> {
+    const rows = await this.all(
+      `DESCRIBE SELECT ${ident(column)} FROM ${t.relation}`,
+      `describing ${column}`,
+    );
+    return String(rows[0][1]).toUpperCase() === 'VARCHAR';
+  }
+
+  /** Of `columns`, those holding a wildcard token (none without tokens). */
+  private async wildcardIn(t: DuckTable, columns: readonly string[]): Promise<string[]> {
+    const tokens = this.opts.wildcard;
+    if (tokens.length === 0 || columns.length === 0) return [];
+    const list = tokens.map(lit).join(', ');
+    const sel = columns.map((c) => `coalesce(bool_or(CAST(${ident(c)} AS VARCHAR) IN (${list})), false)`);
+    const [row] = await this.all(
+      `SELECT ${sel.join(', ')} FROM ${t.relation}`,
+      'looking for wildcard tokens',
+    );
+    return columns.filter((_, j) => row[j] === true);
+  }
+
+  /**
+   * Checks a numeric column (sampling weights) as reidgate's loader reads it: the first row (0-based)
+   * that is blank or not a number, or not a finite number > 0, and the column's sum.
+   * @returns the sum, or the first bad row and whether it was blank / not a number
+   */
+  async positiveNumbers(
+    role: EngineRole,
+    column: string,
+  ): Promise<{ sum: number; bad?: { row: number; notANumber: boolean } }> {
+    const t = this.table(role);
+    const w = numberSql(column, await this.isText(t, column));
+    const doing = `reading ${column} as numbers`;
+    const bad = await this.all(
+      `SELECT r::DOUBLE, w IS NULL FROM (SELECT ${t.row} AS r, ${w} AS w FROM ${t.relation} AS t) ` +
+        `WHERE w IS NULL OR NOT (w > 0 AND isfinite(w)) ORDER BY r LIMIT 1`,
+      doing,
+    );
+    if (bad.length > 0)
+      return { sum: Number.NaN, bad: { row: bad[0][0] as number, notANumber: bad[0][1] === true } };
+    const [[sum]] = await this.all(`SELECT sum(${w})::DOUBLE FROM ${t.relation} AS t`, doing);
+    return { sum: sum as number };
+  }
+
+  private async classWeightsNow(q: WeightQuery): Promise<ClassWeights> {
+    const t = this.table(q.role);
+    const doing = `summing ${q.weights ?? 'rows'} by ${q.columns.join(', ')}`;
+    const keys = keyNames(q.columns);
+    const w = q.weights === undefined ? '0::DOUBLE' : numberSql(q.weights, await this.isText(t, q.weights));
+    const rows = `SELECT ${t.row} AS ${ROW}, ${groupKeysSql(q.columns, this.opts.wildcard).join(', ')}, ${w} AS ${SUM} FROM ${t.relation} AS t`;
+    const grouped = `SELECT ${keys.join(', ')}, count(*) AS ${N}, sum(${SUM})::DOUBLE AS ${SUM} FROM (${rows}) GROUP BY ALL`;
+    const histogram = (g: string) =>
+      `SELECT ${N}::DOUBLE, ${SUM}, count(*)::DOUBLE FROM ${g} GROUP BY ALL ORDER BY 1, 2`;
+    const wildcardIn = await this.wildcardIn(t, q.columns);
+    let table: unknown[][];
+    let perRecord: ClassWeights['perRecord'];
+    if (!q.perRecord) {
+      table = await this.all(histogram(`(${grouped})`), doing);
+    } else {
+      const g = `rg_weights${this.scratch++}`;
+      try {
+        await this.all(`CREATE TEMP TABLE ${g} AS ${grouped}`, doing);
+        table = await this.all(histogram(g), doing);
+        const size = sharedInt32(t.rows);
+        const weight = q.weights === undefined ? undefined : sharedFloat64(t.rows);
+        await this.streamChunks(
+          `SELECT r.${ROW}::INTEGER, g.${N}::INTEGER, g.${SUM} FROM (${rows}) AS r JOIN ${g} AS g ON ${sameKeys('r', 'g', keys)}`,
+          `${doing} (per-record sizes)`,
+          (col, k) => {
+            const [a, b, c] = [col(0), col(1), col(2)];
+            for (let i = 0; i < k; i++) {
+              const row = a.getItem(i) as number;
+              size[row] = b.getItem(i) as number;
+              if (weight) weight[row] = c.getItem(i) as number;
+            }
+          },
+        );
+        perRecord = { size, weight };
+      } finally {
+        await this.conn.run(`DROP TABLE IF EXISTS ${g}`).catch(() => {});
+      }
+    }
+    return {
+      records: t.rows,
+      classes: table.reduce((s, r) => s + (r[2] as number), 0),
+      table: table.map(([size, weight, classes]) => ({
+        size: size as number,
+        weight: weight as number,
+        classes: classes as number,
+      })),
+      perRecord,
+      wildcardIn,
+    };
+  }
+
+  /**
+   * Value counts per class: (class keys, value) pairs with their count and first row in a scratch
+   * table; classes and values numbered by first row; the pairs streamed back in class order.
+   */
+  private async classValueCountsNow(q: ValueCountsQuery): Promise<ClassValueCounts> {
+    const t = this.table(q.role);
+    const doing = `counting ${q.value} by ${q.columns.join(', ') || 'the whole table'}`;
+    const keys = keyNames(q.columns);
+    const klist = keys.join(', ');
+    const id = this.scratch++;
+    const [cv, cl, vl] = [`rg_cv${id}`, `rg_cl${id}`, `rg_vl${id}`];
+    const V = '"__rg_v"';
+    const F = '"__rg_first"';
+    const CID = '"__rg_cid"';
+    const VID = '"__rg_vid"';
+    const rows = `SELECT ${t.row} AS ${ROW}, ${groupKeysSql(q.columns, this.opts.wildcard).join(', ')}, CAST(t.${ident(q.value)} AS VARCHAR) AS ${V} FROM ${t.relation} AS t`;
+    try {
+      await this.all(
+        `CREATE TEMP TABLE ${cv} AS SELECT ${klist}, ${V}, count(*) AS ${N}, min(${ROW}) AS ${F} FROM (${rows}) GROUP BY ALL`,
+        doing,
+      );
+      await this.all(
+        `CREATE TEMP TABLE ${cl} AS SELECT ${klist}, (row_number() OVER (ORDER BY min(${F})) - 1)::INTEGER AS ${CID} FROM ${cv} GROUP BY ${klist}`,
+        doing,
+      );
+      await this.all(
+        `CREATE TEMP TABLE ${vl} AS SELECT ${V}, sum(${N})::DOUBLE AS ${N}, (row_number() OVER (ORDER BY min(${F})) - 1)::INTEGER AS ${VID} FROM ${cv} GROUP BY ${V}`,
+        doing,
+      );
+      const vals = await this.all(`SELECT ${V}, ${N} FROM ${vl} ORDER BY ${VID}`, doing);
+      const totals = sharedFloat64(vals.length);
+      for (const [i, r] of vals.entries()) totals[i] = r[1] as number;
+      const [[classes, pairs]] = await this.all(
+        `SELECT (SELECT count(*) FROM ${cl})::DOUBLE, (SELECT count(*) FROM ${cv})::DOUBLE`,
+        doing,
+      );
+      const starts = sharedInt32((classes as number) + 1);
+      const valueId = sharedInt32(pairs as number);
+      const count = sharedInt32(pairs as number);
+      let k = 0;
+      await this.streamChunks(
+        `SELECT c.${CID}, v.${VID}, p.${N}::INTEGER FROM ${cv} AS p JOIN ${cl} AS c ON ${sameKeys('p', 'c', keys)} ` +
+          `JOIN ${vl} AS v ON p.${V} IS NOT DISTINCT FROM v.${V} ORDER BY c.${CID}, p.${F}`,
+        doing,
+        (col, m) => {
+          const [a, b, c] = [col(0), col(1), col(2)];
+          for (let i = 0; i < m; i++) {
+            starts[(a.getItem(i) as number) + 1]++;
+            valueId[k] = b.getItem(i) as number;
+            count[k++] = c.getItem(i) as number;
+          }
+        },
+      );
+      for (let c = 0; c < (classes as number); c++) starts[c + 1] += starts[c];
+      const classOf = q.perRecord
+        ? await this.streamInto(
+            `SELECT r.${ROW}::INTEGER, c.${CID} FROM (${rows}) AS r JOIN ${cl} AS c ON ${sameKeys('r', 'c', keys)}`,
+            sharedInt32(t.rows),
+            `${doing} (per-record classes)`,
+          )
+        : undefined;
+      return {
+        records: t.rows,
+        classes: classes as number,
+        values: vals.map((r) => (r[0] === null ? null : String(r[0]))),
+        totals,
+        starts,
+        valueId,
+        count,
+        classOf,
+        missingIn: await this.missingIn(q.role, t, q.columns),
+        wildcardIn: await this.wildcardIn(t, q.columns),
+      };
+    } finally {
+      for (const x of [cv, cl, vl]) await this.conn.run(`DROP TABLE IF EXISTS ${x}`).catch(() => {});
     }
   }
 

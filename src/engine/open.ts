@@ -2,7 +2,7 @@
  * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs, and which
  * attacks an engine can run.
  */
-import type { Attack } from '../../attacks/types.js';
+import type { Attack, AvailableInputs } from '../../attacks/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { Trial } from '../trial/schema.js';
@@ -91,11 +91,13 @@ export async function openDuckDbTrial(
  * attack skipped for this reason, whose inputs were given, as asked for: the verdict fails closed.
  * @param engine - the trial's engine
  * @param attack - the attack
+ * @param inputs - the trial's inputs (for an attack whose pushdown depends on them)
  * @returns the reason to skip it, or null
  */
-export function engineSkipReason(engine: Engine, attack: Attack): string | null {
+export function engineSkipReason(engine: Engine, attack: Attack, inputs?: AvailableInputs): string | null {
   if (engine.name === 'local') return null;
   const ops = attack.engine ?? [];
-  if (ops.length > 0 && ops.every((op) => engine.ops.has(op))) return null;
+  if (ops.length > 0 && ops.every((op) => engine.ops.has(op)))
+    return (inputs && attack.engineNeeds?.(inputs, engine.name)) ?? null;
   return `not yet available on --engine ${engine.name} (its counting is not pushed down to the engine): run it with --engine local, or leave it out with --attacks`;
 }

@@ -13,9 +13,17 @@
  *   answers compatible-set sizes (a record matches records equal to it on every column where neither
  *   holds a wildcard token) with the exact class size beside them.
  *
- * Planned on the same interface (issue 8), not implemented yet: per-class distinct / entropy counts
- * (diversity), population class sizes, joined counts for exact compatible-set linkage with blocking,
- * and seeded candidate sets for attacks that do not reduce to SQL. Attacks that still read encoded
+ * - `classWeights`: equivalence classes with the sum of a weight column per class (sdcMicro's F̂), as
+ *   classes by (size, weight sum), and on request each row's class size and weight sum (population).
+ * - `classValueCounts`: per equivalence class, the counts of each value of one column (released
+ *   strings), classes and values in order of their first row, as CSR arrays; the whole table's count
+ *   of each value; on request each row's class (diversity).
+ *
+ * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
+ * --population-table knowledge is joined on the local engine only), diversity (classValueCounts).
+ *
+ * Planned on the same interface (issue 8), not implemented yet: joined counts for exact
+ * compatible-set linkage with blocking, and seeded candidate sets for attacks that do not reduce to SQL. Attacks that still read encoded
  * columns directly declare no `engine` operations and run on the local engine only; the run skips
  * them on other engines and says so in the report.
  *
@@ -32,7 +40,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes';
+export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -83,8 +91,95 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails (out of memory, lost connection)
    */
   classSizes(q: ClassQuery): Promise<ClassSizes>;
+  /**
+   * Equivalence classes over `q.columns` with the sum of `q.weights` per class. Present when `ops`
+   * holds 'classWeights' (an engine without it never runs an attack that declares it).
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  classWeights?(q: WeightQuery): Promise<ClassWeights>;
+  /**
+   * Per equivalence class over `q.columns`, the counts of each value of `q.value`. Present when `ops`
+   * holds 'classValueCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  classValueCounts?(q: ValueCountsQuery): Promise<ClassValueCounts>;
   /** A one-line description for the report (engine, version, memory limit); never credentials. */
   describe(): string;
   /** Releases the engine's resources (connections, temporary files). Safe to call twice. */
   close(): Promise<void>;
+}
+
+// ---- classWeights (population: Benedetti–Franconi F̂) ----
+
+/** A question about classes and the sum of a per-row weight in each. */
+export interface WeightQuery {
+  role: EngineRole;
+  /** Columns to group by (≥ 1). A wildcard token is its own value here (no wildcard matching). */
+  columns: readonly string[];
+  /**
+   * A numeric column summed per class (sampling weights, validated > 0 at the boundary); omitted:
+   * sizes only (`weight` is then 0).
+   */
+  weights?: string;
+  /** Also return each row's class size (and weight sum), in row order. */
+  perRecord?: boolean;
+}
+
+/** `classes` classes have this size and this weight sum. */
+export interface WeightRow {
+  size: number;
+  /** Σ weights over the class (0 without a weights column). */
+  weight: number;
+  classes: number;
+}
+
+/** The answer: classes by (size, weight sum), per-row arrays only when asked for. */
+export interface ClassWeights {
+  records: number;
+  classes: number;
+  /** Sorted by size, then weight (ascending). */
+  table: WeightRow[];
+  /** Per row: its class size, and its class's weight sum (with a weights column). Only when `perRecord`. */
+  perRecord?: { size: Int32Array; weight?: Float64Array };
+  /** Of the query's columns, those holding a wildcard token (with --wildcard). */
+  wildcardIn: string[];
+}
+
+// ---- classValueCounts (diversity: l-diversity, t-closeness, homogeneity) ----
+
+/** A question about one column's values inside equivalence classes. */
+export interface ValueCountsQuery {
+  role: EngineRole;
+  /** Columns to group by (≥ 1). A wildcard token is its own value here (no wildcard matching). */
+  columns: readonly string[];
+  /** The column whose values are counted per class. */
+  value: string;
+  /** Also return each row's class, in row order. */
+  perRecord?: boolean;
+}
+
+/**
+ * The answer, on shared memory (SharedArrayBuffer-backed, for the worker pool). Classes are numbered
+ * in order of their first row; the values of a class are listed in order of their first row in it;
+ * values are numbered in order of their first row in the table. So every engine answers the same arrays.
+ */
+export interface ClassValueCounts {
+  records: number;
+  classes: number;
+  /** Distinct values of `value` as released strings; null is the missing value. */
+  values: (string | null)[];
+  /** Rows holding each value in the whole table. */
+  totals: Float64Array;
+  /** Class c's (value, count) pairs are entries starts[c] … starts[c+1]−1 (classes + 1 entries). */
+  starts: Int32Array;
+  /** Value id of each pair. */
+  valueId: Int32Array;
+  /** Rows of each pair (> 0). */
+  count: Int32Array;
+  /** Per row: its class. Only when `perRecord`. */
+  classOf?: Int32Array;
+  /** Of the query's columns, those holding a missing value. */
+  missingIn: string[];
+  /** Of the query's columns, those holding a wildcard token (with --wildcard). */
+  wildcardIn: string[];
 }

@@ -8,6 +8,7 @@
 import type { PopulationKnowledge } from '../../attacks/types.js';
 import { sharedFloat64 } from '../encode/encode.js';
 import type { EncodedTable } from '../encode/types.js';
+import type { DuckDbEngine } from '../engine/duckdb.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
@@ -54,22 +55,9 @@ export async function resolvePopulation(
   encoded: EncodedTable,
 ): Promise<PopulationKnowledge | undefined> {
   const n = encoded.rows;
-  let pop: PopulationKnowledge | undefined;
-  if (trial.population !== undefined) {
-    if (trial.population < n) {
-      throw new ReidgateError(
-        'USAGE',
-        `--population ${trial.population}: smaller than the release (${n.toLocaleString('en-US')} records); a release cannot hold more people than its population`,
-      );
-    }
-    pop = { size: trial.population, samplingFraction: n / trial.population, source: 'population' };
-  } else if (trial.samplingFraction !== undefined) {
-    pop = {
-      size: n / trial.samplingFraction,
-      samplingFraction: trial.samplingFraction,
-      source: 'sampling-fraction',
-    };
-  } else if (trial.populationTable !== undefined) {
+  // --population or --sampling-fraction set the size; else a population table does.
+  let pop = sizeKnowledge(trial, n);
+  if (!pop && trial.populationTable !== undefined) {
     const table = await loadTable(trial.populationTable, {
       role: '--population-table',
       missing: trial.missing,
@@ -124,14 +112,69 @@ export async function resolvePopulation(
     }
     const weights = numbersOf(release, trial.weights);
     const bad = weights.findIndex((w) => !(w > 0) || !Number.isFinite(w));
-    if (bad >= 0) {
-      throw new ReidgateError(
-        'INPUT_PARSE',
-        `--weights: column ${q(trial.weights)} row ${bad + 1} is ${Number.isNaN(weights[bad]) ? 'blank or not a number' : 'not positive'}; sampling weights must be numbers > 0`,
-      );
-    }
+    if (bad >= 0) throw badWeight(trial.weights, bad, Number.isNaN(weights[bad]));
     const size = weights.reduce((a, w) => a + w, 0);
-    pop = { ...(pop ?? { size, samplingFraction: n / size }), weights, source: pop?.source ?? 'weights' };
+    pop = {
+      ...(pop ?? { size, samplingFraction: n / size }),
+      weights,
+      weightsColumn: trial.weights,
+      weightSum: size,
+      source: pop?.source ?? 'weights',
+    };
   }
   return pop;
+}
+
+/** The error for a weight that is not a finite number > 0 (`row`: 0-based data row). */
+function badWeight(column: string, row: number, notANumber: boolean): ReidgateError {
+  return new ReidgateError(
+    'INPUT_PARSE',
+    `--weights: column ${q(column)} row ${row + 1} is ${notANumber ? 'blank or not a number' : 'not positive'}; sampling weights must be numbers > 0`,
+  );
+}
+
+/** Knowledge from --population N or --sampling-fraction f alone, or undefined. */
+function sizeKnowledge(trial: Trial, n: number): PopulationKnowledge | undefined {
+  if (trial.population !== undefined) {
+    if (trial.population < n) {
+      throw new ReidgateError(
+        'USAGE',
+        `--population ${trial.population}: smaller than the release (${n.toLocaleString('en-US')} records); a release cannot hold more people than its population`,
+      );
+    }
+    return { size: trial.population, samplingFraction: n / trial.population, source: 'population' };
+  }
+  if (trial.samplingFraction !== undefined) {
+    return {
+      size: n / trial.samplingFraction,
+      samplingFraction: trial.samplingFraction,
+      source: 'sampling-fraction',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The population knowledge of a trial on the DuckDB engine: the weights column stays in the engine
+ * (checked and summed there, as the local loader reads it); a --population-table is not read here
+ * (the population attack joins it on the local engine only and is skipped, saying so).
+ * @param trial - the resolved trial
+ * @param engine - the DuckDB engine holding the release
+ * @throws ReidgateError as resolvePopulation
+ */
+export async function resolvePopulationOnEngine(
+  trial: Trial,
+  engine: DuckDbEngine,
+): Promise<PopulationKnowledge | undefined> {
+  const n = engine.rows('release');
+  const pop = sizeKnowledge(trial, n);
+  if (trial.weights === undefined) return pop;
+  const { sum, bad } = await engine.positiveNumbers('release', trial.weights);
+  if (bad) throw badWeight(trial.weights, bad.row, bad.notANumber);
+  return {
+    ...(pop ?? { size: sum, samplingFraction: n / sum }),
+    weightsColumn: trial.weights,
+    weightSum: sum,
+    source: pop?.source ?? 'weights',
+  };
 }

@@ -22,7 +22,7 @@ import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
 import { riskiestClasses } from './examples.js';
 import { loadInputs, type TrialInputs } from './inputs.js';
-import { resolvePopulation } from './population.js';
+import { resolvePopulation, resolvePopulationOnEngine } from './population.js';
 
 /** Files a run writes; stale copies are removed first so an old pass never stands beside a new run. */
 const OUTPUTS = [
@@ -171,7 +171,10 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   const wildcards = new Set(trial.wildcard);
   const population = inputs
     ? await resolvePopulation(trial, inputs.loaded.release!, encoded.release)
-    : undefined;
+    : await resolvePopulationOnEngine(trial, opened!.engine).catch(async (e) => {
+        await opened!.engine.close();
+        throw e;
+      });
   const available: AvailableInputs = {
     release: true,
     original: !!info.original,
@@ -179,13 +182,18 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     auxiliary: !!info.auxiliary,
     qi: trial.qi.length,
     sensitive: trial.sensitive.length,
-    population: population !== undefined,
+    population: population !== undefined || trial.populationTable !== undefined,
+    populationTable: trial.populationTable !== undefined,
     events: inputs?.persons?.tables.length ?? 0,
   };
 
   const tLoaded = performance.now();
   const pool = new WorkerPool(trial.workers);
-  const engine = opened?.engine ?? new LocalEngine(encoded, pool);
+  // The local engine also holds the weights column, which engines sum per class (population).
+  const numbers = new Map(
+    population?.weights && population.weightsColumn ? [[population.weightsColumn, population.weights]] : [],
+  );
+  const engine = opened?.engine ?? new LocalEngine(encoded, pool, { release: numbers });
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
   try {
     const settled = await Promise.all(
@@ -197,7 +205,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           references: [...attack.references],
         };
         const needs = attack.needs(available);
-        const onEngine = engineSkipReason(engine, attack);
+        const onEngine = engineSkipReason(engine, attack, available);
         const reason = needs ?? onEngine;
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
@@ -222,6 +230,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             persons: inputs?.persons,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
+            sensitiveKinds: new Map(trial.sensitive.map((x) => [x.name, x.kind])),
             pool: pool.tracked((done, total) => progress({ stage: 'task', attack: attack.id, done, total })),
             seed: deriveSeed(trial.seed, attack.id),
             recordThreshold: policy.recordThreshold,

@@ -2,7 +2,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diversity } from '../../attacks/diversity/index.js';
 import { equalEmd, lDiversity, orderedEmd, recursiveL } from '../../attacks/diversity/measures.js';
-import { sensitiveValues } from '../../attacks/diversity/values.js';
+import { engineValues } from '../../attacks/diversity/values.js';
 import type { AttackContext, AttackOutcome } from '../../attacks/types.js';
 import { encodeTable } from '../../src/encode/index.js';
 import type { ColumnKind, EncodedTable } from '../../src/encode/types.js';
@@ -84,11 +84,11 @@ describe('diversity measures (pure)', () => {
   });
 
   it('numeric value ids: ranks by value, equal numbers merged, non-numbers after the ranks', () => {
-    const t = encode({ s: ['5', '3', '5.0', null, 'abc', '4'] }, { s: 'numeric' });
-    const sv = sensitiveValues(t.columns.get('s')!);
+    // One row per value, as an engine returns them (distinct released strings, counts).
+    const sv = engineValues('s', 'numeric', ['5', '3', '5.0', null, 'abc', '4'], [1, 1, 1, 1, 1, 1], '*');
     expect(sv.distance).toBe('ordered');
     expect(sv.m).toBe(3);
-    const vid = [...new Int32Array(sv.vid)].slice(0, 6);
+    const vid = [...new Int32Array(sv.idOfValue)].slice(0, 6);
     expect(vid.slice(0, 3)).toEqual([2, 0, 2]);
     expect(vid[5]).toBe(1);
     expect(vid[3]).toBeGreaterThanOrEqual(3);

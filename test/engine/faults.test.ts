@@ -189,3 +189,70 @@ describe('an engine failure during an attack (run level)', () => {
     }
   });
 });
+
+describe('the pushed-down population and diversity queries beyond the memory limit', () => {
+  it('classWeights and classValueCounts throw ReidgateError ENGINE (engine level)', async () => {
+    const e = await DuckDbEngine.open({ threads: 1, wildcard: [] });
+    try {
+      await addInput(e, 'release', big, {});
+      await e.conn.run("SET memory_limit = '1MB'");
+      const errors = [
+        await e
+          .classWeights({ role: 'release', columns: ['a', 'b', 'c'], weights: 'c', perRecord: true })
+          .catch((x) => x),
+        await e
+          .classValueCounts({ role: 'release', columns: ['a', 'b'], value: 'c', perRecord: true })
+          .catch((x) => x),
+      ];
+      for (const x of errors) {
+        expect(isReidgateError(x), String(x)).toBe(true);
+        expect(x.code).toBe('ENGINE');
+        expect(x.message).toMatch(/^--engine duckdb: (out of memory|failed) while /);
+        expect(x.message).not.toMatch(/\n/);
+      }
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a run whose new queries run out of memory: verdict error, exit 3, no record-risk.csv', async () => {
+    // The limit drops to 1MB once the release is loaded, just before each pushed-down query.
+    const squeeze = <K extends 'classWeights' | 'classValueCounts'>(op: K) => {
+      const real = DuckDbEngine.prototype[op] as (this: DuckDbEngine, q: unknown) => Promise<unknown>;
+      return vi.spyOn(DuckDbEngine.prototype, op).mockImplementation(async function (
+        this: DuckDbEngine,
+        q: unknown,
+      ) {
+        await this.conn.run("SET memory_limit = '1MB'");
+        return real.call(this, q);
+      } as never);
+    };
+    const spies = [squeeze('classWeights'), squeeze('classValueCounts')];
+    try {
+      const out = tmp('reidgate-engine-fault-pushdown-');
+      writeFileSync(join(out, 'report.json'), '{"verdict":"pass"}');
+      writeFileSync(join(out, 'record-risk.csv'), 'row,classSize\n');
+      const trial = resolveTrial(undefined, {
+        release: big,
+        qi: 'a,b',
+        sensitive: 'c',
+        population: '1000000',
+        engine: 'duckdb',
+        attacks: 'population,diversity',
+        out,
+        workers: '1',
+      });
+      const { report, exitCode } = await runTrial(trial);
+      expect(exitCode).toBe(3);
+      expect(report.verdict).toBe('error');
+      for (const a of report.attacks) {
+        expect(a.status).toBe('error');
+        expect(a.reason).toMatch(/--engine duckdb: (out of memory|failed) while /);
+      }
+      expect(existsSync(join(out, 'record-risk.csv'))).toBe(false);
+      expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).verdict).toBe('error');
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+});

@@ -29,8 +29,72 @@ export async function runOn(
 
 /** Asserts two numbers agree: exactly for integers, within 1e-9 for rates. */
 function same(a: number, b: number, what: string): void {
-  if (Number.isInteger(a) && Number.isInteger(b)) expect(b, what).toBe(a);
+  if ((Number.isInteger(a) && Number.isInteger(b)) || (Number.isNaN(a) && Number.isNaN(b)))
+    expect(b, what).toBe(a);
   else expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9);
+}
+
+/** Asserts two report values agree: numbers as `same`, everything else deeply, key by key. */
+export function sameDeep(a: unknown, b: unknown, what: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    same(a, b, what);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    expect(b.length, `${what}: length`).toBe(a.length);
+    for (const [i, x] of a.entries()) sameDeep(x, b[i], `${what}[${i}]`);
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(b).sort(), `${what}: keys`).toEqual(Object.keys(a).sort());
+    for (const [k, v] of Object.entries(a)) sameDeep(v, (b as Record<string, unknown>)[k], `${what}.${k}`);
+    return;
+  }
+  expect(b, what).toEqual(a);
+}
+
+/**
+ * Runs the trial (`flags.attacks`) on both engines and asserts every attack's figures agree (exact
+ * for counts, 1e-9 for rates: metrics, details, histograms, tables), the same warnings and method
+ * notes, the same verdict, and record-risk.csv byte for byte, or with `csv: 'close'` cell by cell
+ * within 1e-9 (sums of weights add in a different order on each engine).
+ */
+export async function expectSameAttacks(
+  trialPath: string | undefined,
+  flags: RunFlags,
+  csv: 'bytes' | 'close' = 'bytes',
+): Promise<{ local: EngineRun; duckdb: EngineRun }> {
+  const local = await runOn('local', trialPath, flags);
+  const duckdb = await runOn('duckdb', trialPath, flags);
+  expect(duckdb.report.attacks.map((x) => x.id)).toEqual(local.report.attacks.map((x) => x.id));
+  for (const [i, a] of local.report.attacks.entries()) {
+    const b = duckdb.report.attacks[i];
+    expect(a.status, `${a.id} (local): ${a.reason}`).toBe('ok');
+    expect(b.status, `${b.id} (duckdb): ${b.reason}`).toBe('ok');
+    sameDeep(a.metrics, b.metrics, `${a.id}.metrics`);
+    sameDeep(a.details, b.details, `${a.id}.details`);
+    sameDeep(a.histograms, b.histograms, `${a.id}.histograms`);
+    sameDeep(a.tables, b.tables, `${a.id}.tables`);
+    expect(b.warnings, `${a.id}.warnings`).toEqual(a.warnings);
+    expect(b.method, `${a.id}.method`).toBe(a.method);
+  }
+  expect(duckdb.report.verdict).toBe(local.report.verdict);
+  expect(duckdb.exitCode).toBe(local.exitCode);
+  if (csv === 'bytes') expect(duckdb.recordRisk).toBe(local.recordRisk);
+  else {
+    const rows = (t: string) =>
+      t
+        .trim()
+        .split('\n')
+        .map((l) => l.split(','));
+    const [ra, rb] = [rows(local.recordRisk), rows(duckdb.recordRisk)];
+    expect(rb[0]).toEqual(ra[0]);
+    expect(rb.length).toBe(ra.length);
+    for (let i = 1; i < ra.length; i++)
+      for (const [j, x] of ra[i].entries())
+        same(Number(x), Number(rb[i][j]), `record-risk.csv row ${i} ${ra[0][j]}`);
+  }
+  return { local, duckdb };
 }
 
 /**
