@@ -219,7 +219,7 @@ export class ClickHouseServer {
   }
 
   /**
-   * Streams a two-column numeric query (row, value) into `out[row] = value`.
+   * Streams a numeric query's first two columns (row, value) into `out[row] = value`.
    * @returns the number of lines read
    */
   async streamPairs(
@@ -233,9 +233,11 @@ export class ClickHouseServer {
     let rest = '';
     let lines = 0;
     const take = (line: string) => {
+      // (row, value, then any further columns, which are ignored)
       const tab = line.indexOf('\t');
+      const end = line.indexOf('\t', tab + 1);
       const row = Number(line.slice(0, tab));
-      const value = Number(line.slice(tab + 1));
+      const value = Number(line.slice(tab + 1, end === -1 ? undefined : end));
       if (tab < 0 || !Number.isInteger(row) || row < 0 || row >= out.length || Number.isNaN(value))
         throw this.failure(
           500,

@@ -44,10 +44,18 @@ export const MASK = '__rg_mask';
 export const SUM = '__rg_sum';
 export const SIZE = '__rg_size';
 
-/** Bit j of a key tuple's wildcard pattern: whether key j is a wildcard token. */
-export function wildcardMaskSql(keys: readonly string[], tokens: readonly string[]): string {
+/** The wildcard key `'*'` standing for every wildcard token. */
+export const WILDCARD_KEY = "'*'";
+
+/** A key with every wildcard token replaced by WILDCARD_KEY. */
+export function wildcardKeySql(key: string, tokens: readonly string[]): string {
   const list = tokens.map((t) => chLit(presentKey(t))).join(', ');
-  return keys.map((k, j) => `if(${k} IN (${list}), ${2 ** j}, 0)`).join(' + ');
+  return `if(${key} IN (${list}), ${WILDCARD_KEY}, ${key})`;
+}
+
+/** Bit j of a key tuple's wildcard pattern: whether key j (made by wildcardKeySql) is the wildcard. */
+export function wildcardMaskSql(keys: readonly string[]): string {
+  return keys.map((k, j) => `if(${k} = ${WILDCARD_KEY}, ${2 ** j}, 0)`).join(' + ');
 }
 
 /**

@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseServer } from './clickhouse-http.js';
-import { compatiblePartSql, MASK, N, ROW, SIZE, SUM, wildcardMaskSql } from './clickhouse-sql.js';
+import { compatiblePartSql, MASK, N, ROW, SIZE, SUM, wildcardKeySql, wildcardMaskSql } from './clickhouse-sql.js';
 import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
 
 /** A table the engine holds. */
@@ -141,22 +141,39 @@ export class ClickHouseEngine implements Engine {
     return columns.filter((c) => this.missingCache.get(`${role}\u0000${c}`));
   }
 
-  /** The key columns of a query: names in the class tables, and the SELECT list that makes them. */
-  private keysOf(t: ClickHouseTable, columns: readonly string[]): { names: string[]; select: string } {
+  /**
+   * The key columns of a query: their names in the class tables and the SELECT list that makes them.
+   * Under the wildcard model every wildcard token becomes the one key `'*'` (no value's key: values
+   * are `'+…'`, missing is `''`), as the local engine codes every token as WILDCARD.
+   */
+  private keysOf(
+    t: ClickHouseTable,
+    columns: readonly string[],
+    wildcard = false,
+  ): { names: string[]; select: string } {
     const exprs = columns.map((c) => {
       const k = t.keys.get(c);
       if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${c}`);
-      return k;
+      return wildcard ? wildcardKeySql(k, this.opts.wildcard) : k;
     });
-    if (t.direct) return { names: exprs, select: exprs.join(', ') };
+    if (t.direct && !wildcard) return { names: exprs, select: exprs.join(', ') };
     const names = exprs.map((_, j) => `k${j}`);
     return { names, select: exprs.map((e, j) => `${e} AS ${names[j]}`).join(', ') };
   }
 
-  /** The per-row left side of a join on the key columns: the relation itself or a subquery. */
-  private rowsSide(t: ClickHouseTable, select: string): { from: string; global: string } {
-    if (t.direct) return { from: t.relation, global: 'GLOBAL ' };
-    return { from: `(SELECT ${t.row} AS ${ROW}, ${select} FROM ${t.relation})`, global: '' };
+  /**
+   * The per-record query: each row's number and its size from `classes` (keyed by `names`). On a loaded
+   * input the relation is the left side, so the join runs on the shards (GLOBAL: the coordinator ships
+   * `classes` to them); a table used in place is numbered in a subquery first.
+   */
+  private perRecordSql(t: ClickHouseTable, select: string, names: string[], value: string, classes: string): string {
+    const using = names.join(', ');
+    if (t.direct) {
+      // Keys that are expressions (the wildcard key) must be named in the SELECT list for USING.
+      const keys = select === using ? '' : `, ${select}`;
+      return `SELECT ${t.row}, ${value}${keys} FROM ${t.relation} GLOBAL ANY INNER JOIN ${classes} USING ${using}`;
+    }
+    return `SELECT ${ROW}, ${value} FROM (SELECT ${t.row} AS ${ROW}, ${select} FROM ${t.relation}) ANY INNER JOIN ${classes} USING ${using}`;
   }
 
   /** Streams (row, size) pairs into `out`, checking that every row came back once. */
@@ -202,10 +219,9 @@ export class ClickHouseEngine implements Engine {
           doing,
         );
         hist = await t.server.numbers(`SELECT ${N}, count() FROM ${g} GROUP BY ${N} ORDER BY ${N}`, doing);
-        const side = this.rowsSide(t, select);
         perRecord = await this.stream(
           t,
-          `SELECT ${t.direct ? t.row : ROW}, ${N} FROM ${side.from} ${side.global}ANY INNER JOIN ${g} USING ${groupBy}`,
+          this.perRecordSql(t, select, names, N, g),
           new Int32Array(t.rows),
           `${doing} (per-record sizes)`,
         );
@@ -235,13 +251,13 @@ export class ClickHouseEngine implements Engine {
     q: ClassQuery,
     doing: string,
   ): Promise<Omit<ClassSizes, 'missingIn'> | null> {
-    const { names, select } = this.keysOf(t, q.columns);
+    const { names, select } = this.keysOf(t, q.columns, true);
     const list = names.join(', ');
     const g = this.scratchName(t, 'wg');
     const comp = this.scratchName(t, 'comp');
     try {
       await t.server.exec(
-        `CREATE TABLE ${g} ENGINE = MergeTree ORDER BY tuple() AS SELECT *, ${wildcardMaskSql(names, this.opts.wildcard)} AS ${MASK} ` +
+        `CREATE TABLE ${g} ENGINE = MergeTree ORDER BY tuple() AS SELECT *, ${wildcardMaskSql(names)} AS ${MASK} ` +
           `FROM (SELECT ${select}, count() AS ${N} FROM ${t.relation} GROUP BY ${list})`,
         doing,
       );
@@ -271,10 +287,9 @@ export class ClickHouseEngine implements Engine {
       const [[classes]] = await t.server.numbers(`SELECT count() FROM ${g}`, doing);
       let perRecord: Float64Array | undefined;
       if (q.perRecord) {
-        const side = this.rowsSide(t, select);
         perRecord = await this.stream(
           t,
-          `SELECT ${t.direct ? t.row : ROW}, ${SIZE} FROM ${side.from} ${side.global}ANY INNER JOIN ${comp} USING ${list}`,
+          this.perRecordSql(t, select, names, SIZE, comp),
           new Float64Array(t.rows),
           `${doing} (per-record sizes)`,
         );
