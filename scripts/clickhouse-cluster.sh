@@ -64,6 +64,7 @@ write_config() {
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <max_concurrent_queries>50</max_concurrent_queries>
+  <keep_alive_timeout>30</keep_alive_timeout>
   <mark_cache_size>268435456</mark_cache_size>
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
   <remote_servers>

@@ -136,8 +136,10 @@ export class ClickHouseServer {
   failure(status: number | null, body: string, doing: string, cause?: unknown): ReidgateError {
     const at = `--engine clickhouse (${this.where})`;
     if (status === null) {
-      const c = (cause as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-      const why = c?.code ?? (cause instanceof Error ? cause.message : String(cause));
+      const c = (cause as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } })
+        ?.cause;
+      const why =
+        c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (cause instanceof Error ? cause.message : String(cause));
       return new ReidgateError('ENGINE', `${at}: cannot reach the server while ${doing} (${why})`);
     }
     const { code, text } = clickhouseMessage(body);
@@ -164,16 +166,23 @@ export class ClickHouseServer {
     extra: Record<string, string> = {},
   ): Promise<Response> {
     const params = new URLSearchParams({ ...this.settings, ...extra });
-    let res: Response;
+    let res: Response | undefined;
     if (body !== undefined) params.set('query', sql);
-    try {
-      res = await fetch(`${this.url.origin}/?${params}`, {
-        method: 'POST',
-        headers: { Authorization: this.auth },
-        body: body ?? sql,
-      });
-    } catch (e) {
-      throw this.failure(null, '', doing, e);
+    // A kept-alive connection the server closed while idle (its keep_alive_timeout, 3 s by default,
+    // is shorter than fetch's) fails before the request is read: such a request is sent once more.
+    // Inserts are not: a lost insert shows as a row count that does not match (clickhouse-load.ts).
+    for (let attempt = 0; !res; attempt++) {
+      try {
+        res = await fetch(`${this.url.origin}/?${params}`, {
+          method: 'POST',
+          headers: { Authorization: this.auth },
+          body: body ?? sql,
+        });
+      } catch (e) {
+        const code = (e as { cause?: { code?: string } }).cause?.code;
+        const stale = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+        if (!stale || attempt > 0 || body !== undefined) throw this.failure(null, '', doing, e);
+      }
     }
     if (res.status !== 200) throw this.failure(res.status, await res.text().catch(() => ''), doing);
     return res;
