@@ -28,9 +28,9 @@ import {
   parseServerUrl,
 } from '../src/engine/clickhouse-http.js';
 import { loadFile } from '../src/engine/clickhouse-load.js';
-import type { Engine } from '../src/engine/types.js';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { addInput } from '../src/engine/duckdb-load.js';
+import type { Engine } from '../src/engine/types.js';
 import { loadTable } from '../src/io/index.js';
 import type { WorkerPool } from '../src/pool/pool.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
@@ -133,7 +133,9 @@ async function registerClickHouse(
   try {
     await (await open()).close();
   } catch (e) {
-    console.warn(`engines: clickhouse skipped (${(e as Error).message}; scripts/clickhouse-cluster.sh start)`);
+    console.warn(
+      `engines: clickhouse skipped (${(e as Error).message}; scripts/clickhouse-cluster.sh start)`,
+    );
     return;
   }
   let engine: ClickHouseEngine | undefined;

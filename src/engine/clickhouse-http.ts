@@ -139,7 +139,10 @@ export class ClickHouseServer {
       const c = (cause as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } })
         ?.cause;
       const why =
-        c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (cause instanceof Error ? cause.message : String(cause));
+        c?.code ??
+        c?.errors?.[0]?.code ??
+        c?.message ??
+        (cause instanceof Error ? cause.message : String(cause));
       return new ReidgateError('ENGINE', `${at}: cannot reach the server while ${doing} (${why})`);
     }
     const { code, text } = clickhouseMessage(body);

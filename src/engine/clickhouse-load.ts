@@ -13,14 +13,15 @@
  *   MergeTree table, part by part in sorting-key order: a background merge may change it), and the
  *   report warns.
  */
-import { type DuckDbEngine, duckMessage } from './duckdb.js';
-import { addInput, type CsvOptions } from './duckdb-load.js';
-import { ident, lit } from './duckdb-sql.js';
+
 import { q, ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { ClickHouseEngine } from './clickhouse.js';
-import { ClickHouseServer, parseServerUrl } from './clickhouse-http.js';
+import { type ClickHouseServer, parseServerUrl } from './clickhouse-http.js';
 import { chIdent, keyExprOf, ROW } from './clickhouse-sql.js';
+import { type DuckDbEngine, duckMessage } from './duckdb.js';
+import { addInput, type CsvOptions } from './duckdb-load.js';
+import { ident, lit } from './duckdb-sql.js';
 import { CLICKHOUSE_URI } from './paths.js';
 import type { EngineRole } from './types.js';
 

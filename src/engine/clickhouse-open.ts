@@ -6,7 +6,7 @@
  * shards, the coordinator first. The cluster is `reidgate` (REIDGATE_CLICKHOUSE_CLUSTER to change it).
  * Credentials: clickhouse-http.ts. `--memory-limit` becomes max_memory_usage on every query.
  */
-import { isClickHouseUri } from './paths.js';
+
 import { ReidgateError } from '../errors.js';
 import type { Trial } from '../trial/schema.js';
 import { ClickHouseEngine } from './clickhouse.js';
@@ -19,6 +19,7 @@ import {
 import { attachTable, loadFile } from './clickhouse-load.js';
 import { DuckDbEngine } from './duckdb.js';
 import { loadTrialInputs, type OpenedEngine } from './open.js';
+import { isClickHouseUri } from './paths.js';
 
 const UNITS: Record<string, number> = {
   b: 1,

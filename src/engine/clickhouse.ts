@@ -18,7 +18,16 @@
 import { randomBytes } from 'node:crypto';
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseServer } from './clickhouse-http.js';
-import { compatiblePartSql, MASK, N, ROW, SIZE, SUM, wildcardKeySql, wildcardMaskSql } from './clickhouse-sql.js';
+import {
+  compatiblePartSql,
+  MASK,
+  N,
+  ROW,
+  SIZE,
+  SUM,
+  wildcardKeySql,
+  wildcardMaskSql,
+} from './clickhouse-sql.js';
 import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
 
 /** A table the engine holds. */
@@ -166,7 +175,13 @@ export class ClickHouseEngine implements Engine {
    * input the relation is the left side, so the join runs on the shards (GLOBAL: the coordinator ships
    * `classes` to them); a table used in place is numbered in a subquery first.
    */
-  private perRecordSql(t: ClickHouseTable, select: string, names: string[], value: string, classes: string): string {
+  private perRecordSql(
+    t: ClickHouseTable,
+    select: string,
+    names: string[],
+    value: string,
+    classes: string,
+  ): string {
     const using = names.join(', ');
     if (t.direct) {
       // Keys that are expressions (the wildcard key) must be named in the SELECT list for USING.
