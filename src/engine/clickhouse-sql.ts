@@ -39,6 +39,7 @@ export function keyExprOf(column: string, type: string): string {
 
 /** Names of the engine's own columns (never a stored column: those are `c0`, `c1`, …). */
 export const ROW = '__rg_row';
+export const ROWS = '__rg_rows';
 export const N = '__rg_n';
 export const MASK = '__rg_mask';
 export const SUM = '__rg_sum';
