@@ -11,6 +11,10 @@
  * - population (--sampling-fraction 0.1: the class-size profile, journalist risk and constant-weight
  *   individual risk, per-record columns included) and diversity (income_decile as the sensitive
  *   attribute of the other 9 QIs' classes) on both engines, the same attack code.
+ * - clickhouse (ENGINES=clickhouse; the two-shard loopback cluster of scripts/clickhouse-cluster.sh,
+ *   REIDGATE_CLICKHOUSE_URL / _USER / _PASSWORD as for the CLI, the script's defaults otherwise; skipped
+ *   with a message when no cluster answers): load = DuckDB reads the CSV and the rows are inserted into
+ *   the shards through the Distributed table; then the same uniqueness attack and queries as duckdb.
  * ENGINES=local,duckdb picks engines (run one per process to read each one's peak RSS).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -21,8 +25,17 @@ import { population } from '../attacks/population/index.js';
 import type { AttackContext, QiSpec } from '../attacks/types.js';
 import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
+import { ClickHouseEngine } from '../src/engine/clickhouse.js';
+import {
+  ClickHouseServer,
+  clickhouseCredentials,
+  DEFAULT_CLICKHOUSE_URLS,
+  parseServerUrl,
+} from '../src/engine/clickhouse-http.js';
+import { loadFile } from '../src/engine/clickhouse-load.js';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { addInput } from '../src/engine/duckdb-load.js';
+import type { Engine } from '../src/engine/types.js';
 import { loadTable } from '../src/io/index.js';
 import type { WorkerPool } from '../src/pool/pool.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
@@ -133,5 +146,77 @@ export async function registerEngineBenchmarks(
         },
       );
     }
+    if (engines.has('clickhouse')) await registerClickHouse(bench, path, label, names, ctx);
   }
+}
+
+/** The ClickHouse tasks for one data file (skipped, with a message, when no cluster answers). */
+async function registerClickHouse(
+  bench: Bench,
+  path: string,
+  label: string,
+  names: string[],
+  ctx: Omit<Parameters<typeof uniqueness.run>[0], 'release'>,
+): Promise<void> {
+  process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
+  process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
+  const creds = clickhouseCredentials(undefined);
+  const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
+  const open = () =>
+    ClickHouseEngine.connect({
+      servers: urls.map((u) => new ClickHouseServer(parseServerUrl(u), creds, {})),
+      cluster: process.env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
+      wildcard: [],
+    });
+  try {
+    await (await open()).close();
+  } catch (e) {
+    console.warn(
+      `engines: clickhouse skipped (${(e as Error).message}; scripts/clickhouse-cluster.sh start)`,
+    );
+    return;
+  }
+  let engine: ClickHouseEngine | undefined;
+  const ready = async () => {
+    if (!engine) {
+      const e = await open();
+      const duck = await DuckDbEngine.open({ threads: 2, wildcard: [] });
+      try {
+        await loadFile(e, duck, 'release', path, {});
+      } finally {
+        await duck.close();
+      }
+      engine = e;
+    }
+    return engine;
+  };
+  const shards = `${urls.length} shards`;
+  bench.add(`clickhouse ${shards}: DuckDB read + insert into the shards, ${label}`, async () => {
+    await engine?.close();
+    engine = undefined;
+    await ready();
+  });
+  bench.add(`clickhouse ${shards}: uniqueness, ${label}`, async () => {
+    const e: Engine = await ready();
+    await uniqueness.run({
+      ...ctx,
+      release: { rows: e.rows('release'), columns: new Map(), dictionaries: new Map() },
+      engine: e,
+    });
+  });
+  bench.add(`clickhouse ${shards}: class-size histogram query only, ${label}`, async () => {
+    await (await ready()).classSizes({ role: 'release', columns: names });
+  });
+  bench.add(
+    `clickhouse ${shards}: histogram + per-record sizes streamed, ${label}`,
+    async () => {
+      await (await ready()).classSizes({ role: 'release', columns: names, perRecord: true });
+    },
+    {
+      afterAll: async () => {
+        await engine?.close();
+        engine = undefined;
+      },
+    },
+  );
 }

@@ -97,10 +97,21 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'worker threads (default: cores, at most 8); results do not depend on it')
     .option('--seed <n>', 'seed for every random choice (default 1)')
     .option('--format <list>', `report formats (default all): ${REPORT_FORMATS.join(', ')}`)
-    .option('--engine <name>', 'where counting runs: local (default) or duckdb (embedded, out-of-core)')
+    .option(
+      '--engine <name>',
+      'where counting runs: local (default), duckdb (embedded, out-of-core) or clickhouse (a cluster)',
+    )
     .option(
       '--memory-limit <size>',
-      'DuckDB memory limit, e.g. 2GB (--engine duckdb); beyond it DuckDB spills to disk',
+      'engine memory limit, e.g. 2GB: DuckDB spills to disk beyond it; ClickHouse max_memory_usage',
+    )
+    .option(
+      '--clickhouse-url <urls>',
+      'ClickHouse shard HTTP URLs, comma-separated, coordinator first (default: REIDGATE_CLICKHOUSE_URL or the loopback cluster of scripts/clickhouse-cluster.sh)',
+    )
+    .option(
+      '--clickhouse-config <file>',
+      'YAML/JSON file with the ClickHouse user and password (default: REIDGATE_CLICKHOUSE_USER / REIDGATE_CLICKHOUSE_PASSWORD)',
     )
     .option(
       '--no-record-risk',

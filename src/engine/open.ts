@@ -1,6 +1,6 @@
 /**
- * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs, and which
- * attacks an engine can run.
+ * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs (the
+ * ClickHouse engine: clickhouse-open.ts), and which attacks an engine can run.
  */
 import type { Attack, AvailableInputs } from '../../attacks/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
@@ -12,7 +12,7 @@ import type { Engine, EngineRole } from './types.js';
 
 /** An engine opened with a trial's inputs, and what the report says about them. */
 export interface OpenedEngine {
-  engine: DuckDbEngine;
+  engine: Engine;
   info: Partial<Record<EngineRole, InputInfo>>;
   warnings: string[];
 }
@@ -30,8 +30,55 @@ function requireColumns(info: InputInfo, names: readonly string[], flag: string,
 }
 
 /**
- * Opens the DuckDB engine and loads (or attaches) the trial's inputs into it, checking the columns
- * the trial names as the local path does. The engine is closed again when anything fails.
+ * Adds the trial's inputs with `add`, checking the columns the trial names as the local path does.
+ * @param trial - the resolved trial
+ * @param progress - called with each input's path as it loads
+ * @param add - adds one input to the engine
+ * @returns the inputs' report entries and loader warnings
+ * @throws ReidgateError — input errors (exit 2) as the local loaders raise them; ENGINE (exit 3)
+ */
+export async function loadTrialInputs(
+  trial: Trial,
+  progress: (detail: string) => void,
+  add: (role: EngineRole, path: string) => Promise<{ info: InputInfo; warnings: string[] }>,
+): Promise<Omit<OpenedEngine, 'engine'>> {
+  const qiNames = trial.qi.map((x) => x.name);
+  const info: OpenedEngine['info'] = {};
+  const warnings: string[] = [];
+  for (const role of ['release', 'original', 'control', 'auxiliary'] as const) {
+    const path = trial[role];
+    if (!path) continue;
+    progress(path);
+    const added = await add(role, path);
+    info[role] = added.info;
+    warnings.push(...added.warnings);
+    if (role === 'release') {
+      requireColumns(added.info, qiNames, '--qi', role);
+      requireColumns(
+        added.info,
+        trial.sensitive.map((x) => x.name),
+        '--sensitive',
+        role,
+      );
+      if (trial.id !== undefined) requireColumns(added.info, [trial.id], '--id', role);
+      if (trial.weights !== undefined) requireColumns(added.info, [trial.weights], '--weights', role);
+    } else if (role === 'auxiliary') {
+      if (!qiNames.some((c) => added.info.columns.includes(c))) {
+        throw new ReidgateError(
+          'COLUMN',
+          `--auxiliary ${path}: holds none of the quasi-identifiers ${listNames(qiNames)} (columns: ${listNames(added.info.columns)})`,
+        );
+      }
+    } else {
+      requireColumns(added.info, qiNames, '--qi', role);
+    }
+  }
+  return { info, warnings };
+}
+
+/**
+ * Opens the DuckDB engine and loads (or attaches) the trial's inputs into it. The engine is closed
+ * again when anything fails.
  * @param trial - the resolved trial (engine `duckdb`)
  * @param progress - called with each input's path as it loads
  * @throws ReidgateError — input errors (exit 2) as the local loaders raise them; ENGINE (exit 3)
@@ -47,38 +94,8 @@ export async function openDuckDbTrial(
   });
   try {
     const opts = { missing: trial.missing, delimiter: trial.delimiter };
-    const qiNames = trial.qi.map((x) => x.name);
-    const info: OpenedEngine['info'] = {};
-    const warnings: string[] = [];
-    for (const role of ['release', 'original', 'control', 'auxiliary'] as const) {
-      const path = trial[role];
-      if (!path) continue;
-      progress(path);
-      const added = await addInput(engine, role, path, opts);
-      info[role] = added.info;
-      warnings.push(...added.warnings);
-      if (role === 'release') {
-        requireColumns(added.info, qiNames, '--qi', role);
-        requireColumns(
-          added.info,
-          trial.sensitive.map((x) => x.name),
-          '--sensitive',
-          role,
-        );
-        if (trial.id !== undefined) requireColumns(added.info, [trial.id], '--id', role);
-        if (trial.weights !== undefined) requireColumns(added.info, [trial.weights], '--weights', role);
-      } else if (role === 'auxiliary') {
-        if (!qiNames.some((c) => added.info.columns.includes(c))) {
-          throw new ReidgateError(
-            'COLUMN',
-            `--auxiliary ${path}: holds none of the quasi-identifiers ${listNames(qiNames)} (columns: ${listNames(added.info.columns)})`,
-          );
-        }
-      } else {
-        requireColumns(added.info, qiNames, '--qi', role);
-      }
-    }
-    return { engine, info, warnings };
+    const loaded = await loadTrialInputs(trial, progress, (role, path) => addInput(engine, role, path, opts));
+    return { engine, ...loaded };
   } catch (e) {
     await engine.close();
     throw e;

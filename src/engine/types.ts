@@ -5,7 +5,8 @@
  * and answers counting questions about them. Attacks that count through an engine do not know which
  * engine it is: `local` runs today's kernels on the encoded shared-memory columns and the worker pool;
  * `duckdb` pushes the counting down as SQL to an embedded DuckDB (out-of-core under a memory limit)
- * and brings back aggregates only, plus per-record class sizes when record-risk.csv needs them.
+ * and brings back aggregates only, plus per-record class sizes when record-risk.csv needs them;
+ * `clickhouse` does the same on a ClickHouse cluster (src/engine/clickhouse.ts).
  *
  * What an engine answers today:
  * - `classSizes`: equivalence classes over a set of columns (a GROUP BY count), as a size table
@@ -33,7 +34,7 @@
  */
 
 /** Engines reidgate can run a trial on. */
-export const ENGINE_NAMES = ['local', 'duckdb'] as const;
+export const ENGINE_NAMES = ['local', 'duckdb', 'clickhouse'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Data roles an engine holds. */

@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { outputError, writeAtomic } from '../../reports/atomic.js';
-import { inputFile } from '../engine/paths.js';
+import { inputFile, isClickHouseUri } from '../engine/paths.js';
 import { ENGINE_NAMES } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
 import { CODE_SYSTEMS } from '../relational/codes.js';
@@ -77,6 +77,9 @@ export const ResolvedTrial = z
     engine: z.enum(ENGINE_NAMES).optional(),
     memoryLimit: z.string().optional(),
     recordRisk: z.boolean().optional(),
+    /** ClickHouse server URLs (credentials are never part of them) and the credentials file's path. */
+    clickhouseUrl: z.string().optional(),
+    clickhouseConfig: z.string().optional(),
     randomization: z.record(z.string(), RandomizationEntry).optional(),
     key: z.string().optional(),
     events: z
@@ -203,7 +206,8 @@ export function trialInputFiles(trial: Trial): Array<{ role: string; path: strin
   const out: Array<{ role: string; path: string }> = [];
   // A table inside a database file (`data.duckdb#table`) is hashed as its file.
   const add = (role: string, path: string | undefined) => {
-    if (path) out.push({ role, path: inputFile(path) });
+    // A ClickHouse table (`clickhouse://…`) is not a file: it is named in the report, not hashed.
+    if (path && !isClickHouseUri(path)) out.push({ role, path: inputFile(path) });
   };
   add('release', trial.release);
   add('original', trial.original);

@@ -139,7 +139,7 @@ export const Report = z.object({
     sensitive: z.array(z.string()).default([]),
     attacks: z.array(z.string()),
     workers: z.number().int().positive(),
-    /** Where the counting ran: local (Arrow + worker pool) or duckdb (embedded DuckDB). */
+    /** Where the counting ran: local (Arrow + worker pool), duckdb (embedded DuckDB) or clickhouse (a cluster). */
     engine: z.enum(ENGINE_NAMES).optional(),
     /** The engine's version and settings (never credentials). */
     engineInfo: z.string().optional(),

@@ -9,6 +9,7 @@ import type { PopulationKnowledge } from '../../attacks/types.js';
 import { sharedFloat64 } from '../encode/encode.js';
 import type { EncodedTable } from '../encode/types.js';
 import type { DuckDbEngine } from '../engine/duckdb.js';
+import type { Engine } from '../engine/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
@@ -155,7 +156,7 @@ function sizeKnowledge(trial: Trial, n: number): PopulationKnowledge | undefined
 }
 
 /**
- * The population knowledge of a trial on the DuckDB engine: the weights column stays in the engine
+ * The population knowledge of a trial on an engine other than local (DuckDB): the weights column stays in the engine
  * (checked and summed there, as the local loader reads it); a --population-table is not read here
  * (the population attack joins it on the local engine only and is skipped, saying so).
  * @param trial - the resolved trial
@@ -164,12 +165,18 @@ function sizeKnowledge(trial: Trial, n: number): PopulationKnowledge | undefined
  */
 export async function resolvePopulationOnEngine(
   trial: Trial,
-  engine: DuckDbEngine,
+  engine: Engine,
 ): Promise<PopulationKnowledge | undefined> {
   const n = engine.rows('release');
   const pop = sizeKnowledge(trial, n);
   if (trial.weights === undefined) return pop;
-  const { sum, bad } = await engine.positiveNumbers('release', trial.weights);
+  if (!('positiveNumbers' in engine)) {
+    // An engine that does not check or sum weights (clickhouse) runs no attack that reads them: the
+    // population attack is skipped there, saying so, and the verdict fails closed.
+    return { ...pop, weightsColumn: trial.weights, source: pop?.source ?? 'weights' };
+  }
+  const duck = engine as DuckDbEngine;
+  const { sum, bad } = await duck.positiveNumbers('release', trial.weights);
   if (bad) throw badWeight(trial.weights, bad.row, bad.notANumber);
   return {
     ...(pop ?? { size: sum, samplingFraction: n / sum }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
 import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
+import { openClickHouseTrial } from '../engine/clickhouse-open.js';
 import { LocalEngine } from '../engine/local.js';
 import { engineSkipReason, openDuckDbTrial } from '../engine/open.js';
 import { EXIT, exitCodeFor, isReidgateError, listNames, q, ReidgateError } from '../errors.js';
@@ -148,16 +149,21 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     }
   }
 
-  if (trial.engine === 'duckdb' && (trial.events?.length ?? 0) > 0) {
+  if (trial.engine !== undefined && trial.engine !== 'local' && (trial.events?.length ?? 0) > 0) {
     // The person-level attacks do not count through the engine yet: refuse rather than skip them.
     throw new ReidgateError(
       'USAGE',
-      '--engine duckdb: relational trials (events:) run on --engine local only for now',
+      `--engine ${trial.engine}: relational trials (events:) run on --engine local only for now`,
     );
   }
-  // --engine duckdb: DuckDB reads the inputs itself (src/engine); otherwise they load into memory.
+  // --engine duckdb / clickhouse: the engine holds the inputs (src/engine); otherwise they load into memory.
   const onLoad = (detail: string) => progress({ stage: 'load', detail });
-  const opened = trial.engine === 'duckdb' ? await openDuckDbTrial(trial, onLoad) : undefined;
+  const opened =
+    trial.engine === 'duckdb'
+      ? await openDuckDbTrial(trial, onLoad)
+      : trial.engine === 'clickhouse'
+        ? await openClickHouseTrial(trial, onLoad)
+        : undefined;
   const inputs = opened ? undefined : await loadInputs(trial, onLoad);
   // Every table read, event tables of a relational trial included (report inputs `events.NAME.ROLE`).
   const loaded = { ...(inputs?.loaded ?? {}), ...(inputs?.eventFiles ?? {}) } as Record<string, LoadedTable>;

@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
+import { isClickHouseUri } from '../engine/paths.js';
 import { ENGINE_NAMES, type EngineName } from '../engine/types.js';
 import { q, ReidgateError } from '../errors.js';
 import type { EventTableSpec } from '../relational/load.js';
@@ -55,6 +56,8 @@ export interface RunFlags {
   memoryLimit?: string;
   /** false for --no-record-risk (absent: the trial file's `recordRisk`, else true). */
   recordRisk?: boolean;
+  clickhouseUrl?: string;
+  clickhouseConfig?: string;
   /** Repeated `--option attack.key=value`. */
   option?: string[];
 }
@@ -230,8 +233,11 @@ export function defaultWorkers(): number {
 export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd = process.cwd()): Trial {
   const file = trialPath ? readTrialFile(trialPath) : {};
   const base = trialPath ? dirname(resolve(cwd, trialPath)) : cwd;
-  const fromFile = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
-  const fromFlag = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+  // A ClickHouse table (`clickhouse://host:port/db.table`) is an address, not a path: kept as given.
+  const fromFile = (p: string | undefined) =>
+    p === undefined ? undefined : isClickHouseUri(p) ? p : resolve(base, p);
+  const fromFlag = (p: string | undefined) =>
+    p === undefined ? undefined : isClickHouseUri(p) ? p : resolve(cwd, p);
 
   const release = fromFlag(flags.release) ?? fromFile(file.release);
   if (!release) {
@@ -343,6 +349,23 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : (flags.delimiter ?? file.delimiter);
 
   const { engine, memoryLimit } = resolveEngine(flags, file);
+  const clickhouseUrl = flags.clickhouseUrl ?? file.clickhouseUrl;
+  const clickhouseConfig = fromFlag(flags.clickhouseConfig) ?? fromFile(file.clickhouseConfig);
+  if ((clickhouseUrl !== undefined || clickhouseConfig !== undefined) && engine !== 'clickhouse') {
+    throw new ReidgateError(
+      'USAGE',
+      `${clickhouseUrl !== undefined ? '--clickhouse-url' : '--clickhouse-config'}: applies to --engine clickhouse only`,
+    );
+  }
+  for (const [flag, p] of [
+    ['--release', release],
+    ['--original', original],
+    ['--control', fromFlag(flags.control) ?? fromFile(file.control)],
+    ['--auxiliary', auxiliary],
+  ] as const) {
+    if (p !== undefined && isClickHouseUri(p) && engine !== 'clickhouse')
+      throw new ReidgateError('USAGE', `${flag} ${q(p)}: a ClickHouse table needs --engine clickhouse`);
+  }
   const lang = flags.lang ?? file.lang ?? 'en';
   if (!(REPORT_LANGS as readonly string[]).includes(lang)) {
     throw new ReidgateError(
@@ -400,12 +423,14 @@ export function resolveTrial(trialPath: string | undefined, flags: RunFlags, cwd
     engine,
     memoryLimit,
     recordRisk: flags.recordRisk ?? file.recordRisk ?? true,
+    clickhouseUrl,
+    clickhouseConfig,
   };
 }
 
 /**
  * The engine and its memory limit from flags and the trial file.
- * @throws ReidgateError('USAGE') for an unknown engine, a malformed limit, or a limit without duckdb
+ * @throws ReidgateError('USAGE') for an unknown engine, a malformed limit, or a limit on the local engine
  */
 function resolveEngine(flags: RunFlags, file: TrialFile): { engine: EngineName; memoryLimit?: string } {
   const engine = flags.engine ?? file.engine ?? 'local';
@@ -419,8 +444,11 @@ function resolveEngine(flags: RunFlags, file: TrialFile): { engine: EngineName; 
   if (memoryLimit !== undefined && !MEMORY_LIMIT.test(memoryLimit)) {
     throw new ReidgateError('USAGE', `--memory-limit ${q(memoryLimit)}: give a size such as 2GB or 512MiB`);
   }
-  if (memoryLimit !== undefined && engine !== 'duckdb') {
-    throw new ReidgateError('USAGE', `--memory-limit ${q(memoryLimit)}: applies to --engine duckdb only`);
+  if (memoryLimit !== undefined && engine !== 'duckdb' && engine !== 'clickhouse') {
+    throw new ReidgateError(
+      'USAGE',
+      `--memory-limit ${q(memoryLimit)}: applies to --engine duckdb or clickhouse only`,
+    );
   }
   return { engine: engine as EngineName, memoryLimit };
 }

@@ -168,9 +168,9 @@ export const TrialFile = z
     weights: z.string().min(1).optional(),
     /** Suppressed tokens that match any value (ARX's wildcard model), e.g. ["*"]. */
     wildcard: z.array(z.string().min(1)).optional(),
-    /** Where counting runs: local (default) or duckdb (embedded, out-of-core). */
+    /** Where counting runs: local (default), duckdb (embedded, out-of-core) or clickhouse (a cluster). */
     engine: z.enum(ENGINE_NAMES).optional(),
-    /** DuckDB memory limit, e.g. `2GB` or `512MiB` (--engine duckdb). */
+    /** Engine memory limit, e.g. `2GB` or `512MiB` (duckdb: memory_limit; clickhouse: max_memory_usage). */
     memoryLimit: z.string().regex(MEMORY_LIMIT).optional(),
     /**
      * Per-record output (default true): record-risk.csv, one line per release row. `false` (--no-record-risk):
@@ -178,6 +178,10 @@ export const TrialFile = z
      * written; the report says so. Metrics do not change.
      */
     recordRisk: z.boolean().optional(),
+    /** ClickHouse shard HTTP URLs, comma-separated, the coordinator first (--engine clickhouse). */
+    clickhouseUrl: z.string().min(1).optional(),
+    /** A YAML/JSON file with the ClickHouse `user` and `password` (--engine clickhouse). */
+    clickhouseConfig: z.string().min(1).optional(),
     /** Per-attack options, e.g. `{ singling-out: { n: 5000, mode: multivariate }, suda: { maxMsuSize: 4 } }`. */
     options: z
       .record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
@@ -246,10 +250,14 @@ export interface Trial {
   suda?: { maxMsuSize?: number; disFraction?: number; maxMsus?: number };
   /** Where counting runs (undefined = local). */
   engine?: EngineName;
-  /** DuckDB memory limit (--engine duckdb only). */
+  /** Engine memory limit (--engine duckdb or clickhouse). */
   memoryLimit?: string;
   /** Per-record output: record-risk.csv and per-row arrays (absent means true; false = --no-record-risk). */
   recordRisk?: boolean;
+  /** ClickHouse shard HTTP URLs, comma-separated (--engine clickhouse). */
+  clickhouseUrl?: string;
+  /** ClickHouse credentials file, absolute (--engine clickhouse); its contents are never copied. */
+  clickhouseConfig?: string;
   /** Declared randomization by column (PRAM matrix file paths made absolute). */
   randomization?: Record<string, RandomizationEntry>;
   /** Per-attack options by attack id (validated against the registry when the run starts). */

@@ -124,10 +124,10 @@ describe('--engine duckdb faults (CLI)', () => {
     expect(l.stderr).toMatch(/--memory-limit `lots`: give a size such as 2GB/);
     const r = cli(['run', '--release', ok, '--qi', 'a', '--memory-limit', '1GB', '--out', tmp()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/applies to --engine duckdb only/);
+    expect(r.stderr).toMatch(/applies to --engine duckdb or clickhouse only/);
     const u = cli(['run', '--release', ok, '--qi', 'a', '--engine', 'spark', '--out', tmp()]);
     expect(u.code).toBe(2);
-    expect(u.stderr).toMatch(/--engine `spark`: unknown engine \(engines: local, duckdb\)/);
+    expect(u.stderr).toMatch(/--engine `spark`: unknown engine \(engines: local, duckdb, clickhouse\)/);
   });
 
   it('loading beyond the memory limit: exit 3, out of memory named, nothing written', () => {

@@ -1,5 +1,5 @@
 /**
- * @module test/engine/helpers — run one trial on the local and the DuckDB engine and compare.
+ * @module test/engine/helpers — run one trial on the local engine and on DuckDB or ClickHouse, and compare.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ export interface EngineRun {
 
 /** Runs a trial (file and flags, as the CLI takes them) on `engine`. */
 export async function runOn(
-  engine: 'local' | 'duckdb',
+  engine: 'local' | 'duckdb' | 'clickhouse',
   trialPath: string | undefined,
   flags: RunFlags,
 ): Promise<EngineRun> {
@@ -98,20 +98,21 @@ export async function expectSameAttacks(
 }
 
 /**
- * Runs the trial on both engines and asserts identical uniqueness figures: every metric, histogram,
- * table, detail and warning, the verdict, and record-risk.csv byte for byte.
+ * Runs the trial on the local engine and on `engine` and asserts identical uniqueness figures: every
+ * metric, histogram, table, detail and warning, the verdict, and record-risk.csv byte for byte.
  * @returns the two runs (for further checks)
  */
-export async function expectSameOnBothEngines(
+export async function expectSameAsLocal(
+  engine: 'duckdb' | 'clickhouse',
   trialPath: string | undefined,
   flags: RunFlags,
-): Promise<{ local: EngineRun; duckdb: EngineRun }> {
+): Promise<{ local: EngineRun; other: EngineRun }> {
   const local = await runOn('local', trialPath, { attacks: 'uniqueness', ...flags });
-  const duckdb = await runOn('duckdb', trialPath, { attacks: 'uniqueness', ...flags });
+  const other = await runOn(engine, trialPath, { attacks: 'uniqueness', ...flags });
   expect(local.report.trial.engine).toBe('local');
-  expect(duckdb.report.trial.engine).toBe('duckdb');
+  expect(other.report.trial.engine).toBe(engine);
   const [a] = local.report.attacks;
-  const [b] = duckdb.report.attacks;
+  const [b] = other.report.attacks;
   expect(a.status, a.reason).toBe('ok');
   expect(b.status, b.reason).toBe('ok');
   expect(Object.keys(b.metrics).sort()).toEqual(Object.keys(a.metrics).sort());
@@ -121,11 +122,20 @@ export async function expectSameOnBothEngines(
   expect(b.details).toEqual(a.details);
   expect(b.warnings).toEqual(a.warnings);
   expect(b.method).toBe(a.method);
-  expect(duckdb.report.verdict).toBe(local.report.verdict);
-  expect(duckdb.exitCode).toBe(local.exitCode);
-  expect(duckdb.report.inputs.release.rows).toBe(local.report.inputs.release.rows);
-  expect(duckdb.report.inputs.release.columns).toEqual(local.report.inputs.release.columns);
-  expect(duckdb.report.inputs.release.sha256).toBe(local.report.inputs.release.sha256);
-  expect(duckdb.recordRisk).toBe(local.recordRisk);
-  return { local, duckdb };
+  expect(other.report.verdict).toBe(local.report.verdict);
+  expect(other.exitCode).toBe(local.exitCode);
+  expect(other.report.inputs.release.rows).toBe(local.report.inputs.release.rows);
+  expect(other.report.inputs.release.columns).toEqual(local.report.inputs.release.columns);
+  expect(other.report.inputs.release.sha256).toBe(local.report.inputs.release.sha256);
+  expect(other.recordRisk).toBe(local.recordRisk);
+  return { local, other };
+}
+
+/** `expectSameAsLocal` on DuckDB. */
+export async function expectSameOnBothEngines(
+  trialPath: string | undefined,
+  flags: RunFlags,
+): Promise<{ local: EngineRun; duckdb: EngineRun }> {
+  const { local, other } = await expectSameAsLocal('duckdb', trialPath, flags);
+  return { local, duckdb: other };
 }
