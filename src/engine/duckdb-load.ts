@@ -291,6 +291,7 @@ export async function addInput(
   // Materialized tables number rows in file order; an attached table may have gaps after deletes.
   row ??= maxRowid === (rows as number) - 1 ? 't.rowid' : '(row_number() OVER (ORDER BY t.rowid) - 1)';
   engine.tables.set(role, { relation, row, rows: rows as number, columns });
+  await engine.mergeWildcardTokens(role);
   return {
     info: { path, sha256: await sha256(file, label), rows: rows as number, columns, format, bytes: size },
     warnings,

@@ -134,6 +134,36 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  /**
+   * With two or more wildcard tokens, reads the release through a view in which every token is the
+   * first one: reidgate's encoding codes every token as one value (WILDCARD), so a class must not tell
+   * `*` from `?` (the wildcard mask still sees a token). Text columns only (a typed column holds no
+   * token). Called by the loader once the release is in; a no-op otherwise.
+   */
+  async mergeWildcardTokens(role: EngineRole): Promise<void> {
+    const tokens = this.opts.wildcard;
+    const t = this.tables.get(role);
+    if (role !== 'release' || tokens.length < 2 || !t) return;
+    const doing = 'reading the release with one wildcard value';
+    const types = await this.all(`DESCRIBE SELECT * FROM ${t.relation}`, doing);
+    const text = new Set(types.filter((r) => String(r[1]) === 'VARCHAR').map((r) => String(r[0])));
+    const cols = t.columns.filter((c) => text.has(c));
+    if (cols.length === 0) return;
+    const list = tokens.map(lit).join(', ');
+    const merged = cols
+      .map(
+        (c) =>
+          `(CASE WHEN ${ident(c)} IN (${list}) THEN ${lit(tokens[0])} ELSE ${ident(c)} END) AS ${ident(c)}`,
+      )
+      .join(', ');
+    const view = ident(`${role}_wildcards_merged`);
+    await this.all(
+      `CREATE TEMP VIEW ${view} AS SELECT ${t.row} AS ${ROW}, * REPLACE (${merged}) FROM ${t.relation} AS t`,
+      doing,
+    );
+    this.tables.set(role, { ...t, relation: view, row: `t.${ROW}` });
+  }
+
   /** Runs SQL; engine failures become ReidgateError('ENGINE') naming what was being done. */
   async all(sql: string, doing: string): Promise<unknown[][]> {
     try {

@@ -98,6 +98,19 @@ describe('edge cases of value semantics', () => {
     expect(local.report.attacks[0].histograms[0].label).toBe('compatible-set size');
   });
 
+  it('several wildcard tokens are one value, as the local encoding codes them', async () => {
+    const release = file('wild2.csv', 'a,b\n*,1\n?,1\n1,1\n?,2\n*,2\n3,?\n');
+    for (const wildcard of ['*,?', undefined]) {
+      const { local } = await expectSameOnBothEngines(undefined, {
+        release,
+        qi: 'a,b',
+        wildcard,
+        missing: 'NA',
+      });
+      if (wildcard) expect(local.report.attacks[0].metrics.equivalenceClasses.value).toBe(4);
+    }
+  });
+
   it('--wildcard with no wildcard token in the data falls back to exact classes (and warns)', async () => {
     const release = file('nowild.csv', 'a,b\n1,1\n1,1\n2,2\n');
     const { local } = await expectSameOnBothEngines(undefined, { release, qi: 'a,b', wildcard: '*' });
