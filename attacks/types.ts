@@ -208,5 +208,12 @@ export interface Attack {
    * reads the encoded columns directly and runs on the local engine only.
    */
   engine?: readonly EngineOp[];
+  /**
+   * On engines other than local, when the attack's `engine` operations are answered: why these
+   * options still need the local engine (e.g. linkage methods not pushed down), or null.
+   * @param options - the attack's options (`--option ID.KEY=VALUE`)
+   * @param engine - the engine's name
+   */
+  engineReason?(options: Readonly<Record<string, unknown>> | undefined, engine: string): string | null;
   run(ctx: AttackContext): Promise<AttackOutcome>;
 }

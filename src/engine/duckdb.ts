@@ -32,7 +32,17 @@ import {
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
-import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
+import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
+import type {
+  ClassQuery,
+  ClassSizes,
+  CompatibleSets,
+  CompatibleSetsQuery,
+  Engine,
+  EngineOp,
+  EngineRole,
+  SizeRow,
+} from './types.js';
 
 /** A table the engine holds: how to name it in SQL and how to number its rows. */
 export interface DuckTable {
@@ -52,9 +62,11 @@ export interface DuckDbOptions {
   threads: number;
   /** Wildcard tokens (release only), for the wildcard model. */
   wildcard: readonly string[];
+  /** Generalization hierarchies by QI (--hierarchy), for exact linkage. */
+  hierarchies?: Hierarchies;
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'compatibleSets']);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
 export function duckMessage(e: unknown): string {
@@ -288,6 +300,11 @@ export class DuckDbEngine implements Engine {
       await this.conn.run(`DROP TABLE IF EXISTS ${g}`).catch(() => {});
       await this.conn.run(`DROP TABLE IF EXISTS ${comp}`).catch(() => {});
     }
+  }
+
+  /** Exact compatible-set linkage as SQL (duckdb-linkage.ts). */
+  async compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
+    return duckCompatibleSets(this, q, this.opts);
   }
 
   describe(): string {

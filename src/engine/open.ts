@@ -2,12 +2,13 @@
  * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs, and which
  * attacks an engine can run.
  */
-import type { Attack } from '../../attacks/types.js';
+import type { Attack, LinkageInputs } from '../../attacks/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { Trial } from '../trial/schema.js';
 import { DuckDbEngine } from './duckdb.js';
 import { addInput } from './duckdb-load.js';
+import { duckLinkageInputs, readHierarchies } from './duckdb-targets.js';
 import type { Engine, EngineRole } from './types.js';
 
 /** An engine opened with a trial's inputs, and what the report says about them. */
@@ -15,6 +16,8 @@ export interface OpenedEngine {
   engine: DuckDbEngine;
   info: Partial<Record<EngineRole, InputInfo>>;
   warnings: string[];
+  /** Linkage targets and ground truth (with --original or --auxiliary), kept in the engine. */
+  linkage?: LinkageInputs;
 }
 
 /** Throws COLUMN naming the flag when the input lacks any of `names`. */
@@ -44,6 +47,7 @@ export async function openDuckDbTrial(
     memoryLimit: trial.memoryLimit,
     threads: trial.workers,
     wildcard: trial.wildcard,
+    hierarchies: readHierarchies(trial),
   });
   try {
     const opts = { missing: trial.missing, delimiter: trial.delimiter };
@@ -78,7 +82,8 @@ export async function openDuckDbTrial(
         requireColumns(added.info, qiNames, '--qi', role);
       }
     }
-    return { engine, info, warnings };
+    const linkage = await duckLinkageInputs(engine, trial, info);
+    return { engine, info, warnings, linkage };
   } catch (e) {
     await engine.close();
     throw e;
@@ -87,15 +92,22 @@ export async function openDuckDbTrial(
 
 /**
  * Why an attack cannot run on an engine, or null when it can: on the local engine every attack runs;
- * elsewhere only attacks that count through engine operations the engine answers. The run treats an
- * attack skipped for this reason, whose inputs were given, as asked for: the verdict fails closed.
+ * elsewhere only attacks that count through engine operations the engine answers, and whose options
+ * need nothing else (`attack.engineReason`). The run treats an attack skipped for this reason, whose
+ * inputs were given, as asked for: the verdict fails closed.
  * @param engine - the trial's engine
  * @param attack - the attack
+ * @param options - the attack's options (`--option ID.KEY=VALUE`)
  * @returns the reason to skip it, or null
  */
-export function engineSkipReason(engine: Engine, attack: Attack): string | null {
+export function engineSkipReason(
+  engine: Engine,
+  attack: Attack,
+  options?: Readonly<Record<string, unknown>>,
+): string | null {
   if (engine.name === 'local') return null;
   const ops = attack.engine ?? [];
-  if (ops.length > 0 && ops.every((op) => engine.ops.has(op))) return null;
+  if (ops.length > 0 && ops.every((op) => engine.ops.has(op)))
+    return attack.engineReason?.(options, engine.name) ?? null;
   return `not yet available on --engine ${engine.name} (its counting is not pushed down to the engine): run it with --engine local, or leave it out with --attacks`;
 }

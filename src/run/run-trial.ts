@@ -184,7 +184,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
 
   const tLoaded = performance.now();
   const pool = new WorkerPool(trial.workers);
-  const engine = opened?.engine ?? new LocalEngine(encoded, pool);
+  const engine = opened?.engine ?? new LocalEngine(encoded, pool, inputs?.linkage);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
   try {
     const settled = await Promise.all(
@@ -196,7 +196,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           references: [...attack.references],
         };
         const needs = attack.needs(available);
-        const onEngine = engineSkipReason(engine, attack);
+        const onEngine = engineSkipReason(engine, attack, trial.options?.[attack.id]);
         const reason = needs ?? onEngine;
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
@@ -216,7 +216,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             original: encoded.original,
             control: encoded.control,
             auxiliary: encoded.auxiliary,
-            linkage: inputs?.linkage,
+            linkage: inputs?.linkage ?? opened?.linkage,
             engine,
             persons: inputs?.persons,
             qi: trial.qi,
