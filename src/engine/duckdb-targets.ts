@@ -152,7 +152,9 @@ export async function duckLinkageInputs(
       'joining the targets to the release by --id',
     );
     const pos = new Map<number, number>();
-    targetRows.forEach((r, t) => pos.set(r, t));
+    targetRows.forEach((r, t) => {
+      pos.set(r, t);
+    });
     for (const [trow, row] of hits) truth[pos.get(trow as number)!] = row as number;
   }
   return {
