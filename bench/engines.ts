@@ -9,6 +9,7 @@
  *   same attack code), and, to show where its time goes, its two queries alone: the class-size
  *   histogram (aggregates only) and the per-record class sizes streamed back for record-risk.csv.
  * ENGINES=local,duckdb picks engines (run one per process to read each one's peak RSS).
+ * Exact linkage on both engines: bench/engines-linkage.ts (ENGINES_LINKAGE_ROWS, default 10^6).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { addInput } from '../src/engine/duckdb-load.js';
 import { loadTable } from '../src/io/index.js';
 import type { WorkerPool } from '../src/pool/pool.js';
+import { registerEngineLinkageBenchmarks } from './engines-linkage.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 
 /**
@@ -33,7 +35,7 @@ export async function registerEngineBenchmarks(
   pools: Map<number, WorkerPool>,
   dataDir: string,
 ): Promise<void> {
-  const sizes = (process.env.ENGINES_ROWS ?? '1000000,10000000').split(',').map(Number);
+  const sizes = (process.env.ENGINES_ROWS ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
   const engines = new Set((process.env.ENGINES ?? 'local,duckdb').split(','));
   const memoryLimit = process.env.ENGINES_MEMORY ?? '2GiB';
   const qi: QiSpec[] = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' }));
@@ -96,4 +98,5 @@ export async function registerEngineBenchmarks(
       );
     }
   }
+  await registerEngineLinkageBenchmarks(bench, pool, dataDir, memoryLimit);
 }

@@ -5,8 +5,8 @@
  *    through the local encoder (linkage-relation.ts), giving code tables — released value → code,
  *    target value → code — and the compatible (target code, release code) pairs. They are uploaded.
  * 2. The release's classes: GROUP BY the QIs (wildcard tokens as one value, as the local encoder
- *    codes them) with each class's size and first row; classes are numbered by first row, as
- *    attacks/shared/classes.ts numbers them.
+ *    codes them) with each class's size and first row; a class is named by its first row, and
+ *    ordered by it, as attacks/shared/classes.ts numbers classes.
  * 3. The sampled targets (uploaded: position, row, true release row) get their codes; the truth's
  *    class comes from one join of the truth rows with the classes.
  * 4. Candidates: targets ⋈ pairs ⋈ classes on the blocking QIs (the most discriminating ones, chosen
@@ -17,7 +17,8 @@
  *    finds the class and the offset; the offset-th row (ascending) of that class is read with one
  *    window over the picked classes' rows.
  * Only per-target numbers come back (sizes, flags, picked rows), never values. Scratch tables are
- * dropped afterwards, also on failure.
+ * temporary (in memory, spilled to the engine's temporary folder past the memory limit: materializing
+ * the classes into the file-backed work database took about twice as long) and dropped afterwards, also on failure.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { MISSING, WILDCARD } from '../encode/types.js';
@@ -194,13 +195,14 @@ export async function duckCompatibleSets(
         throw engine.failure(e, `${doing} (uploading the compatibility of ${names[j]})`);
       }
     }
-    // 2. Release classes: key k_j (text, wildcard tokens as one), code c_j, size, first row.
+    // 2. Release classes: key k_j (text, wildcard tokens as one), code c_j, size, first row (which
+    // also names the class: numbering classes by it, as classes.ts does, costs a sort and is not needed).
     const keys = names.map((c) => keyExpr('t', c, opts.wildcard));
     const K = names.map((_, j) => `__rg_k${j}`);
     const C = names.map((_, j) => `__rg_c${j}`);
     const cls = table('cls');
     await run(
-      `CREATE TABLE ${cls} AS SELECT (row_number() OVER (ORDER BY g.__rg_first) - 1)::INTEGER AS __rg_cid, ` +
+      `CREATE TEMP TABLE ${cls} AS SELECT g.__rg_first AS __rg_cid, ` +
         `g.__rg_n::INTEGER AS __rg_n, g.__rg_first, ${K.map((k) => `g.${k}`).join(', ')}, ` +
         names
           .map(
@@ -230,7 +232,7 @@ export async function duckCompatibleSets(
     }
     const tg = table('tg');
     await run(
-      `CREATE TABLE ${tg} AS SELECT s.tid, ` +
+      `CREATE TEMP TABLE ${tg} AS SELECT s.tid, ` +
         names
           .map(
             (c, j) =>
@@ -247,7 +249,7 @@ export async function duckCompatibleSets(
     const sameKeys = (a: string) =>
       names.map((_, j) => `${a}.${K[j]} IS NOT DISTINCT FROM c.${K[j]}`).join(' AND ');
     await run(
-      `CREATE TABLE ${truth} AS SELECT s.tid, c.__rg_cid AS cid FROM ${sample} AS s ` +
+      `CREATE TEMP TABLE ${truth} AS SELECT s.tid, c.__rg_cid AS cid FROM ${sample} AS s ` +
         `JOIN (SELECT r.__rg_row, ${relKeys.map((e, j) => `${e} AS ${K[j]}`).join(', ')} FROM ${withRow(rel)} AS r ` +
         `WHERE r.__rg_row IN (SELECT truth FROM ${sample} WHERE truth >= 0)) AS x ON x.__rg_row = s.truth ` +
         `JOIN ${cls} AS c ON ${sameKeys('x')}`,
@@ -274,7 +276,7 @@ export async function duckCompatibleSets(
     // 4. Candidates by blocking, verified on the other QIs.
     const cand = table('cand');
     await run(
-      `CREATE TABLE ${cand} AS SELECT t.tid, c.__rg_cid AS cid, c.__rg_n AS n, c.__rg_first AS first` +
+      `CREATE TEMP TABLE ${cand} AS SELECT t.tid, c.__rg_cid AS cid, c.__rg_n AS n, c.__rg_first AS first` +
         names.map((_, j) => (inKey.has(j) ? '' : `, t.${C[j]} AS t${j}, c.${C[j]} AS r${j}`)).join('') +
         ` FROM ${tg} AS t ` +
         plan.fields.map((j) => `JOIN ${pairs[j]} AS m${j} ON m${j}.tc = t.${C[j]} `).join('') +
@@ -286,7 +288,9 @@ export async function duckCompatibleSets(
       .filter((j) => !inKey.has(j))
       .map((j) => `JOIN ${pairs[j]} AS m${j} ON m${j}.tc = x.t${j} AND m${j}.rc = x.r${j} `)
       .join('');
-    await run(`CREATE TABLE ${pairsTable} AS SELECT x.tid, x.cid, x.n, x.first FROM ${cand} AS x ${verify}`);
+    await run(
+      `CREATE TEMP TABLE ${pairsTable} AS SELECT x.tid, x.cid, x.n, x.first FROM ${cand} AS x ${verify}`,
+    );
     const [[candidates, compatible]] = await engine.all(
       `SELECT (SELECT count(*) FROM ${cand})::DOUBLE, (SELECT count(*) FROM ${pairsTable})::DOUBLE`,
       doing,
@@ -323,7 +327,7 @@ export async function duckCompatibleSets(
       }
       const pick = table('pick');
       await run(
-        `CREATE TABLE ${pick} AS SELECT w.tid, w.cid, (k.k - w.before)::BIGINT AS off FROM ` +
+        `CREATE TEMP TABLE ${pick} AS SELECT w.tid, w.cid, (k.k - w.before)::BIGINT AS off FROM ` +
           `(SELECT tid, cid, n, (sum(n) OVER (PARTITION BY tid ORDER BY first ROWS UNBOUNDED PRECEDING) - n)::DOUBLE AS before ` +
           `FROM ${pairsTable}) AS w JOIN ${kt} AS k USING (tid) WHERE w.before <= k.k AND k.k < w.before + w.n`,
       );
