@@ -247,6 +247,28 @@ describe('on --engine duckdb only exact linkage is pushed down', () => {
     expect(exitCode).not.toBe(0);
   });
 
+  it('an unknown method in linkage.methods is a usage error (exit 2) on either engine', async () => {
+    const release = file('release.csv', 'a,b\n1,x\n2,y\n');
+    for (const engine of ['local', 'duckdb'] as const) {
+      const trial = resolveTrial(undefined, {
+        release,
+        original: release,
+        aligned: true,
+        qi: 'a,b',
+        engine,
+        attacks: 'linkage',
+        option: ['linkage.methods=exact,psychic'],
+        format: 'json',
+        workers: '1',
+        out: tmp('reidgate-engine-linkage-bad-'),
+      });
+      await expect(runTrial(trial)).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringMatching(/linkage\.methods=.*unknown method `psychic`/),
+      });
+    }
+  });
+
   it('a query beyond the memory limit during linkage: verdict error, exit 3', async () => {
     const rows = Array.from({ length: 20000 }, (_, i) => `${i % 97},${i % 89},${i % 83},${i}`).join('\n');
     const release = file('release.csv', `a,b,c,d\n${rows}\n`);
