@@ -1,7 +1,7 @@
 /**
  * @module engine/duckdb-linkage — exact compatible-set linkage pushed down to DuckDB (`compatibleSets`).
  *
- * 1. Per known QI, the distinct values of every role (one small query per column and role) go
+ * 1. Per known QI, the distinct values of every role (one scan per role for all QIs) go
  *    through the local encoder (linkage-relation.ts), giving code tables — released value → code,
  *    target value → code — and the compatible (target code, release code) pairs. They are uploaded.
  * 2. The release's classes: GROUP BY the QIs (wildcard tokens as one value, as the local encoder
@@ -25,7 +25,7 @@ import { MISSING, WILDCARD } from '../encode/types.js';
 import { ReidgateError } from '../errors.js';
 import type { DuckDbEngine, DuckTable } from './duckdb.js';
 import { ident, lit } from './duckdb-sql.js';
-import { type ColumnRelation, columnRelation, type DistinctValues } from './linkage-relation.js';
+import { columnRelation, type DistinctValues } from './linkage-relation.js';
 import type { CompatibleSets, CompatibleSetsQuery, EngineRole } from './types.js';
 
 /** Expected bucket size at which blocking stops adding QIs (as attacks/linkage/exact-local.ts). */
@@ -75,13 +75,15 @@ function withRow(t: DuckTable): string {
   return `(SELECT ${t.row} AS __rg_row, t.* FROM ${t.relation} AS t)`;
 }
 
-/** Distinct values (as text, null for missing) of a column in a table. */
-async function distinct(engine: DuckDbEngine, t: DuckTable, column: string, doing: string) {
-  const rows = await engine.all(
-    `SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) FROM ${t.relation}`,
-    doing,
-  );
-  return rows.map((r) => (r[0] === null ? null : String(r[0])));
+/** Distinct values (as text, null for missing) of columns of a table: one scan for all of them. */
+async function distinct(engine: DuckDbEngine, t: DuckTable, columns: readonly string[], doing: string) {
+  const sel = columns.map((c) => `list(DISTINCT CAST(${ident(c)} AS VARCHAR))`).join(', ');
+  try {
+    const [row] = (await engine.conn.runAndReadAll(`SELECT ${sel} FROM ${t.relation}`)).getRowsJS();
+    return row.map((list) => (list as Array<string | null>).map((v) => (v === null ? null : String(v))));
+  } catch (e) {
+    throw engine.failure(e, doing);
+  }
 }
 
 /** Plans the blocking QIs from class counts per release code and target code counts. */
@@ -131,29 +133,31 @@ export async function duckCompatibleSets(
   const names = q.columns.map((c) => c.name);
   const doing = `linking --${q.targets} to the release on ${names.join(', ')}`;
   // 1. The relation per QI, from distinct values.
-  const relations: ColumnRelation[] = [];
-  for (const col of q.columns) {
-    const values: DistinctValues['values'] = {};
-    for (const role of ['release', 'original', 'control', 'auxiliary'] as EngineRole[]) {
-      const t = engine.tables.get(role);
-      if (t?.columns.includes(col.name)) values[role] = await distinct(engine, t, col.name, doing);
-    }
-    const h = opts.hierarchies?.get(col.name);
-    relations.push(
-      columnRelation(
-        {
-          name: col.name,
-          kind: col.kind,
-          values,
-          hierarchy: h?.map,
-          hierarchySource: h?.source,
-          wildcards: new Set(opts.wildcard),
-        },
-        q.targets,
-        q.relation,
-      ),
-    );
+  const values: Array<DistinctValues['values']> = names.map(() => ({}));
+  for (const role of ['release', 'original', 'control', 'auxiliary'] as EngineRole[]) {
+    const t = engine.tables.get(role);
+    const held = names.filter((c) => t?.columns.includes(c));
+    if (!t || held.length === 0) continue;
+    const lists = await distinct(engine, t, held, `${doing} (distinct values of --${role})`);
+    held.forEach((c, i) => {
+      values[names.indexOf(c)][role] = lists[i];
+    });
   }
+  const relations = q.columns.map((col, j) => {
+    const h = opts.hierarchies?.get(col.name);
+    return columnRelation(
+      {
+        name: col.name,
+        kind: col.kind,
+        values: values[j],
+        hierarchy: h?.map,
+        hierarchySource: h?.source,
+        wildcards: new Set(opts.wildcard),
+      },
+      q.targets,
+      q.relation,
+    );
+  });
   if (q.relation !== 'strict' && !relations.some((r) => r.unseenDiffers)) return null;
 
   const id = scratchId++;
