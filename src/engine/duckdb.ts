@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ReidgateError } from '../errors.js';
+import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -32,7 +33,6 @@ import {
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
-import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import type {
   ClassQuery,
   ClassSizes,
