@@ -226,10 +226,18 @@ export interface Attack {
    */
   engine?: readonly EngineOp[];
   /**
-   * null when this attack, with these inputs, counts wholly through engine `engine`'s operations;
-   * else why not (e.g. knowledge joined on the local engine only). Called for engines other than
-   * local; an attack skipped for it whose inputs were given fails the verdict closed.
+   * null when this attack, with these inputs and options, counts wholly through engine `engine`'s
+   * operations; else why not (e.g. knowledge joined on the local engine only, linkage methods not
+   * pushed down). Called for engines other than local once the attack's `engine` operations are
+   * answered; an attack skipped for it whose inputs were given fails the verdict closed.
+   * @param inputs - what the trial gives
+   * @param engine - the engine's name
+   * @param options - the attack's options (`--option ID.KEY=VALUE`)
    */
-  engineNeeds?(inputs: AvailableInputs, engine: EngineName): string | null;
+  engineNeeds?(
+    inputs: AvailableInputs,
+    engine: EngineName,
+    options?: Readonly<Record<string, unknown>>,
+  ): string | null;
   run(ctx: AttackContext): Promise<AttackOutcome>;
 }

@@ -16,6 +16,7 @@
  *   with a message when no cluster answers): load = DuckDB reads the CSV and the rows are inserted into
  *   the shards through the Distributed table; then the same uniqueness attack and queries as duckdb.
  * ENGINES=local,duckdb picks engines (run one per process to read each one's peak RSS).
+ * Exact linkage on both engines: bench/engines-linkage.ts (ENGINES_LINKAGE_ROWS, default 10^6).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ import { addInput } from '../src/engine/duckdb-load.js';
 import type { Engine } from '../src/engine/types.js';
 import { loadTable } from '../src/io/index.js';
 import type { WorkerPool } from '../src/pool/pool.js';
+import { registerEngineLinkageBenchmarks } from './engines-linkage.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 
 /**
@@ -51,7 +53,7 @@ export async function registerEngineBenchmarks(
   pools: Map<number, WorkerPool>,
   dataDir: string,
 ): Promise<void> {
-  const sizes = (process.env.ENGINES_ROWS ?? '1000000,10000000').split(',').map(Number);
+  const sizes = (process.env.ENGINES_ROWS ?? '1000000,10000000').split(',').filter(Boolean).map(Number);
   const engines = new Set((process.env.ENGINES ?? 'local,duckdb').split(','));
   const memoryLimit = process.env.ENGINES_MEMORY ?? '2GiB';
   const qi: QiSpec[] = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' }));
@@ -148,6 +150,7 @@ export async function registerEngineBenchmarks(
     }
     if (engines.has('clickhouse')) await registerClickHouse(bench, path, label, names, ctx);
   }
+  await registerEngineLinkageBenchmarks(bench, pool, dataDir, memoryLimit);
 }
 
 /** The ClickHouse tasks for one data file (skipped, with a message, when no cluster answers). */

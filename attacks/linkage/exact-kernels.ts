@@ -9,8 +9,9 @@
  * wildcard. Classes come from the target's blocking buckets (already compatible on the key's QIs) and
  * are verified on the other QIs; a target whose key set is too large is checked against every class.
  * |S_t| is the sum of the compatible classes' sizes. The attacker picks the ⌊u_t·|S_t|⌋-th compatible
- * row (classes in bucket order, rows ascending within a class), u_t a seeded uniform drawn per target
- * in the main thread, so the result does not depend on how targets are sharded.
+ * row (classes in order of their first release row, rows ascending within a class), u_t a seeded
+ * uniform drawn per target in the main thread, so the result does not depend on how targets are
+ * sharded nor on the blocking (and the DuckDB engine reproduces it in SQL).
  */
 import { type BlockIndex, compatibleCode } from './block.js';
 import type { LinkageData } from './prepare.js';
@@ -90,35 +91,48 @@ export function classWalker(p: ClassWalkData): (t: number, visit: (c: number) =>
 }
 
 /**
- * Computes compatible-set sizes and the attacker's pick for targets [start, end).
+ * Computes compatible-set sizes and the attacker's pick for targets [start, end). The pick is the
+ * ⌊u_t·|S_t|⌋-th compatible row with classes in class-id order (= order of their first release row,
+ * attacks/shared/classes.ts) and rows ascending within a class: an order every engine can reproduce
+ * (src/engine/types.ts CompatibleSetsQuery), independent of how blocking enumerated the classes.
  * @returns the number of targets done
  */
 export function exactSets(p: ExactSetsPayload): number {
   const { starts, order } = p;
   const walkClasses = classWalker(p);
+  let found = new Int32Array(64);
   for (let t = p.start; t < p.end; t++) {
     const truth = p.truthClass[t];
     let sawTruth = 0;
-    // walk(-1) counts the compatible rows (noting the true class); walk(k) returns the k-th of them.
-    const walk = (stopAt: number): number => {
-      let count = 0;
-      let row = -1;
-      walkClasses(t, (c) => {
-        if (c === truth) sawTruth = 1;
-        const size = starts[c + 1] - starts[c];
-        if (stopAt >= count && stopAt < count + size) {
-          row = order[starts[c] + stopAt - count];
-          return true;
-        }
-        count += size;
-        return false;
-      });
-      return row >= 0 ? row : count;
-    };
-    const size = walk(-1);
+    let n = 0;
+    let size = 0;
+    walkClasses(t, (c) => {
+      if (c === truth) sawTruth = 1;
+      if (n === found.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(found);
+        found = grown;
+      }
+      found[n++] = c;
+      size += starts[c + 1] - starts[c];
+      return false;
+    });
     p.setSize[t] = size;
     p.truthInSet[t] = sawTruth;
-    p.claimed[t] = size > 0 ? walk(Math.min(size - 1, Math.floor(p.uniform[t] * size))) : -1;
+    p.claimed[t] = -1;
+    if (size === 0) continue;
+    const k = Math.min(size - 1, Math.floor(p.uniform[t] * size));
+    const list = found.subarray(0, n).sort();
+    let before = 0;
+    for (let i = 0; i < n; i++) {
+      const c = list[i];
+      const m = starts[c + 1] - starts[c];
+      if (k < before + m) {
+        p.claimed[t] = order[starts[c] + k - before];
+        break;
+      }
+      before += m;
+    }
   }
   return p.end - p.start;
 }

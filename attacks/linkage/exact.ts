@@ -13,18 +13,16 @@
  * S_t is t's equivalence class, and the mean expected success is the mean prosecutor risk (El Emam &
  * Dankar 2008, doi:10.1197/jamia.M2716; Sweeney 2002, doi:10.1142/S0218488502001648).
  */
-import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
-import { ranges } from '../../src/pool/pool.js';
+import { sharedFloat64 } from '../../src/encode/encode.js';
+import { LocalEngine } from '../../src/engine/local.js';
+import type { Engine, LinkageRelation } from '../../src/engine/types.js';
+import { ReidgateError } from '../../src/errors.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
-import { classIndex } from '../shared/classes.js';
 import type { AttackContext } from '../types.js';
-import { buildBlockIndex, planBlocking } from './block.js';
-import { classView } from './class-view.js';
 import type { MethodResult } from './method.js';
-import { type LinkageData, prepareLinkage, uniforms } from './prepare.js';
+import { uniforms } from './prepare.js';
 
-/** Expected bucket size at which the exact method stops adding QIs to its blocking key. */
-const EXACT_BUDGET = 4;
+export { classBlocking } from './exact-local.js';
 
 /** Bins of the compatible-set size distribution in the details. */
 const SIZE_BINS: ReadonlyArray<[string, number, number]> = [
@@ -37,68 +35,46 @@ const SIZE_BINS: ReadonlyArray<[string, number, number]> = [
   ['100+', 100, Infinity],
 ];
 
-/**
- * The release's classes over the known QIs, their class view and the blocking index the exact
- * method walks (attacks/linkage/exact-kernels.ts `classWalker`); shared with the person-level attacks.
- * @param ctx - the attack context (with `linkage`)
- * @param data - the prepared known QIs
- */
-export async function classBlocking(ctx: AttackContext, data: LinkageData) {
-  const classes = await classIndex(
-    data.fields.map((f) => ctx.release.columns.get(f.name)!),
-    data.releaseRows,
-    ctx.pool,
-  );
-  const view = classView(data, classes);
-  const plan = planBlocking(view, EXACT_BUDGET, 1, Infinity);
-  const fields = plan[0]?.fields ?? [];
-  const block = buildBlockIndex(view, fields, plan[0]?.stats ?? [], plan[0]?.estimate ?? view.releaseRows);
-  return { classes, view, block, fields };
+/** The trial's engine, or the local engine over the context's encoded tables. */
+function engineOf(ctx: AttackContext): Engine {
+  return ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool, {}, ctx.linkage);
 }
 
 /**
- * Runs exact compatible-set linkage for the sampled targets.
+ * Runs exact compatible-set linkage for the sampled targets, on the trial's engine
+ * (src/engine/types.ts `compatibleSets`).
  * @param ctx - the attack context (with `linkage`)
- * @returns claims, confidence 1/|S_t| and expected success per target; set sizes in details
+ * @param relation - how released values are read (see LinkageRelation)
+ * @returns claims, confidence 1/|S_t| and expected success per target; set sizes in details. Null
+ *   for 'unseen-as-generalized' when no released value is unseen (the strict result stands).
  */
-export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
-  const data = prepareLinkage(ctx);
-  const T = data.targetRows.length;
-  const { classes, view, block, fields } = await classBlocking(ctx, data);
-  const truthClass = sharedInt32(T);
-  ctx.linkage!.truth.forEach((row, t) => {
-    truthClass[t] = row >= 0 ? classes.classOf[row] : -1;
+export async function exactLinkage(
+  ctx: AttackContext,
+  relation: LinkageRelation = 'strict',
+): Promise<MethodResult | null> {
+  const lk = ctx.linkage;
+  if (!lk) throw new ReidgateError('INTERNAL', 'linkage: no targets (needs --original or --auxiliary)');
+  const engine = engineOf(ctx);
+  if (!engine.compatibleSets || !engine.ops.has('compatibleSets'))
+    throw new ReidgateError('INTERNAL', `exact linkage: --engine ${engine.name} has no compatibleSets`);
+  const T = lk.targetRows.length;
+  const kinds = new Map(ctx.qi.map((q) => [q.name, q.kind]));
+  const sets = await engine.compatibleSets({
+    targets: lk.targetsRole,
+    columns: lk.knownQi.map((name) => ({ name, kind: kinds.get(name) ?? 'categorical' })),
+    targetRows: lk.targetRows,
+    truth: lk.truth,
+    uniform: uniforms(T, rng(deriveSeed(ctx.seed, 'exact'))),
+    relation,
   });
-  const uniform = uniforms(T, rng(deriveSeed(ctx.seed, 'exact')));
-  const claimed = sharedInt32(T);
-  const setSize = sharedInt32(T);
-  const truthInSet = sharedInt32(T);
-  const shards = ranges(T, ctx.pool.workers * 4);
-  await ctx.pool.map(
-    'linkage.exactSets',
-    shards.map(([start, end]) => ({
-      data: view,
-      block,
-      starts: classes.starts,
-      order: classes.order,
-      truthClass,
-      uniform,
-      start,
-      end,
-      claimed,
-      setSize,
-      truthInSet,
-    })),
-  );
-
+  if (!sets) return null;
+  const { setSize, truthInSet, claimed } = sets;
   const confidence = sharedFloat64(T);
   const expectedSuccess = sharedFloat64(T);
-  let fullScans = 0;
   for (let t = 0; t < T; t++) {
     const s = setSize[t];
     confidence[t] = s > 0 ? 1 / s : Number.NaN;
     expectedSuccess[t] = truthInSet[t] && s > 0 ? 1 / s : 0;
-    if (block.targetBuckets[block.targetOffsets[t]] === -1) fullScans++;
   }
   const histogram = SIZE_BINS.map(([label, lo, hi]) => {
     let n = 0;
@@ -107,28 +83,21 @@ export async function exactLinkage(ctx: AttackContext): Promise<MethodResult> {
   });
   let sum = 0;
   for (let t = 0; t < T; t++) sum += setSize[t];
-  const warnings: string[] = [];
-  if (fullScans > 0) {
-    warnings.push(
-      `exact linkage compared ${fullScans} target(s) with every release row (unknown values in the blocking QIs)`,
-    );
-  }
   return {
-    method: 'exact',
+    method: relation === 'strict' ? 'exact' : 'exact-unseen-as-generalized',
     claimed,
     confidence,
     expectedSuccess,
     details: {
-      blockingQis: fields.map((j) => data.fields[j].name),
-      releaseClasses: classes.classes,
-      expectedBucketSize: block.estimate,
-      fullScans,
+      blockingQis: sets.blockingQis,
+      releaseClasses: sets.releaseClasses,
+      ...sets.details,
       meanSetSize: T > 0 ? sum / T : 0,
       setSizes: Object.fromEntries(histogram),
       uniqueMatches: histogram[1][1],
       emptySets: histogram[0][1],
     },
-    warnings,
+    warnings: sets.warnings,
   };
 }
 

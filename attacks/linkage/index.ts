@@ -26,7 +26,7 @@ import { exactLinkage } from './exact.js';
 import { NUMERIC_BAND } from './fs-fit.js';
 import { type LinkabilityResult, linkability } from './linkability.js';
 import type { MethodResult } from './method.js';
-import { type LinkageSettings, linkageSettings } from './options.js';
+import { type LinkageMethod, type LinkageSettings, linkageEngineReason, linkageSettings } from './options.js';
 import { buildOutcome, withLinkability } from './outcome.js';
 import { probabilisticLinkage } from './probabilistic.js';
 import { sparseLinkage, sparseSeries } from './sparse.js';
@@ -34,27 +34,26 @@ import { sparseLinkage, sparseSeries } from './sparse.js';
 export type { MethodResult } from './method.js';
 
 /** The methods, in report order. */
-const METHODS: ReadonlyArray<(ctx: AttackContext, s: LinkageSettings) => Promise<MethodResult | null>> = [
-  exactLinkage,
-  exactReadingUnseenLabels,
-  probabilisticLinkage,
-  (ctx) => distanceLinkage(ctx, 'gower'),
-  (ctx) => distanceLinkage(ctx, 'manhattan'),
-  sparseLinkage,
+const METHODS: ReadonlyArray<
+  [LinkageMethod, (ctx: AttackContext, s: LinkageSettings) => Promise<MethodResult | null>]
+> = [
+  ['exact', (ctx) => exactLinkage(ctx)],
+  ['exact', exactReadingUnseenLabels],
+  ['probabilistic', probabilisticLinkage],
+  ['distance', (ctx) => distanceLinkage(ctx, 'gower')],
+  ['distance', (ctx) => distanceLinkage(ctx, 'manhattan')],
+  ['sparse', sparseLinkage],
 ];
 
 /**
  * Exact linkage by an attacker who reads released labels it has never seen (e.g. "Technical" for
  * occupations, when no hierarchy file says what it covers) as generalizations of unknown extent,
  * matching any value. Without hierarchy files the strict relation makes such labels match nothing,
- * which would understate the risk of a generalized release. Null when no label is unseen.
+ * which would understate the risk of a generalized release. Null when no label of the known QIs is
+ * unseen.
  */
 async function exactReadingUnseenLabels(ctx: AttackContext): Promise<MethodResult | null> {
-  const lk = ctx.linkage;
-  const loose = lk?.compatUnknownAsGeneralized;
-  if (!lk || !loose || [...loose].every(([col, rel]) => rel === lk.compat.get(col))) return null;
-  const r = await exactLinkage({ ...ctx, linkage: { ...lk, compat: loose } });
-  return { ...r, method: 'exact-unseen-as-generalized' };
+  return exactLinkage(ctx, 'unseen-as-generalized');
 }
 
 /** The method note's sentence on the linkability test. */
@@ -111,6 +110,11 @@ export const linkage: Attack = {
     linkabilityControlRate: 'The same share for non-members (--control): what the release links for anyone.',
     linkabilityBaselineRate: 'The same share when the release records are drawn at random.',
   },
+  // Exact linkage counts through the engine; the other methods read the encoded columns (local only),
+  // so on other engines the attack runs only with --option linkage.methods=exact.
+  engine: ['compatibleSets'],
+  engineNeeds: (_inputs, engine, options) => linkageEngineReason(options, engine),
+
   needs: (inputs) =>
     inputs.qi === 0
       ? 'no quasi-identifiers given'
@@ -126,11 +130,14 @@ export const linkage: Attack = {
     }
     const settings = linkageSettings(ctx);
     const results: MethodResult[] = [];
-    for (const method of METHODS) {
+    for (const [family, method] of METHODS) {
+      if (!settings.methods.has(family)) continue;
       const r = await method(ctx, settings);
       if (r) results.push(r);
     }
-    const linkable = await linkability(ctx, settings);
+    const linkable: LinkabilityResult = settings.methods.has('linkability')
+      ? await linkability(ctx, settings)
+      : { ok: false, reason: 'left out by --option linkage.methods' };
     const outcome = withLinkability(buildOutcome(results, lk, ctx.release.rows), linkable);
     const head = outcome.metrics;
     if (head.claims && head.targets && head.targets.value > 0) {
@@ -150,7 +157,10 @@ export const linkage: Attack = {
       ...outcome,
       method:
         `Targets: ${lk.targetRows.length} records of --${lk.targetsRole} (seeded sample), known QIs ${lk.knownQi.join(', ')}; ground truth: ${lk.groundTruth}. ` +
-        'Exact: the set of release records compatible with the target on every known QI (equal value, numbers by value; or a generalization covering it: interval, coarser date, mask, hierarchy ancestor, suppression); the attacker picks one uniformly (seeded), expected success 1/|set| when the true record is in it. ' +
+        (settings.methodsGiven
+          ? `Methods run (--option linkage.methods): ${[...settings.methods].join(', ')}. `
+          : '') +
+        'Exact: the set of release records compatible with the target on every known QI (equal value, numbers by value; or a generalization covering it: interval, coarser date, mask, hierarchy ancestor, suppression); the attacker picks one uniformly (seeded: the ⌊u·|set|⌋-th record, classes of equal released values in order of their first record, records ascending within a class), expected success 1/|set| when the true record is in it. ' +
         `Probabilistic: Fellegi–Sunter over candidates from up to three blocking passes on disjoint QI sets; comparison levels equal / compatible through a generalization / numeric within ${NUMERIC_BAND * 100}% of the released range / similar spelling / disagree / missing (a value compatible with everything, like \`*\`, counts as missing); u from 200,000 seeded random pairs, m by EM under the one-to-one model (each target has at most one record); each target is linked to its best-weight candidate (seeded pick among ties) when the pairwise posterior match probability exceeds 1/2; confidence is the posterior that the pick is the record, 2^W / Σ 2^W over its candidates. ` +
         'Distance (Gower; Manhattan on standardized numerics): each target is linked to its nearest release record (ties: the lowest row), confidence 1 − d1/d2 from the two nearest distances; see the method details for how generalized values count. ' +
         (settings.stringComparator === 'jaro-winkler'

@@ -12,11 +12,23 @@
  *   linkabilityK       neighbours per column set (default 1, as Giomi et al. 2023)
  *   linkabilityTargets members and as many control records attacked (default: the --targets sample
  *                      size, else 10,000; capped by the rows of --original and --control)
+ *   methods            which methods run (comma-separated; default all): exact (with its
+ *                      unseen-as-generalized reading), probabilistic, distance (Gower and Manhattan),
+ *                      sparse, linkability. On engines other than local only exact is pushed down:
+ *                      there the attack runs with methods=exact, and is skipped (failing closed)
+ *                      with a message naming this option otherwise.
  */
 import { listNames, q, ReidgateError } from '../../src/errors.js';
 import type { AttackContext } from '../types.js';
 
 export type StringComparator = 'jaro-winkler' | 'exact';
+
+/** Method families `--option linkage.methods` selects from, in report order. */
+export const LINKAGE_METHODS = ['exact', 'probabilistic', 'distance', 'sparse', 'linkability'] as const;
+export type LinkageMethod = (typeof LINKAGE_METHODS)[number];
+
+/** Methods that count through an engine operation (the others read the encoded columns: local only). */
+const ENGINE_METHODS: ReadonlySet<LinkageMethod> = new Set(['exact']);
 
 /** The settings, checked. */
 export interface LinkageSettings {
@@ -28,6 +40,10 @@ export interface LinkageSettings {
   linkabilityK: number;
   /** Targets requested (undefined: the default). */
   linkabilityTargets?: number;
+  /** Methods to run (default: all). */
+  methods: ReadonlySet<LinkageMethod>;
+  /** Whether `methods` was given (the method note then names them). */
+  methodsGiven: boolean;
 }
 
 const KEYS = [
@@ -37,6 +53,7 @@ const KEYS = [
   'linkabilityB',
   'linkabilityK',
   'linkabilityTargets',
+  'methods',
   // sparse linkage (relational trials; read in sparse-options.ts)
   'sparseItems',
   'sparseWrong',
@@ -56,6 +73,43 @@ function columnList(key: string, v: unknown): string[] | undefined {
   const names = list?.map((s) => s.trim()).filter((s) => s.length > 0);
   if (!names || names.length === 0) throw bad(`${key}=${q(v)}: expected comma-separated QI columns`);
   return names;
+}
+
+/**
+ * The methods option, checked.
+ * @throws ReidgateError('USAGE') for an unknown method or an empty list
+ */
+function methodsOf(v: unknown): Set<LinkageMethod> {
+  if (v === undefined) return new Set(LINKAGE_METHODS);
+  const list = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : [];
+  const names = list.map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0)
+    throw bad(`methods=${q(v)}: expected comma-separated methods (${listNames(LINKAGE_METHODS)})`);
+  for (const n of names) {
+    if (!(LINKAGE_METHODS as readonly string[]).includes(n))
+      throw bad(`methods=${q(v)}: unknown method ${q(n)} (methods: ${listNames(LINKAGE_METHODS)})`);
+  }
+  return new Set(LINKAGE_METHODS.filter((m) => names.includes(m)));
+}
+
+/**
+ * Why the linkage attack cannot run on an engine other than local with these options, or null: only
+ * the methods in ENGINE_METHODS are pushed down. Used by src/engine/open.ts engineSkipReason.
+ * @param options - the attack's options (`--option linkage.…`)
+ * @param engine - the engine's name
+ * @throws ReidgateError('USAGE') when the methods option is malformed
+ */
+export function linkageEngineReason(
+  options: Readonly<Record<string, unknown>> | undefined,
+  engine: string,
+): string | null {
+  const methods = methodsOf(options?.methods);
+  const local = [...methods].filter((m) => !ENGINE_METHODS.has(m));
+  if (local.length === 0) return null;
+  return (
+    `on --engine ${engine} only exact linkage is pushed down; ${local.join(', ')} run${local.length === 1 ? 's' : ''} on --engine local only: ` +
+    'run it with --option linkage.methods=exact, or with --engine local'
+  );
 }
 
 /**
@@ -88,5 +142,7 @@ export function linkageSettings(ctx: AttackContext): LinkageSettings {
     linkabilityB: columnList('linkabilityB', o.linkabilityB),
     linkabilityK: k,
     linkabilityTargets: n,
+    methods: methodsOf(o.methods),
+    methodsGiven: o.methods !== undefined,
   };
 }

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -46,6 +47,8 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CompatibleSets,
+  CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
@@ -72,9 +75,16 @@ export interface DuckDbOptions {
   threads: number;
   /** Wildcard tokens (release only), for the wildcard model. */
   wildcard: readonly string[];
+  /** Generalization hierarchies by QI (--hierarchy), for exact linkage. */
+  hierarchies?: Hierarchies;
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
+  'classSizes',
+  'classWeights',
+  'classValueCounts',
+  'compatibleSets',
+]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
 export function duckMessage(e: unknown): string {
@@ -556,6 +566,11 @@ export class DuckDbEngine implements Engine {
     } finally {
       for (const x of [cv, cl, vl]) await this.conn.run(`DROP TABLE IF EXISTS ${x}`).catch(() => {});
     }
+  }
+
+  /** Exact compatible-set linkage as SQL (duckdb-linkage.ts), one operation at a time as the others. */
+  compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
+    return this.exclusive(() => duckCompatibleSets(this, q, this.opts));
   }
 
   describe(): string {

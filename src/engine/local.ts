@@ -6,8 +6,11 @@
  * sums run the population attack's `classWeights` kernel (attacks/population/population-class-sizes.ts).
  * Numeric columns that are not encoded (sampling weights) are handed to the engine as Float64Arrays.
  */
+
+import { localCompatibleSets } from '../../attacks/linkage/exact-local.js';
 import { estimatedClassSizes } from '../../attacks/population/population-class-sizes.js';
 import { classIndex } from '../../attacks/shared/classes.js';
+import type { LinkageInputs } from '../../attacks/types.js';
 import { groupRows } from '../../attacks/uniqueness/group.js';
 import { wildcardSizes } from '../../attacks/uniqueness/wildcard.js';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
@@ -21,6 +24,8 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CompatibleSets,
+  CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
@@ -30,7 +35,12 @@ import type {
 } from './types.js';
 
 /** Operations the local engine answers (every attack also runs here on the encoded columns). */
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
+  'classSizes',
+  'classWeights',
+  'classValueCounts',
+  'compatibleSets',
+]);
 
 /**
  * The value the local engine reports for a wildcard code in a counted column (the encoding keeps
@@ -64,11 +74,13 @@ export class LocalEngine implements Engine {
   /**
    * @param tables - the encoded tables by role (the release at least)
    * @param pool - the worker pool the kernels run on
+   * @param linkage - the linkage targets and compatibility relations (for `compatibleSets`)
    */
   constructor(
     private readonly tables: Partial<Record<EngineRole, EncodedTable>>,
     private readonly pool: WorkerPool,
     private readonly numbers: Partial<Record<EngineRole, ReadonlyMap<string, Float64Array>>> = {},
+    private readonly linkage?: LinkageInputs,
   ) {}
 
   /** The encoded columns `names` of a role's table. */
@@ -182,6 +194,14 @@ export class LocalEngine implements Engine {
       missingIn: cols.filter((c) => c.codes.includes(MISSING)).map((c) => c.name),
       wildcardIn: cols.filter((c) => c.codes.includes(WILDCARD)).map((c) => c.name),
     };
+  }
+
+  /** Exact compatible-set linkage on the linkage kernels (attacks/linkage/exact-local.ts). */
+  async compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
+    const release = this.tables.release;
+    if (!release || !this.linkage)
+      throw new ReidgateError('INTERNAL', 'local engine: no release or linkage targets for compatibleSets');
+    return localCompatibleSets(release, this.linkage, this.pool, q);
   }
 
   describe(): string {

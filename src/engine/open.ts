@@ -2,12 +2,13 @@
  * @module engine/open — a trial's engine: opening the DuckDB engine with the trial's inputs (the
  * ClickHouse engine: clickhouse-open.ts), and which attacks an engine can run.
  */
-import type { Attack, AvailableInputs } from '../../attacks/types.js';
+import type { Attack, AvailableInputs, LinkageInputs } from '../../attacks/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { Trial } from '../trial/schema.js';
 import { DuckDbEngine } from './duckdb.js';
 import { addInput } from './duckdb-load.js';
+import { duckLinkageInputs, readHierarchies } from './duckdb-targets.js';
 import type { Engine, EngineRole } from './types.js';
 
 /** An engine opened with a trial's inputs, and what the report says about them. */
@@ -15,6 +16,8 @@ export interface OpenedEngine {
   engine: Engine;
   info: Partial<Record<EngineRole, InputInfo>>;
   warnings: string[];
+  /** Linkage targets and ground truth (with --original or --auxiliary), kept in the engine. */
+  linkage?: LinkageInputs;
 }
 
 /** Throws COLUMN naming the flag when the input lacks any of `names`. */
@@ -91,11 +94,13 @@ export async function openDuckDbTrial(
     memoryLimit: trial.memoryLimit,
     threads: trial.workers,
     wildcard: trial.wildcard,
+    hierarchies: readHierarchies(trial),
   });
   try {
     const opts = { missing: trial.missing, delimiter: trial.delimiter };
     const loaded = await loadTrialInputs(trial, progress, (role, path) => addInput(engine, role, path, opts));
-    return { engine, ...loaded };
+    const linkage = await duckLinkageInputs(engine, trial, loaded.info);
+    return { engine, ...loaded, linkage };
   } catch (e) {
     await engine.close();
     throw e;
@@ -104,17 +109,24 @@ export async function openDuckDbTrial(
 
 /**
  * Why an attack cannot run on an engine, or null when it can: on the local engine every attack runs;
- * elsewhere only attacks that count through engine operations the engine answers. The run treats an
- * attack skipped for this reason, whose inputs were given, as asked for: the verdict fails closed.
+ * elsewhere only attacks that count through engine operations the engine answers, and whose options
+ * need nothing else (`attack.engineNeeds`). The run treats an attack skipped for this reason, whose
+ * inputs were given, as asked for: the verdict fails closed.
  * @param engine - the trial's engine
  * @param attack - the attack
  * @param inputs - the trial's inputs (for an attack whose pushdown depends on them)
+ * @param options - the attack's options (`--option ID.KEY=VALUE`)
  * @returns the reason to skip it, or null
  */
-export function engineSkipReason(engine: Engine, attack: Attack, inputs?: AvailableInputs): string | null {
+export function engineSkipReason(
+  engine: Engine,
+  attack: Attack,
+  inputs?: AvailableInputs,
+  options?: Readonly<Record<string, unknown>>,
+): string | null {
   if (engine.name === 'local') return null;
   const ops = attack.engine ?? [];
   if (ops.length > 0 && ops.every((op) => engine.ops.has(op)))
-    return (inputs && attack.engineNeeds?.(inputs, engine.name)) ?? null;
+    return (inputs && attack.engineNeeds?.(inputs, engine.name, options)) ?? null;
   return `not yet available on --engine ${engine.name} (its counting is not pushed down to the engine): run it with --engine local, or leave it out with --attacks`;
 }

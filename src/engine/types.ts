@@ -13,18 +13,24 @@
  *   (records per class size) and, on request, the class size of each row. Under the wildcard model it
  *   answers compatible-set sizes (a record matches records equal to it on every column where neither
  *   holds a wildcard token) with the exact class size beside them.
- *
  * - `classWeights`: equivalence classes with the sum of a weight column per class (sdcMicro's F̂), as
  *   classes by (size, weight sum), and on request each row's class size and weight sum (population).
  * - `classValueCounts`: per equivalence class, the counts of each value of one column (released
  *   strings), classes and values in order of their first row, as CSR arrays; the whole table's count
  *   of each value; on request each row's class (diversity).
+ * - `compatibleSets`: exact compatible-set linkage — per sampled target, the number of release rows
+ *   compatible with it on every known QI (generalizations understood), whether its true record is
+ *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb: a join of the
+ *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
+ *   classes, duckdb-linkage.ts).
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
- * --population-table knowledge is joined on the local engine only), diversity (classValueCounts).
+ * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
+ * linkage's exact methods (compatibleSets; its other methods read encoded columns).
  *
- * Planned on the same interface (issue 8), not implemented yet: joined counts for exact
- * compatible-set linkage with blocking, and seeded candidate sets for attacks that do not reduce to SQL. Attacks that still read encoded
+ * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
+ * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
+ * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
  * columns directly declare no `engine` operations and run on the local engine only; the run skips
  * them on other engines and says so in the report.
  *
@@ -41,7 +47,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts';
+export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -104,6 +110,14 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails
    */
   classValueCounts?(q: ValueCountsQuery): Promise<ClassValueCounts>;
+  /**
+   * Exact compatible-set linkage (see CompatibleSetsQuery). Optional: engines that answer it list
+   * 'compatibleSets' in `ops`.
+   * @returns the sets, or null for relation 'unseen-as-generalized' when no released value of the
+   *   columns is unseen on the targets' side (the relation is then the strict one)
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
   /** A one-line description for the report (engine, version, memory limit); never credentials. */
   describe(): string;
   /** Releases the engine's resources (connections, temporary files). Safe to call twice. */
@@ -183,4 +197,53 @@ export interface ClassValueCounts {
   missingIn: string[];
   /** Of the query's columns, those holding a wildcard token (with --wildcard). */
   wildcardIn: string[];
+}
+
+// ---- exact compatible-set linkage (issue 8: `compatibleSets`) ----
+
+/**
+ * How a released value is read against a known target value (src/encode/joint.ts):
+ * 'strict' — equal (numbers and dates by value), or a generalization covering it (interval, coarser
+ * date, mask, hierarchy ancestor, suppression `*`), or a --wildcard token; 'unseen-as-generalized' —
+ * the same, and a released label the targets' side never holds matches any value (an unseen number
+ * only its other spellings).
+ */
+export type LinkageRelation = 'strict' | 'unseen-as-generalized';
+
+/**
+ * A question of exact compatible-set linkage: for each sampled target t (a row of the targets'
+ * table), S_t = the release rows compatible with t on every column where t's value is known (a
+ * missing target value is unknown and skipped; a missing released value matches nothing).
+ * The attacker picks one row of S_t: the ⌊u_t·|S_t|⌋-th in the order "release classes (distinct
+ * released tuples of the columns) by their first row, rows ascending within a class".
+ */
+export interface CompatibleSetsQuery {
+  /** The targets' table. */
+  targets: 'auxiliary' | 'original';
+  /** The known QIs (present in the release and in the targets' table), with their kinds. */
+  columns: ReadonlyArray<{ name: string; kind: 'categorical' | 'numeric' | 'date' }>;
+  /** Sampled target rows (0-based rows of the targets' table). */
+  targetRows: Int32Array;
+  /** Per sampled target: its true release row, or -1 (unknown or not in the release). */
+  truth: Int32Array;
+  /** Per sampled target: a uniform in [0, 1) for the pick (seeded, drawn by the caller). */
+  uniform: Float64Array;
+  relation: LinkageRelation;
+}
+
+/** The answer, per sampled target, plus how the engine found the sets (for the report). */
+export interface CompatibleSets {
+  /** |S_t|. */
+  setSize: Int32Array;
+  /** 1 when t's true release row is in S_t. */
+  truthInSet: Int32Array;
+  /** The picked release row, or -1 when S_t is empty. */
+  claimed: Int32Array;
+  /** Release classes over the columns (distinct released tuples). */
+  releaseClasses: number;
+  /** Columns the engine blocked on (candidate classes come from these; the rest are verified). */
+  blockingQis: string[];
+  /** Engine-specific figures for the report's details (no record values). */
+  details: Record<string, unknown>;
+  warnings: string[];
 }

@@ -199,7 +199,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   const numbers = new Map(
     population?.weights && population.weightsColumn ? [[population.weightsColumn, population.weights]] : [],
   );
-  const engine = opened?.engine ?? new LocalEngine(encoded, pool, { release: numbers });
+  const engine = opened?.engine ?? new LocalEngine(encoded, pool, { release: numbers }, inputs?.linkage);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
   try {
     const settled = await Promise.all(
@@ -211,7 +211,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
           references: [...attack.references],
         };
         const needs = attack.needs(available);
-        const onEngine = engineSkipReason(engine, attack, available);
+        const onEngine = engineSkipReason(engine, attack, available, trial.options?.[attack.id]);
         const reason = needs ?? onEngine;
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
@@ -231,7 +231,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             original: encoded.original,
             control: encoded.control,
             auxiliary: encoded.auxiliary,
-            linkage: inputs?.linkage,
+            linkage: inputs?.linkage ?? opened?.linkage,
             engine,
             persons: inputs?.persons,
             qi: trial.qi,

@@ -22,10 +22,10 @@ function trial(out: string, seed: string, release?: string): void {
 describe('reidgate diff', () => {
   const dir = tmp('reidgate-diff-');
   const k5a = join(dir, 'k5-seed1');
-  const k5b = join(dir, 'k5-seed2');
+  const k5b = join(dir, 'k5-seed5');
   const raw = join(dir, 'raw');
   trial(k5a, '1');
-  trial(k5b, '2');
+  trial(k5b, '5');
   trial(raw, '1', ADULT); // the "rule change": releasing Adult without generalization
 
   it('a rule change that raises risk fails with exit 1 and names the regressions', () => {
@@ -46,7 +46,8 @@ describe('reidgate diff', () => {
   });
 
   it('noise alone (the same trial with another seed) passes, although the sampled rate moved', () => {
-    // seed 2 re-identifies 4 of its 2,000 targets, seed 1 5: from seed 2 to seed 1 the rate rises, within noise
+    // seed 5 re-identifies 2 of its 2,000 targets, seed 1 3: from seed 5 to seed 1 the rate rises, within noise.
+    // (Seed 5 since exact linkage picks in class order, the same on every engine: seeds 1 and 2 now give 3 each.)
     const r = cli(['diff', k5b, k5a, '--format', 'json']);
     expect(r.code, r.stdout).toBe(0);
     const d = JSON.parse(r.stdout);
