@@ -62,7 +62,15 @@ export async function openClickHouseTrial(
 ): Promise<OpenedEngine> {
   const creds = clickhouseCredentials(trial.clickhouseConfig, env);
   const settings: Record<string, string> = {};
-  if (trial.memoryLimit) settings.max_memory_usage = String(memoryBytes(trial.memoryLimit));
+  if (trial.memoryLimit) {
+    const bytes = memoryBytes(trial.memoryLimit);
+    settings.max_memory_usage = String(bytes);
+    // Stay under the limit as DuckDB does, by spilling: GROUP BY and ORDER BY go to disk past half the
+    // limit, and the coordinator merges the shards' partial aggregates bucket by bucket.
+    settings.max_bytes_before_external_group_by = String(Math.floor(bytes / 2));
+    settings.max_bytes_before_external_sort = String(Math.floor(bytes / 2));
+    settings.distributed_aggregation_memory_efficient = '1';
+  }
   const raw = trial.clickhouseUrl ?? env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS;
   const urls = raw
     .split(',')
