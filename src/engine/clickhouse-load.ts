@@ -158,8 +158,14 @@ export async function attachTable(
   let row = 'rowNumberInAllBlocks()';
   let rowSettings: Record<string, string> | undefined = { max_threads: '1' };
   if (types.has(ROW_COLUMN)) {
-    const [[lo, hi, distinct]] = await s.numbers(
-      `SELECT min(${chIdent(ROW_COLUMN)}), max(${chIdent(ROW_COLUMN)}), uniqExact(${chIdent(ROW_COLUMN)}) FROM ${relation}`,
+    // Distinct values by a GROUP BY (it spills under --memory-limit; uniqExact's one hash set does not).
+    const r = chIdent(ROW_COLUMN);
+    const [[lo, hi]] = await s.numbers(
+      `SELECT min(${r}), max(${r}) FROM ${relation}`,
+      `checking ${ROW_COLUMN} of ${label}`,
+    );
+    const [[distinct]] = await s.numbers(
+      `SELECT count() FROM (SELECT ${r} FROM ${relation} GROUP BY ${r})`,
       `checking ${ROW_COLUMN} of ${label}`,
     );
     if (lo !== 0 || hi !== rows - 1 || distinct !== rows)
