@@ -54,7 +54,8 @@ export function sameDeep(a: unknown, b: unknown, what: string): void {
 }
 
 /**
- * Runs the trial (`flags.attacks`) on both engines and asserts every attack's figures agree (exact
+ * Runs the trial (`flags.attacks`) on the local engine and on `engine` (the result's `duckdb` field
+ * holds that run whichever engine it is) and asserts every attack's figures agree (exact
  * for counts, 1e-9 for rates: metrics, details, histograms, tables), the same warnings and method
  * notes, the same verdict, and record-risk.csv byte for byte, or with `csv: 'close'` cell by cell
  * within 1e-9 (sums of weights add in a different order on each engine).
@@ -63,14 +64,16 @@ export async function expectSameAttacks(
   trialPath: string | undefined,
   flags: RunFlags,
   csv: 'bytes' | 'close' = 'bytes',
+  engine: 'duckdb' | 'clickhouse' = 'duckdb',
 ): Promise<{ local: EngineRun; duckdb: EngineRun }> {
   const local = await runOn('local', trialPath, flags);
-  const duckdb = await runOn('duckdb', trialPath, flags);
+  const duckdb = await runOn(engine, trialPath, flags);
+  expect(duckdb.report.trial.engine).toBe(engine);
   expect(duckdb.report.attacks.map((x) => x.id)).toEqual(local.report.attacks.map((x) => x.id));
   for (const [i, a] of local.report.attacks.entries()) {
     const b = duckdb.report.attacks[i];
     expect(a.status, `${a.id} (local): ${a.reason}`).toBe('ok');
-    expect(b.status, `${b.id} (duckdb): ${b.reason}`).toBe('ok');
+    expect(b.status, `${b.id} (${engine}): ${b.reason}`).toBe('ok');
     sameDeep(a.metrics, b.metrics, `${a.id}.metrics`);
     sameDeep(a.details, b.details, `${a.id}.details`);
     sameDeep(a.histograms, b.histograms, `${a.id}.histograms`);
