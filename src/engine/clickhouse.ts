@@ -16,6 +16,16 @@
  * table on the coordinator, the pairwise pattern sums run there over the distinct tuples (not rows),
  * and the per-record sizes join every shard's rows with the result (a GLOBAL JOIN: the coordinator
  * ships the table to the shards).
+ *
+ * Operations: `classSizes` (uniqueness), `classWeights` (population: the same two-level aggregation
+ * with the weights summed per class; per-record sizes and sums via groupArray + ARRAY JOIN) and
+ * `classValueCounts` (diversity: (class, value) counts aggregated on the shards). 18.16 has no window
+ * functions, so the numbering by first row that types.ts asks for is done here: a class is named by its
+ * smallest row number and a value by its first row in the table (row numbers are unique), the values
+ * come back ordered by first row and the pairs ordered by class then first row, and reidgate counts
+ * the ids. `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
+ * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
+ * 18.16's own float parser is not correctly rounded).
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
