@@ -7,7 +7,7 @@
  * give the local engine's input error; weights ClickHouse 18.16 itself would misread in the last bit
  * are read as JavaScript reads them. Skips, saying why, when no cluster answers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeTable } from '../../src/encode/encode.js';
@@ -18,11 +18,10 @@ import { loadTable } from '../../src/io/index.js';
 import { WorkerPool } from '../../src/pool/pool.js';
 import { resolveTrial } from '../../src/trial/resolve.js';
 import { cli, ROOT, tmp } from '../cli/helpers.js';
-import { clusterMissing } from './clickhouse-cluster.js';
-import { expectSameAttacks } from './helpers.js';
+import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
+import { adultWithWeights, EDGE_CSV, expectSameAttacks, runOn, sameDeep } from './helpers.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
-const ADULT = join(ROOT, 'datasets/adult/adult.csv');
 const missing = await clusterMissing();
 
 type Flags = Parameters<typeof expectSameAttacks>[1];
@@ -34,15 +33,6 @@ function file(name: string, text: string): string {
   const p = join(tmp('reidgate-ch-pushdown-'), name);
   writeFileSync(p, text);
   return p;
-}
-
-/** Adult with a weights column `w` computed from the row number. */
-function adultWithWeights(weight: (i: number) => string): string {
-  const lines = readFileSync(ADULT, 'utf8').trim().split(/\r?\n/);
-  return file(
-    'adult-w.csv',
-    `${lines.map((l, i) => (i === 0 ? `${l};w` : `${l};${weight(i - 1)}`)).join('\n')}\n`,
-  );
 }
 
 if (missing) it.skip(`--engine clickhouse population and diversity tests: ${missing}`, () => {});
@@ -95,23 +85,7 @@ describe.skipIf(missing !== null)('population and diversity on clickhouse (two s
     });
   });
 
-  const edge = file(
-    'edge.csv',
-    [
-      'a,b,s,n,w',
-      '1,x,red,3,2',
-      '1,x,red,3.0,2',
-      '1,x,,abc,2.5',
-      '1,,blue,30-39,1',
-      '1,NA,blue,,1',
-      '2,y,red,5,4',
-      '2,y,green,4,4',
-      '2,y,NA,5,3',
-      ' 2,y,red,1e1,1.5',
-      '2.0,y,red,-2,1',
-      '3,z,blue,7,8',
-    ].join('\n'),
-  );
+  const edge = file('edge.csv', EDGE_CSV);
 
   it('edge cases: missing values in QIs and sensitive attributes, numbers written differently, text', async () => {
     const { local } = await same(undefined, {
@@ -222,6 +196,38 @@ describe.skipIf(missing !== null)('population and diversity on clickhouse (two s
       ]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(why);
+    }
+  });
+
+  it('a table used in place (typed weights, a Nullable sensitive attribute): the figures of its CSV', async () => {
+    const csv = file('inplace.csv', 'a,s,w\n1,x,1.5\n1,,2\n2,y,1.84\n2.0,y,3\n3,z,1\n3,x,0.25\n3,x,7\n');
+    const table = `default.rg_test_pushdown_${process.pid}`;
+    await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+    await sql(
+      URLS[0],
+      `CREATE TABLE ${table} (reidgate_row UInt32, a String, s Nullable(String), w Float64) ENGINE = MergeTree ORDER BY a`,
+    );
+    await sql(
+      URLS[0],
+      `INSERT INTO ${table} FORMAT TabSeparated`,
+      '6\t3\tx\t7\n0\t1\tx\t1.5\n1\t1\t\\N\t2\n5\t3\tx\t0.25\n2\t2\ty\t1.84\n3\t2.0\ty\t3\n4\t3\tz\t1\n',
+    );
+    try {
+      const flags = { qi: 'a', sensitive: 's', attacks: 'population,diversity', weights: 'w' };
+      const local = await runOn('local', undefined, { ...flags, release: csv });
+      const inPlace = await runOn('clickhouse', undefined, {
+        ...flags,
+        release: `clickhouse://${new URL(URLS[0]).host}/${table}`,
+      });
+      for (const [i, a] of local.report.attacks.entries()) {
+        const b = inPlace.report.attacks[i];
+        expect(b.status, `${b.id}: ${b.reason}`).toBe('ok');
+        sameDeep(a.metrics, b.metrics, `${a.id}.metrics`);
+        sameDeep(a.histograms, b.histograms, `${a.id}.histograms`);
+      }
+      expect(inPlace.recordRisk).toBe(local.recordRisk);
+    } finally {
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
     }
   });
 });
