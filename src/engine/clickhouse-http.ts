@@ -249,25 +249,46 @@ export class ClickHouseServer {
     doing: string,
     extra?: Record<string, string>,
   ): Promise<number> {
+    return this.streamLines(
+      sql,
+      doing,
+      (line) => {
+        // (row, value, then any further columns, which are ignored)
+        const tab = line.indexOf('\t');
+        const end = line.indexOf('\t', tab + 1);
+        const row = Number(line.slice(0, tab));
+        const value = Number(line.slice(tab + 1, end === -1 ? undefined : end));
+        if (tab < 0 || !Number.isInteger(row) || row < 0 || row >= out.length || Number.isNaN(value))
+          throw this.unexpected(line, doing);
+        out[row] = value;
+      },
+      extra,
+    );
+  }
+
+  /** The error for a line of output that is not what the query should give (or an exception mid-stream). */
+  unexpected(line: string, doing: string): ReidgateError {
+    return this.failure(
+      500,
+      line.startsWith('Code:') ? line : 'Code: 0, e.displayText() = DB::Exception: unexpected output',
+      doing,
+    );
+  }
+
+  /**
+   * Streams a query's TabSeparated lines (still escaped) to `take`, which throws on a line it cannot read.
+   * @returns the number of lines read
+   */
+  async streamLines(
+    sql: string,
+    doing: string,
+    take: (line: string) => void,
+    extra?: Record<string, string>,
+  ): Promise<number> {
     const res = await this.send(`${sql} FORMAT TabSeparated`, doing, undefined, extra);
     const decoder = new TextDecoder();
     let rest = '';
     let lines = 0;
-    const take = (line: string) => {
-      // (row, value, then any further columns, which are ignored)
-      const tab = line.indexOf('\t');
-      const end = line.indexOf('\t', tab + 1);
-      const row = Number(line.slice(0, tab));
-      const value = Number(line.slice(tab + 1, end === -1 ? undefined : end));
-      if (tab < 0 || !Number.isInteger(row) || row < 0 || row >= out.length || Number.isNaN(value))
-        throw this.failure(
-          500,
-          line.startsWith('Code:') ? line : 'Code: 0, e.displayText() = DB::Exception: unexpected output',
-          doing,
-        );
-      out[row] = value;
-      lines++;
-    };
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         rest += decoder.decode(chunk, { stream: true });
@@ -275,6 +296,7 @@ export class ClickHouseServer {
         let from = 0;
         while (nl !== -1) {
           take(rest.slice(from, nl));
+          lines++;
           from = nl + 1;
           nl = rest.indexOf('\n', from);
         }
@@ -284,7 +306,10 @@ export class ClickHouseServer {
       if (e instanceof ReidgateError) throw e;
       throw this.failure(null, '', doing, e);
     }
-    if (rest !== '') take(rest);
+    if (rest !== '') {
+      take(rest);
+      lines++;
+    }
     return lines;
   }
 }

@@ -81,3 +81,33 @@ export function compatiblePartSql(
     `ANY INNER JOIN (SELECT ${f}, sum(${N}) AS ${SUM} FROM ${groups} WHERE ${MASK} = ${Q} GROUP BY ${f}) USING ${f}`
   );
 }
+
+/** reidgate's reading of a decimal number (as duckdb-sql.ts numberSql): optional sign, digits, exponent. */
+const DECIMAL = "'^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'";
+
+/** 10^k as an exact Float64 for 0 ≤ k ≤ 22 (a product of two exact powers whose result is representable). */
+function pow10Sql(k: string): string {
+  return `(toFloat64(intExp10(least(${k}, 11))) * toFloat64(intExp10(greatest(${k} - 11, 0))))`;
+}
+
+/**
+ * A stored key as a number the way reidgate's loader reads the text (`Number(text.trim())`), or NULL
+ * when it is missing or not a decimal number. ClickHouse 18.16's own float parsing is not correctly
+ * rounded (it misreads e.g. `1.84` in the last bit), so numbers with at most 15 significant digits and
+ * a decimal exponent within ±22 are computed exactly as integer mantissa × or ÷ an exact power of ten
+ * (one IEEE operation on exact operands: correctly rounded, as JavaScript reads them); longer numbers
+ * fall back to ClickHouse's parser and may differ from JavaScript in the last bit.
+ */
+export function numberSql(key: string): string {
+  const s = `replaceRegexpAll(substring(${key}, 2), '^\\\\s+|\\\\s+$', '')`;
+  const mant = `extract(${s}, '^[+-]?([0-9]*[.]?[0-9]*)')`;
+  const digits = `replaceRegexpOne(replaceOne(${mant}, '.', ''), '^0+', '')`;
+  const frac = `if(position(${mant}, '.') = 0, 0, length(${mant}) - position(${mant}, '.'))`;
+  const expText = `extract(${s}, '[eE]([+-]?[0-9]+)$')`;
+  const e10 = `(toInt64OrZero(${expText}) - ${frac})`;
+  const m = `toFloat64(toUInt64OrZero(${digits}))`;
+  const sign = `if(substring(${s}, 1, 1) = '-', -1., 1.)`;
+  const exact = `${sign} * if(${e10} >= 0, ${m} * ${pow10Sql(e10)}, ${m} / ${pow10Sql(`-${e10}`)})`;
+  const fast = `length(${digits}) <= 15 AND length(${expText}) <= 5 AND ${e10} BETWEEN -22 AND 22`;
+  return `if(match(${s}, ${DECIMAL}), if(${fast}, ${exact}, toFloat64OrNull(${s})), NULL)`;
+}

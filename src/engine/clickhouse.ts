@@ -16,22 +16,48 @@
  * table on the coordinator, the pairwise pattern sums run there over the distinct tuples (not rows),
  * and the per-record sizes join every shard's rows with the result (a GLOBAL JOIN: the coordinator
  * ships the table to the shards).
+ *
+ * Operations: `classSizes` (uniqueness), `classWeights` (population: the same two-level aggregation
+ * with the weights summed per class; per-record sizes and sums via groupArray + ARRAY JOIN) and
+ * `classValueCounts` (diversity: (class, value) counts aggregated on the shards). 18.16 has no window
+ * functions, so the numbering by first row that types.ts asks for is done here: a class is named by its
+ * smallest row number and a value by its first row in the table (row numbers are unique), the values
+ * come back ordered by first row and the pairs ordered by class then first row, and reidgate counts
+ * the ids. `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
+ * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
+ * 18.16's own float parser is not correctly rounded).
  */
 import { randomBytes } from 'node:crypto';
+import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
-import type { ClickHouseServer } from './clickhouse-http.js';
+import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import {
   compatiblePartSql,
   MASK,
   N,
+  numberSql,
   ROW,
   ROWS,
   SIZE,
   SUM,
+  WILDCARD_KEY,
   wildcardKeySql,
   wildcardMaskSql,
 } from './clickhouse-sql.js';
-import type { ClassQuery, ClassSizes, Engine, EngineOp, EngineRole, SizeRow } from './types.js';
+import { weightTableOf } from './local.js';
+import type {
+  ClassQuery,
+  ClassSizes,
+  ClassValueCounts,
+  ClassWeights,
+  Engine,
+  EngineOp,
+  EngineRole,
+  PositiveNumbers,
+  SizeRow,
+  ValueCountsQuery,
+  WeightQuery,
+} from './types.js';
 
 /** A table the engine holds. */
 export interface ClickHouseTable {
@@ -66,7 +92,7 @@ export interface ClickHouseOptions {
   wildcard: readonly string[];
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
 export class ClickHouseEngine implements Engine {
@@ -320,6 +346,228 @@ export class ClickHouseEngine implements Engine {
     } finally {
       await this.drop(t, g, comp);
     }
+  }
+
+  /** A column's stored key (or its expression over the relation). */
+  private keyOf(t: ClickHouseTable, column: string): string {
+    const k = t.keys.get(column);
+    if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${column}`);
+    return k;
+  }
+
+  /** Which of `columns` hold a wildcard token (none without --wildcard). */
+  private async wildcardIn(t: ClickHouseTable, columns: readonly string[]): Promise<string[]> {
+    if (this.opts.wildcard.length === 0 || columns.length === 0) return [];
+    const sel = columns.map(
+      (c) => `max(${wildcardKeySql(this.keyOf(t, c), this.opts.wildcard)} = ${WILDCARD_KEY})`,
+    );
+    const [row] = await t.server.numbers(
+      `SELECT ${sel.join(', ')} FROM ${t.relation}`,
+      'looking for wildcard tokens',
+    );
+    return columns.filter((_, j) => row[j] === 1);
+  }
+
+  /**
+   * Reads a line of numbers, checking that there are `n` of them (else the output is not what the
+   * query gives: an exception written mid-stream).
+   */
+  private numbersOf(t: ClickHouseTable, line: string, n: number, doing: string): number[] {
+    const f = line.split('\t').map(Number);
+    if (f.length !== n || f.some(Number.isNaN)) throw t.server.unexpected(line, doing);
+    return f;
+  }
+
+  /**
+   * Checks a numeric column (sampling weights) as reidgate's loader reads it (clickhouse-sql.ts
+   * numberSql): the first row (0-based) that is blank or not a number, or not a finite number > 0,
+   * and the column's sum. As DuckDbEngine.positiveNumbers.
+   */
+  async positiveNumbers(role: EngineRole, column: string): Promise<PositiveNumbers> {
+    const t = this.table(role);
+    const w = numberSql(this.keyOf(t, column));
+    const v = `assumeNotNull(${w})`;
+    const doing = `reading ${column} as numbers`;
+    const bad: number[][] = [];
+    await t.server.streamLines(
+      `SELECT ${t.row} AS ${ROW}, isNull(${w}) FROM ${t.relation} ` +
+        `WHERE isNull(${w}) OR NOT (${v} > 0 AND isFinite(${v})) ORDER BY ${ROW} LIMIT 1`,
+      doing,
+      (line) => bad.push(this.numbersOf(t, line, 2, doing)),
+      t.rowSettings,
+    );
+    if (bad.length > 0) return { sum: Number.NaN, bad: { row: bad[0][0], notANumber: bad[0][1] === 1 } };
+    const [[sum]] = await t.server.numbers(`SELECT sum(${v}) FROM ${t.relation}`, doing);
+    return { sum };
+  }
+
+  /**
+   * Classes with their size and weight sum: aggregated on the shards and merged on the coordinator
+   * (as classSizes); per-record sizes and sums ride on the same aggregation (groupArray of row numbers,
+   * ARRAY JOIN), and the table is then counted from them. Wildcard tokens are one value (WILDCARD_KEY).
+   */
+  async classWeights(q: WeightQuery): Promise<ClassWeights> {
+    const t = this.table(q.role);
+    const doing = `summing ${q.weights ?? 'rows'} by ${q.columns.join(', ')}`;
+    const { names, select } = this.keysOf(t, q.columns, this.opts.wildcard.length > 0);
+    const groupBy = names.join(', ');
+    const w = q.weights === undefined ? '0.' : `assumeNotNull(${numberSql(this.keyOf(t, q.weights))})`;
+    const grouped = `SELECT ${select}, count() AS ${N}, sum(${w}) AS ${SUM}`;
+    const wildcardIn = await this.wildcardIn(t, q.columns);
+    if (!q.perRecord) {
+      const rows = await t.server.numbers(
+        `SELECT ${N}, ${SUM}, count() FROM (${grouped} FROM ${t.relation} GROUP BY ${groupBy}) ` +
+          `GROUP BY ${N}, ${SUM} ORDER BY ${N}, ${SUM}`,
+        doing,
+      );
+      return {
+        records: t.rows,
+        classes: rows.reduce((s, r) => s + r[2], 0),
+        table: rows.map(([size, weight, classes]) => ({ size, weight: q.weights ? weight : 0, classes })),
+        wildcardIn,
+      };
+    }
+    const size = sharedInt32(t.rows).fill(-1);
+    const weight = q.weights === undefined ? undefined : sharedFloat64(t.rows);
+    const what = `${doing} (per-record sizes)`;
+    const lines = await t.server.streamLines(
+      `SELECT ${ROWS}, ${N}, ${SUM} FROM (${grouped}, groupArray(${t.row}) AS ${ROWS} FROM ${t.relation} ` +
+        `GROUP BY ${groupBy}) ARRAY JOIN ${ROWS}`,
+      what,
+      (line) => {
+        const [row, n, sum] = this.numbersOf(t, line, 3, what);
+        if (!Number.isInteger(row) || row < 0 || row >= t.rows) throw t.server.unexpected(line, what);
+        size[row] = n;
+        if (weight) weight[row] = sum;
+      },
+      t.rowSettings,
+    );
+    this.checkAllRows(t, lines, size, what);
+    const table = weightTableOf(size, weight);
+    return {
+      records: t.rows,
+      classes: table.reduce((s, r) => s + r.classes, 0),
+      table,
+      perRecord: { size, weight },
+      wildcardIn,
+    };
+  }
+
+  /** Throws unless every row came back once (`out` was filled with −1). */
+  private checkAllRows(t: ClickHouseTable, lines: number, out: ArrayLike<number>, doing: string): void {
+    let missing = lines !== t.rows;
+    for (let i = 0; i < out.length && !missing; i++) missing = out[i] === -1;
+    if (missing)
+      throw new ReidgateError(
+        'ENGINE',
+        `--engine clickhouse (${t.server.where}): ${lines} per-record answers came back for ${t.rows} rows while ${doing}`,
+      );
+  }
+
+  /**
+   * Value counts per class. A class is named by its first row and a value by its first row in the
+   * table (row numbers are unique), so the numbering by first row needs no window function: the
+   * values come back ordered by first row (with their totals); the (class, value) pairs, aggregated on
+   * the shards and merged on the coordinator, come back gathered per class (groupArray) and ordered by
+   * the class's first row, then the pair's; per-record classes as classSizes streams per-record sizes.
+   * Wildcard tokens are one value (WILDCARD_KEY) in the class keys; the counted column is as released.
+   */
+  async classValueCounts(q: ValueCountsQuery): Promise<ClassValueCounts> {
+    const t = this.table(q.role);
+    const doing = `counting ${q.value} by ${q.columns.join(', ') || 'the whole table'}`;
+    const wild = this.opts.wildcard.length > 0;
+    const { names, select } = this.keysOf(t, q.columns, wild);
+    const groupBy = names.join(', ');
+    // The counted column's values as released (as DuckDB counts them; wildcard tokens are values here).
+    const vk = this.keyOf(t, q.value);
+    const [V, F, CF, FS, NS, VS] = ['__rg_v', '__rg_first', '__rg_cfirst', '__rg_fs', '__rg_ns', '__rg_vs'];
+    // Values by first row, with their totals.
+    const idOf = new Map<string, number>();
+    const values: (string | null)[] = [];
+    const totalList: number[] = [];
+    await t.server.streamLines(
+      `SELECT ${N}, ${V} FROM (SELECT ${vk} AS ${V}, count() AS ${N}, min(${t.row}) AS ${F} FROM ${t.relation} GROUP BY ${V}) ORDER BY ${F}`,
+      doing,
+      (line) => {
+        const tab = line.indexOf('\t');
+        const n = Number(line.slice(0, tab));
+        if (tab < 0 || !Number.isInteger(n)) throw t.server.unexpected(line, doing);
+        const key = unescapeTsv(line.slice(tab + 1));
+        idOf.set(key, values.length);
+        values.push(key === '' ? null : key.slice(1));
+        totalList.push(n);
+      },
+      t.rowSettings,
+    );
+    // (class, value) pairs: per class by its first row, its values by their first row in it.
+    const classFirst: number[] = [];
+    const startList: number[] = [0];
+    const valueList: number[] = [];
+    const countList: number[] = [];
+    await t.server.streamLines(
+      `SELECT ${CF}, ${NS}, ${VS} FROM (SELECT min(${F}) AS ${CF}, groupArray(${F}) AS ${FS}, groupArray(${N}) AS ${NS}, groupArray(${V}) AS ${VS} ` +
+        `FROM (SELECT ${select}, ${vk} AS ${V}, count() AS ${N}, min(${t.row}) AS ${F} FROM ${t.relation} GROUP BY ${groupBy}, ${V}) ` +
+        `GROUP BY ${groupBy}) ARRAY JOIN ${FS}, ${NS}, ${VS} ORDER BY ${CF}, ${FS}`,
+      doing,
+      (line) => {
+        const a = line.indexOf('\t');
+        const b = line.indexOf('\t', a + 1);
+        const cf = Number(line.slice(0, a));
+        const n = Number(line.slice(a + 1, b));
+        const id = idOf.get(unescapeTsv(line.slice(b + 1)));
+        if (a < 0 || b < 0 || !Number.isInteger(cf) || !(n > 0) || id === undefined)
+          throw t.server.unexpected(line, doing);
+        if (classFirst.length === 0 || classFirst[classFirst.length - 1] !== cf) {
+          if (classFirst.length > 0) startList.push(valueList.length);
+          classFirst.push(cf);
+        }
+        valueList.push(id);
+        countList.push(n);
+      },
+      t.rowSettings,
+    );
+    if (classFirst.length > 0) startList.push(valueList.length);
+    const classes = classFirst.length;
+    let classOf: Int32Array | undefined;
+    if (q.perRecord) {
+      // Each row's class's first row, then its class id.
+      const first = await this.stream(
+        t,
+        `SELECT ${ROWS}, ${CF} FROM (SELECT ${select}, min(${t.row}) AS ${CF}, groupArray(${t.row}) AS ${ROWS} ` +
+          `FROM ${t.relation} GROUP BY ${groupBy}) ARRAY JOIN ${ROWS}`,
+        new Int32Array(t.rows),
+        `${doing} (per-record classes)`,
+      );
+      const idOfFirst = new Int32Array(t.rows).fill(-1);
+      for (const [c, f] of classFirst.entries()) idOfFirst[f] = c;
+      classOf = sharedInt32(t.rows);
+      for (let i = 0; i < t.rows; i++) {
+        const c = idOfFirst[first[i]];
+        if (c < 0)
+          throw new ReidgateError(
+            'ENGINE',
+            `--engine clickhouse (${t.server.where}): row ${i}'s class is unknown while ${doing}`,
+          );
+        classOf[i] = c;
+      }
+    }
+    const shared = (list: number[], make: (n: number) => Int32Array | Float64Array) => {
+      const out = make(list.length);
+      out.set(list);
+      return out;
+    };
+    return {
+      records: t.rows,
+      classes,
+      values,
+      totals: shared(totalList, sharedFloat64) as Float64Array,
+      starts: shared(classes === 0 ? [0] : startList, sharedInt32) as Int32Array,
+      valueId: shared(valueList, sharedInt32) as Int32Array,
+      count: shared(countList, sharedInt32) as Int32Array,
+      classOf,
+      missingIn: await this.missingIn(q.role, t, q.columns),
+      wildcardIn: await this.wildcardIn(t, q.columns),
+    };
   }
 
   describe(): string {

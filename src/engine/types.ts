@@ -118,10 +118,26 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
+  /**
+   * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
+   * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
+   * weights (duckdb, clickhouse); the local engine's loader checks them.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  positiveNumbers?(role: EngineRole, column: string): Promise<PositiveNumbers>;
   /** A one-line description for the report (engine, version, memory limit); never credentials. */
   describe(): string;
   /** Releases the engine's resources (connections, temporary files). Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * A numeric column's check: its sum, or the first row (0-based) that is blank or not a number
+ * (`notANumber`), or not a finite number > 0.
+ */
+export interface PositiveNumbers {
+  sum: number;
+  bad?: { row: number; notANumber: boolean };
 }
 
 // ---- classWeights (population: Benedetti–Franconi F̂) ----

@@ -8,7 +8,6 @@
 import type { PopulationKnowledge } from '../../attacks/types.js';
 import { sharedFloat64 } from '../encode/encode.js';
 import type { EncodedTable } from '../encode/types.js';
-import type { DuckDbEngine } from '../engine/duckdb.js';
 import type { Engine } from '../engine/types.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
@@ -156,11 +155,11 @@ function sizeKnowledge(trial: Trial, n: number): PopulationKnowledge | undefined
 }
 
 /**
- * The population knowledge of a trial on an engine other than local (DuckDB): the weights column stays in the engine
+ * The population knowledge of a trial on an engine other than local (DuckDB, ClickHouse): the weights column stays in the engine
  * (checked and summed there, as the local loader reads it); a --population-table is not read here
  * (the population attack joins it on the local engine only and is skipped, saying so).
  * @param trial - the resolved trial
- * @param engine - the DuckDB engine holding the release
+ * @param engine - the engine holding the release
  * @throws ReidgateError as resolvePopulation
  */
 export async function resolvePopulationOnEngine(
@@ -170,13 +169,12 @@ export async function resolvePopulationOnEngine(
   const n = engine.rows('release');
   const pop = sizeKnowledge(trial, n);
   if (trial.weights === undefined) return pop;
-  if (!('positiveNumbers' in engine)) {
-    // An engine that does not check or sum weights (clickhouse) runs no attack that reads them: the
-    // population attack is skipped there, saying so, and the verdict fails closed.
+  if (!engine.positiveNumbers) {
+    // An engine that does not check or sum weights runs no attack that reads them: the population
+    // attack is skipped there, saying so, and the verdict fails closed.
     return { ...pop, weightsColumn: trial.weights, source: pop?.source ?? 'weights' };
   }
-  const duck = engine as DuckDbEngine;
-  const { sum, bad } = await duck.positiveNumbers('release', trial.weights);
+  const { sum, bad } = await engine.positiveNumbers('release', trial.weights);
   if (bad) throw badWeight(trial.weights, bad.row, bad.notANumber);
   return {
     ...(pop ?? { size: sum, samplingFraction: n / sum }),

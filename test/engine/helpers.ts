@@ -1,13 +1,13 @@
 /**
  * @module test/engine/helpers — run one trial on the local engine and on DuckDB or ClickHouse, and compare.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Report } from '../../src/report/model.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
-import { tmp } from '../cli/helpers.js';
+import { ROOT, tmp } from '../cli/helpers.js';
 
 export interface EngineRun {
   report: Report;
@@ -54,7 +54,8 @@ export function sameDeep(a: unknown, b: unknown, what: string): void {
 }
 
 /**
- * Runs the trial (`flags.attacks`) on both engines and asserts every attack's figures agree (exact
+ * Runs the trial (`flags.attacks`) on the local engine and on `engine` (the result's `duckdb` field
+ * holds that run whichever engine it is) and asserts every attack's figures agree (exact
  * for counts, 1e-9 for rates: metrics, details, histograms, tables), the same warnings and method
  * notes, the same verdict, and record-risk.csv byte for byte, or with `csv: 'close'` cell by cell
  * within 1e-9 (sums of weights add in a different order on each engine).
@@ -63,14 +64,16 @@ export async function expectSameAttacks(
   trialPath: string | undefined,
   flags: RunFlags,
   csv: 'bytes' | 'close' = 'bytes',
+  engine: 'duckdb' | 'clickhouse' = 'duckdb',
 ): Promise<{ local: EngineRun; duckdb: EngineRun }> {
   const local = await runOn('local', trialPath, flags);
-  const duckdb = await runOn('duckdb', trialPath, flags);
+  const duckdb = await runOn(engine, trialPath, flags);
+  expect(duckdb.report.trial.engine).toBe(engine);
   expect(duckdb.report.attacks.map((x) => x.id)).toEqual(local.report.attacks.map((x) => x.id));
   for (const [i, a] of local.report.attacks.entries()) {
     const b = duckdb.report.attacks[i];
     expect(a.status, `${a.id} (local): ${a.reason}`).toBe('ok');
-    expect(b.status, `${b.id} (duckdb): ${b.reason}`).toBe('ok');
+    expect(b.status, `${b.id} (${engine}): ${b.reason}`).toBe('ok');
     sameDeep(a.metrics, b.metrics, `${a.id}.metrics`);
     sameDeep(a.details, b.details, `${a.id}.details`);
     sameDeep(a.histograms, b.histograms, `${a.id}.histograms`);
@@ -139,3 +142,39 @@ export async function expectSameOnBothEngines(
   const { local, other } = await expectSameAsLocal('duckdb', trialPath, flags);
   return { local, duckdb: other };
 }
+
+/** Writes a file into a fresh temporary folder and returns its path. */
+export function dataFile(name: string, text: string | Buffer): string {
+  const p = join(tmp('reidgate-engine-data-'), name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** The bundled Adult release with a weights column `w` computed from the row number, as a new file. */
+export function adultWithWeights(weight: (i: number) => string): string {
+  const lines = readFileSync(join(ROOT, 'datasets/adult/adult.csv'), 'utf8').trim().split(/\r?\n/);
+  return dataFile(
+    'adult-w.csv',
+    `${lines.map((l, i) => (i === 0 ? `${l};w` : `${l};${weight(i - 1)}`)).join('\n')}\n`,
+  );
+}
+
+/**
+ * Edge cases of population and diversity: missing values in QIs (`b`) and sensitive attributes (`s`,
+ * `n`), numbers written differently (`3`, `3.0`, `1e1`, ` 2`, `2.0`), a range and text in a numeric
+ * column, weights (`w`) summing to 30.
+ */
+export const EDGE_CSV = [
+  'a,b,s,n,w',
+  '1,x,red,3,2',
+  '1,x,red,3.0,2',
+  '1,x,,abc,2.5',
+  '1,,blue,30-39,1',
+  '1,NA,blue,,1',
+  '2,y,red,5,4',
+  '2,y,green,4,4',
+  '2,y,NA,5,3',
+  ' 2,y,red,1e1,1.5',
+  '2.0,y,red,-2,1',
+  '3,z,blue,7,8',
+].join('\n');

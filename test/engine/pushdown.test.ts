@@ -7,7 +7,7 @@
  * text in a numeric column, wildcard tokens). A --population-table on DuckDB skips the population
  * attack saying why, and fails the verdict closed; bad weights are the same input error on both.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeTable } from '../../src/encode/encode.js';
@@ -17,25 +17,15 @@ import { LocalEngine } from '../../src/engine/local.js';
 import { loadTable } from '../../src/io/index.js';
 import { WorkerPool } from '../../src/pool/pool.js';
 import { cli, ROOT, tmp } from '../cli/helpers.js';
-import { expectSameAttacks, runOn } from './helpers.js';
+import { adultWithWeights, EDGE_CSV, expectSameAttacks, runOn } from './helpers.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
-const ADULT = join(ROOT, 'datasets/adult/adult.csv');
 
 /** Writes a file into a fresh temporary folder and returns its path. */
 function file(name: string, text: string): string {
   const p = join(tmp('reidgate-pushdown-data-'), name);
   writeFileSync(p, text);
   return p;
-}
-
-/** Adult with a weights column `w` computed from the row number. */
-function adultWithWeights(weight: (i: number) => string): string {
-  const lines = readFileSync(ADULT, 'utf8').trim().split(/\r?\n/);
-  return file(
-    'adult-w.csv',
-    `${lines.map((l, i) => (i === 0 ? `${l};w` : `${l};${weight(i - 1)}`)).join('\n')}\n`,
-  );
 }
 
 describe('population on the bundled Adult trial', () => {
@@ -106,23 +96,7 @@ describe('diversity on the bundled Adult trial', () => {
 });
 
 describe('edge cases', () => {
-  const edge = file(
-    'edge.csv',
-    [
-      'a,b,s,n,w',
-      '1,x,red,3,2',
-      '1,x,red,3.0,2',
-      '1,x,,abc,2.5',
-      '1,,blue,30-39,1',
-      '1,NA,blue,,1',
-      '2,y,red,5,4',
-      '2,y,green,4,4',
-      '2,y,NA,5,3',
-      ' 2,y,red,1e1,1.5',
-      '2.0,y,red,-2,1',
-      '3,z,blue,7,8',
-    ].join('\n'),
-  );
+  const edge = file('edge.csv', EDGE_CSV);
 
   it('missing values in QIs and sensitive attributes, numbers written differently, ranges, text', async () => {
     const { local } = await expectSameAttacks(undefined, {
