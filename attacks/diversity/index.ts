@@ -28,6 +28,7 @@ import type { Attack, AttackContext, AttackOutcome } from '../types.js';
 import type { ClassStatsOut } from './kernels.js';
 import {
   type AttributeSummary,
+  classWorst,
   distinctLHistogram,
   type PerClass,
   perRecordWorst,
@@ -105,11 +106,10 @@ function semanticsWarnings(first: ClassValueCounts, sens: readonly EngineValues[
   return w;
 }
 
-/** Classes as the summaries read them: record offsets (class sizes) and each record's class. */
+/** Classes as the summaries read them: record offsets (class sizes). */
 interface Classes {
   classes: number;
   starts: Int32Array;
-  classOf: Int32Array;
 }
 
 /** Record offsets of the classes from an engine's value counts (class size = Σ its counts). */
@@ -165,22 +165,27 @@ export const diversity: Attack = {
     const engine = ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool);
     const columns = ctx.qi.map((x) => x.name);
     // Per sensitive attribute: value counts per class (classes numbered alike by every engine and
-    // query: by first record); each record's class once.
+    // query: by first record); each record's class once, unless per-record output is off
+    // (--no-record-risk: aggregates only, no per-row answer streamed back from the engine).
+    const wantPerRecord = ctx.recordRisk !== false;
     if (!engine.classValueCounts)
       throw new ReidgateError('INTERNAL', `diversity: ${engine.name} lacks classValueCounts`);
     const answers: ClassValueCounts[] = [];
     for (const [a, value] of ctx.sensitive.entries())
-      answers.push(await engine.classValueCounts({ role: 'release', columns, value, perRecord: a === 0 }));
+      answers.push(
+        await engine.classValueCounts({
+          role: 'release',
+          columns,
+          value,
+          perRecord: wantPerRecord && a === 0,
+        }),
+      );
     const values = answers.map((ans, a) => {
       const name = ctx.sensitive[a];
       const kind = ctx.release.columns.get(name)?.kind ?? ctx.sensitiveKinds?.get(name) ?? 'categorical';
       return engineValues(name, kind, ans.values, ans.totals, WILDCARD_VALUE);
     });
-    const idx: Classes = {
-      classes: answers[0].classes,
-      starts: recordStarts(answers[0]),
-      classOf: answers[0].classOf!,
-    };
+    const idx: Classes = { classes: answers[0].classes, starts: recordStarts(answers[0]) };
     const buffers = values.map(() => perClassBuffers(idx.classes));
     await ctx.pool.map(
       'diversity.classStats',
@@ -202,9 +207,9 @@ export const diversity: Attack = {
     const attrs: AttributeSummary[] = values.map((v, a) =>
       summarizeAttribute(v.name, v.distance, buffers[a].view, idx, n),
     );
-    const worst = perRecordWorst(
+    const worst = classWorst(
       buffers.map((b) => b.view),
-      idx,
+      idx.classes,
     );
     const min = (f: (s: AttributeSummary) => number) => Math.min(...attrs.map(f));
     const max = (f: (s: AttributeSummary) => number) => Math.max(...attrs.map(f));
@@ -212,7 +217,10 @@ export const diversity: Attack = {
       count === undefined ? { value, ci95: null } : { value, ci95: null, n: count };
     const homogeneous = max((s) => s.homogeneousRecords);
     let homogeneousAny = 0;
-    for (let i = 0; i < n; i++) if (worst.lDistinct[i] === 1) homogeneousAny++;
+    for (let c = 0; c < idx.classes; c++)
+      if (worst.distinct[c] === 1) homogeneousAny += idx.starts[c + 1] - idx.starts[c];
+    let perRecord: AttackOutcome['perRecord'];
+    if (wantPerRecord) perRecord = { ...perRecordWorst(worst, answers[0].classOf!) };
     return {
       metrics: {
         minDistinctL: exact(min((s) => s.minDistinctL)),
@@ -230,13 +238,8 @@ export const diversity: Attack = {
         homogeneousRecords: exact(homogeneous),
         homogeneousFraction: exact(homogeneous / n, n),
       },
-      perRecord: {
-        lDistinct: worst.lDistinct,
-        lEntropy: worst.lEntropy,
-        lRecursive: worst.lRecursive,
-        tCloseness: worst.tCloseness,
-      },
-      histograms: [distinctLHistogram(worst.classDistinct, idx)],
+      perRecord,
+      histograms: [distinctLHistogram(worst.distinct, idx)],
       details: {
         records: n,
         equivalenceClasses: idx.classes,

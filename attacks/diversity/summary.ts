@@ -11,7 +11,7 @@ import type { ClassIndex } from '../shared/classes.js';
 import type { HistogramOut } from '../types.js';
 
 /** What the summaries read of the classes. */
-type Classes = Pick<ClassIndex, 'classes' | 'starts' | 'classOf'>;
+type Classes = Pick<ClassIndex, 'classes' | 'starts'>;
 
 /** One attribute's per-class results (one slot per class). */
 export interface PerClass {
@@ -126,47 +126,60 @@ export function summarizeAttribute(
   };
 }
 
+/** Per class, the worst figure across attributes (smallest l, largest t). */
+export interface ClassWorst {
+  distinct: Float64Array;
+  entropy: Float64Array;
+  recursive: Float64Array;
+  t: Float64Array;
+}
+
 /** Per-record measures: for each record, the worst across attributes of its class's figures. */
 export interface PerRecordWorst {
   lDistinct: Float64Array;
   lEntropy: Float64Array;
   lRecursive: Float64Array;
   tCloseness: Float64Array;
-  /** Per class: the smallest distinct l across attributes (for the histogram). */
-  classDistinct: Float64Array;
 }
 
 /**
- * Per record, the worst figure across attributes (smallest l, largest t) of the record's class.
+ * Per class, the worst figure across attributes (smallest l, largest t).
  * @param results - per-class results of each attribute (≥ 1)
- * @param idx - the classes
+ * @param classes - the number of classes
  */
-export function perRecordWorst(results: readonly PerClass[], idx: Classes): PerRecordWorst {
-  const k = idx.classes;
+export function classWorst(results: readonly PerClass[], classes: number): ClassWorst {
   const worst = {
-    distinct: new Float64Array(k).fill(Number.POSITIVE_INFINITY),
-    entropy: new Float64Array(k).fill(Number.POSITIVE_INFINITY),
-    recursive: new Float64Array(k).fill(Number.POSITIVE_INFINITY),
-    t: new Float64Array(k),
+    distinct: new Float64Array(classes).fill(Number.POSITIVE_INFINITY),
+    entropy: new Float64Array(classes).fill(Number.POSITIVE_INFINITY),
+    recursive: new Float64Array(classes).fill(Number.POSITIVE_INFINITY),
+    t: new Float64Array(classes),
   };
   for (const r of results) {
-    for (let c = 0; c < k; c++) {
+    for (let c = 0; c < classes; c++) {
       worst.distinct[c] = Math.min(worst.distinct[c], r.distinct[c]);
       worst.entropy[c] = Math.min(worst.entropy[c], r.entropy[c]);
       worst.recursive[c] = Math.min(worst.recursive[c], r.recursive[c]);
       worst.t[c] = Math.max(worst.t[c], r.t[c]);
     }
   }
-  const n = idx.classOf.length;
+  return worst;
+}
+
+/**
+ * Per record, its class's worst figures (classWorst).
+ * @param worst - per-class worst figures
+ * @param classOf - each record's class
+ */
+export function perRecordWorst(worst: ClassWorst, classOf: Int32Array): PerRecordWorst {
+  const n = classOf.length;
   const out = {
     lDistinct: new Float64Array(n),
     lEntropy: new Float64Array(n),
     lRecursive: new Float64Array(n),
     tCloseness: new Float64Array(n),
-    classDistinct: worst.distinct,
   };
   for (let i = 0; i < n; i++) {
-    const c = idx.classOf[i];
+    const c = classOf[i];
     out.lDistinct[i] = worst.distinct[c];
     out.lEntropy[i] = worst.entropy[c];
     out.lRecursive[i] = worst.recursive[c];

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DuckDbEngine } from '../../src/engine/duckdb.js';
 import { addInput } from '../../src/engine/duckdb-load.js';
 import { LocalEngine } from '../../src/engine/local.js';
-import type { ClassQuery, WeightQuery } from '../../src/engine/types.js';
+import type { ClassQuery } from '../../src/engine/types.js';
 import type { Report } from '../../src/report/model.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { resolveTrial } from '../../src/trial/resolve.js';
@@ -92,42 +92,60 @@ describe('--no-record-risk', () => {
     });
   }
 
+  // Attacks counting through an engine operation other than classSizes: the operation is spied on.
+  const aggregateCases = [
+    {
+      attack: 'population',
+      op: 'classWeights',
+      flags: { qi: QI, samplingFraction: '0.1' },
+      nonzero: 'individualRiskMax',
+    },
+    {
+      attack: 'diversity',
+      op: 'classValueCounts',
+      flags: { qi: 'a,b', sensitive: 'c' },
+      nonzero: 'tClosenessMax',
+    },
+  ] as const;
   for (const engine of ['local', 'duckdb'] as const) {
-    it(`${engine}: population with --no-record-risk asks for aggregates only, same metrics`, async () => {
-      const asked: WeightQuery[] = [];
-      const proto = engine === 'duckdb' ? DuckDbEngine.prototype : LocalEngine.prototype;
-      const original = proto.classWeights!;
-      vi.spyOn(proto, 'classWeights').mockImplementation(function (this: unknown, q: WeightQuery) {
-        asked.push(q);
-        return original.call(this, q);
-      });
-      const runPop = async (recordRisk: boolean) => {
-        const out = tmp(`reidgate-rr-pop-${engine}-`);
-        const trial = resolveTrial(undefined, {
-          release: parquet,
-          qi: QI,
-          attacks: 'population',
-          samplingFraction: '0.1',
-          engine,
-          recordRisk,
-          workers: '2',
-          format: 'json',
-          out,
+    for (const c of aggregateCases) {
+      it(`${engine}: ${c.attack} with --no-record-risk asks for aggregates only, same metrics`, async () => {
+        const asked: Array<{ perRecord?: boolean }> = [];
+        const proto = engine === 'duckdb' ? DuckDbEngine.prototype : LocalEngine.prototype;
+        const original = proto[c.op]! as (q: unknown) => Promise<unknown>;
+        vi.spyOn(proto, c.op).mockImplementation(function (this: unknown, q: { perRecord?: boolean }) {
+          asked.push(q);
+          return original.call(this, q) as never;
         });
-        return { ...(await runTrial(trial)), out };
-      };
-      const on = await runPop(true);
-      expect(on.report.attacks[0].status, on.report.attacks[0].reason).toBe('ok');
-      expect(existsSync(join(on.out, 'record-risk.csv'))).toBe(true);
-      expect(asked.some((q) => q.perRecord)).toBe(true);
-      asked.length = 0;
-      const off = await runPop(false);
-      expect(existsSync(join(off.out, 'record-risk.csv'))).toBe(false);
-      expect(asked.length).toBeGreaterThan(0);
-      expect(asked.every((q) => !q.perRecord)).toBe(true);
-      expect(values(off.report)).toEqual(values(on.report));
-      expect(values(off.report).individualRiskMax).toBeGreaterThan(0);
-    });
+        const runAttack = async (recordRisk: boolean) => {
+          const out = tmp(`reidgate-rr-${c.attack}-${engine}-`);
+          const trial = resolveTrial(undefined, {
+            release: parquet,
+            ...c.flags,
+            attacks: c.attack,
+            engine,
+            recordRisk,
+            workers: '2',
+            format: 'json',
+            out,
+          });
+          return { ...(await runTrial(trial)), out };
+        };
+        const on = await runAttack(true);
+        expect(on.report.attacks[0].status, on.report.attacks[0].reason).toBe('ok');
+        expect(existsSync(join(on.out, 'record-risk.csv'))).toBe(true);
+        expect(asked.some((q) => q.perRecord)).toBe(true);
+        asked.length = 0;
+        const off = await runAttack(false);
+        expect(off.report.attacks[0].status, off.report.attacks[0].reason).toBe('ok');
+        expect(existsSync(join(off.out, 'record-risk.csv'))).toBe(false);
+        expect(asked.length).toBeGreaterThan(0);
+        expect(asked.every((q) => !q.perRecord)).toBe(true);
+        expect(values(off.report)).toEqual(values(on.report));
+        expect(off.report.attacks[0].details).toEqual(on.report.attacks[0].details);
+        expect(values(off.report)[c.nonzero]).toBeGreaterThan(0);
+      });
+    }
   }
 
   it('the CLI flag and the trial file field; the flag absent leaves the file in charge', () => {
