@@ -11,19 +11,10 @@ import { encodeTable } from '../../src/encode/index.js';
 import type { EncodedTable } from '../../src/encode/types.js';
 import { loadTable } from '../../src/io/index.js';
 import { WorkerPool } from '../../src/pool/pool.js';
+import { ADULT_QI } from '../helpers/adult.js';
 import { qis } from '../helpers/tables.js';
 
 const FIX = new URL('../fixtures/', import.meta.url);
-const ADULT_QI = [
-  'age',
-  'sex',
-  'race',
-  'marital-status',
-  'education',
-  'native-country',
-  'workclass',
-  'occupation',
-];
 const TESTDATA_QI = ['urbrur', 'roof', 'walls', 'water', 'electcon', 'relat', 'sex'];
 
 /** Parses an R `write.csv` file (quoted header, unquoted numbers) into columns by name. */

@@ -16,6 +16,7 @@ import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
 import { nistPath } from '../fixtures/nist/load.js';
+import { ADULT_HIERARCHIES } from '../helpers/adult.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
 const ADULT = join(ROOT, 'datasets/adult');
@@ -111,23 +112,10 @@ describe('Adult k=5 release, row-aligned with the original', () => {
   });
 
   it('with ARX hierarchies (and a seeded sample of 3,000 targets)', async () => {
-    const names = [
-      'age',
-      'sex',
-      'race',
-      'marital-status',
-      'education',
-      'native-country',
-      'workclass',
-      'occupation',
-    ];
-    const hierarchy = names
-      .map((n) => `${n}=${join(ADULT, 'hierarchies', `adult_hierarchy_${n}.csv`)}`)
-      .join(',');
     const { duckdb } = await expectSame(join(TRIALS, 'adult-k5.yaml'), {
       original: join(ADULT, 'adult.csv'),
       aligned: true,
-      hierarchy,
+      hierarchy: ADULT_HIERARCHIES,
       targets: '3000',
     });
     expect(methods(duckdb)).toEqual(['exact']);
