@@ -16,7 +16,12 @@
  *   row's class size streamed back (up to SCALE_RECORD_MAX); the Parquet copied into a table first and then the
  *   histogram (the alternative to reading in place);
  * - `local trial` up to SCALE_LOCAL_MAX rows (default 1e7): the same trial on the local engine (parquet-wasm
- *   load, encode, worker pool), with --no-record-risk.
+ *   load, encode, worker pool), with --no-record-risk;
+ * - `clickhouse` (SCALE_ENGINES includes it; scripts/clickhouse-cluster.sh running, REIDGATE_CLICKHOUSE_USER /
+ *   _PASSWORD set): the Parquet loaded once into the two-shard cluster as `default.claims_N`
+ *   (bench/clickhouse-claims.ts; timed when it runs; SCALE_RELOAD=1 reloads), then the trial with
+ *   `--release clickhouse://127.0.0.1:18123/default.claims_N --engine clickhouse --memory-limit M --no-record-risk`.
+ *   These tasks also record the peak RSS of the two clickhouse-server processes (summed, and the largest).
  * Each task records its wall time and the peak RSS of the process while it ran (DuckDB runs in-process, so its
  * memory is in the RSS). SCALE_ENGINES=local,duckdb picks engines; SCALE_MEMORY (default 2GB) the limit;
  * SCALE_EXPLAIN=1 runs the histogram task under DuckDB's profiler (EXPLAIN ANALYZE: still one grouping) and
@@ -34,6 +39,7 @@ import { addInput } from '../src/engine/duckdb-load.js';
 import { classSizeHistogramSql, ident } from '../src/engine/duckdb-sql.js';
 import { runTrial } from '../src/run/run-trial.js';
 import { resolveTrial } from '../src/trial/resolve.js';
+import { clusterRows, loadClaimsIntoCluster, scriptCluster } from './clickhouse-claims.js';
 
 /** One measured figure (docs/scale/figures.json). */
 export interface ScaleFigure {
@@ -49,16 +55,54 @@ export interface ScaleFigure {
   loadAverage: number;
   /** Whole trials: the manifest's phase timings (s): loading (incl. hashing the input), attacks, writing. */
   phases?: { load: number; attacks: number; write: number };
+  /** ClickHouse tasks: peak of the cluster's servers' summed RSS, and of the largest one (MiB). */
+  servers?: { peakSumRssMiB: number; peakMaxRssMiB: number };
+}
+
+/** RSS of a process in bytes (Linux /proc), 0 when gone. */
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids scripts/clickhouse-cluster.sh recorded for its servers (empty when it is not running). */
+function clusterPids(): number[] {
+  const dir = join(process.env.TMPDIR ?? '/tmp', 'reidgate-clickhouse');
+  const pids: number[] = [];
+  for (const shard of ['shard1', 'shard2']) {
+    const f = join(dir, shard, 'pid');
+    if (existsSync(f)) pids.push(Number(readFileSync(f, 'utf8').trim()));
+  }
+  return pids;
 }
 
 /** Peak RSS sampling while a task runs. */
 class RssMeter {
   peak = 0;
+  /** Other processes sampled alongside (the ClickHouse servers), summed and largest. */
+  servers = { sum: 0, max: 0 };
+  private pids: number[] = [];
   private timer: NodeJS.Timeout | undefined;
-  start(): void {
+  start(pids: number[] = []): void {
     this.peak = process.memoryUsage().rss;
+    this.pids = pids;
+    this.servers = { sum: 0, max: 0 };
+    let tick = 0;
     this.timer = setInterval(() => {
       this.peak = Math.max(this.peak, process.memoryUsage().rss);
+      // /proc reads every 250 ms: a server's memory moves slowly next to a 25 ms tick.
+      if (this.pids.length > 0 && tick++ % 10 === 0) {
+        const rss = this.pids.map(rssOf);
+        this.servers.sum = Math.max(
+          this.servers.sum,
+          rss.reduce((a, b) => a + b, 0),
+        );
+        this.servers.max = Math.max(this.servers.max, ...rss);
+      }
     }, 25);
   }
   stop(): number {
@@ -93,10 +137,11 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
     rows: number,
     limit: string | null,
     fn: () => Promise<unknown>,
+    servers = false,
   ) => {
     if (only && !only.test(name)) return;
     bench.add(name, async () => {
-      meter.start();
+      meter.start(servers ? clusterPids() : []);
       const t0 = performance.now();
       let phases: ScaleFigure['phases'];
       try {
@@ -115,6 +160,14 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
           measuredAt: new Date().toISOString(),
           loadAverage: Number(loadavg()[0].toFixed(1)),
           ...(phases ? { phases } : {}),
+          ...(servers
+            ? {
+                servers: {
+                  peakSumRssMiB: Math.round(meter.servers.sum / 2 ** 20),
+                  peakMaxRssMiB: Math.round(meter.servers.max / 2 ** 20),
+                },
+              }
+            : {}),
         };
         console.error(
           `scale: ${name}: ${fig.seconds} s, peak RSS ${fig.peakRssMiB} MiB, load ${fig.loadAverage}`,
@@ -131,14 +184,14 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
     const mb = (statSync(file).size / 2 ** 20).toFixed(0);
     const label = `${exp(rows)} rows (${mb} MB Parquet)`;
     /** Runs the trial; returns the manifest's phase timings. */
-    const trial = async (engine: 'local' | 'duckdb', recordRisk: boolean) => {
+    const trial = async (engine: 'local' | 'duckdb' | 'clickhouse', recordRisk: boolean, release = file) => {
       const { manifest } = await runTrial(
         resolveTrial(undefined, {
-          release: file,
+          release,
           qi: qi.join(','),
           attacks: 'uniqueness',
           engine,
-          memoryLimit: engine === 'duckdb' ? memoryLimit : undefined,
+          memoryLimit: engine === 'local' ? undefined : memoryLimit,
           recordRisk,
           workers: '2',
           format: 'json',
@@ -246,6 +299,32 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
             }
           },
         );
+    }
+    if (engines.has('clickhouse')) {
+      // The table a claims warehouse would hold, read in place; loaded once and kept between runs.
+      const access = scriptCluster();
+      const table = `claims_${rows}`;
+      if (process.env.SCALE_RELOAD === '1' || (await clusterRows(access, table)) !== rows) {
+        add(
+          `clickhouse 2 shards: load into MergeTree (clickhouse-client), ${label}`,
+          'clickhouse: load',
+          rows,
+          null,
+          async () => {
+            const n = await loadClaimsIntoCluster(access, file, table);
+            if (n !== rows) throw new Error(`clickhouse: ${table} holds ${n} rows, expected ${rows}`);
+          },
+          true,
+        );
+      }
+      add(
+        `clickhouse 2 shards ${memoryLimit}: trial in place, --no-record-risk, ${label}`,
+        'clickhouse, no record-risk.csv',
+        rows,
+        memoryLimit,
+        async () => trial('clickhouse', false, `clickhouse://127.0.0.1:18123/default.${table}`),
+        true,
+      );
     }
     if (engines.has('local') && rows <= localMax) {
       add(
