@@ -18,6 +18,7 @@ export const CHART_SERIES = [
   'duckdb, no record-risk.csv',
   'duckdb, with record-risk.csv',
   'local, no record-risk.csv',
+  'clickhouse, no record-risk.csv',
   'duckdb: histogram',
   'duckdb: copy + histogram',
   'duckdb: scan only',
@@ -98,12 +99,13 @@ export async function scaleChartSvg(figures: readonly ScaleFigure[]): Promise<st
  * @param figures - measured figures
  */
 export function scaleTable(figures: readonly ScaleFigure[]): string {
-  const head = '| task | rows | wall (s) | load / attacks / write (s) | peak RSS (MiB) | load avg |';
-  const lines = [head, '|---|---:|---:|---:|---:|---:|'];
+  const head =
+    '| task | rows | wall (s) | load / attacks / write (s) | peak RSS (MiB) | ClickHouse servers: peak RSS sum / largest (MiB) | load avg |';
+  const lines = [head, '|---|---:|---:|---:|---:|---:|---:|'];
   for (const f of figures) {
     const p = f.phases ? `${f.phases.load} / ${f.phases.attacks} / ${f.phases.write}` : '';
     lines.push(
-      `| ${f.task.replace(/, \de\d rows.*$/, '')} | ${f.rows.toExponential(0).replace('+', '')} | ${f.seconds} | ${p} | ${f.peakRssMiB} | ${f.loadAverage} |`,
+      `| ${f.task.replace(/, \de\d rows.*$/, '')} | ${f.rows.toExponential(0).replace('+', '')} | ${f.seconds} | ${p} | ${f.peakRssMiB} | ${f.servers ? `${f.servers.peakSumRssMiB} / ${f.servers.peakMaxRssMiB}` : ''} | ${f.loadAverage} |`,
     );
   }
   return lines.join('\n');

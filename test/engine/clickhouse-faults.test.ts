@@ -145,6 +145,42 @@ describe.skipIf(missing !== null)('--engine clickhouse faults on the cluster', (
     );
   });
 
+  it('a reidgate_row that does not number the rows 0 … n-1 once each: exit 2', async () => {
+    const host = new URL(URLS[0]).host;
+    const table = `default.rg_test_badrow_${process.pid}`;
+    // [0, 1, 1, 3]: right count, minimum and maximum, one number twice (only the sum of keyed hashes tells).
+    for (const [rows, bad] of [
+      ['0\t1\n1\t2\n1\t2\n3\t4\n', true],
+      ['3\t1\n1\t2\n0\t2\n2\t4\n', false],
+    ] as const) {
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      await sql(
+        URLS[0],
+        `CREATE TABLE ${table} (reidgate_row UInt64, a String) ENGINE = MergeTree ORDER BY a`,
+      );
+      await sql(URLS[0], `INSERT INTO ${table} FORMAT TabSeparated`, rows);
+      try {
+        const args = ['--release', `clickhouse://${host}/${table}`, '--qi', 'a'];
+        if (bad) expect(failing(args, 2)).toMatch(/column reidgate_row must number the rows 0 … 3 once each/);
+        else {
+          const r = cli([
+            'run',
+            '--engine',
+            'clickhouse',
+            '--attacks',
+            'uniqueness',
+            '--out',
+            tmp(),
+            ...args,
+          ]);
+          expect([0, 1], r.stderr).toContain(r.code);
+        }
+      } finally {
+        await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      }
+    }
+  });
+
   it('a too small --memory-limit (max_memory_usage) while loading: exit 3, nothing written', () => {
     const err = failing(['--release', big, '--qi', 'a,b,c', '--memory-limit', '3MB'], 3);
     expect(err).toMatch(/out of memory \(max_memory_usage\) while loading/);

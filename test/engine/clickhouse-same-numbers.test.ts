@@ -147,6 +147,39 @@ describe.skipIf(missing !== null)('local vs clickhouse (two shards)', () => {
   });
 });
 
+describe.skipIf(missing !== null)('--no-record-risk: classes counted by a hash of their keys', () => {
+  // Without per-record output the histogram groups by a 128-bit hash of the key tuple: the same
+  // figures as local's exact grouping (missing values, escaped values, many classes).
+  const cases: Array<[string, string | undefined, Parameters<typeof runOn>[2]]> = [
+    ['adult-raw', join(TRIALS, 'adult-raw.yaml'), {}],
+    [
+      'NIST national2019 (missing token N)',
+      undefined,
+      { release: nistPath('national2019.csv'), qi: DEMOGRAPHIC.join(','), missing: 'N,' },
+    ],
+    [
+      'values needing escapes',
+      undefined,
+      {
+        release: dataFile('esc.csv', 'a,b\n"x\ty",1\n"x\ty",1\n"x\\",\n"x\\",\n"p\nq",2\n,\n'),
+        qi: 'a,b',
+      },
+    ],
+  ];
+  for (const [name, trialPath, flags] of cases) {
+    it(name, async () => {
+      const f = { ...flags, attacks: 'uniqueness', recordRisk: false };
+      const local = await runOn('local', trialPath, f);
+      const ch = await runOn('clickhouse', trialPath, f);
+      expect(ch.report.attacks[0].status, ch.report.attacks[0].reason).toBe('ok');
+      for (const [k, m] of Object.entries(local.report.attacks[0].metrics))
+        expect(ch.report.attacks[0].metrics[k].value, k).toBe(m.value);
+      expect(ch.report.attacks[0].histograms).toEqual(local.report.attacks[0].histograms);
+      expect(ch.report.attacks[0].details).toEqual(local.report.attacks[0].details);
+    });
+  }
+});
+
 describe.skipIf(missing !== null)(
   'a ClickHouse table used in place (clickhouse://host:port/db.table)',
   () => {
@@ -181,6 +214,15 @@ describe.skipIf(missing !== null)(
           expect(inPlace.report.inputs.release.format).toBe('clickhouse');
           expect(inPlace.report.inputs.release.columns).toEqual(['reidgate_row', 'a', 'b', 'c']);
         }
+        // Aggregates only: the classes are hashed from the String columns themselves (no '+' key).
+        const f = { qi: 'a,b,c', attacks: 'uniqueness', recordRisk: false };
+        const local = await runOn('local', undefined, { ...f, release: csv });
+        const inPlace = await runOn('clickhouse', undefined, {
+          ...f,
+          release: `clickhouse://${host}/${table}`,
+        });
+        expect(inPlace.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
+        expect(inPlace.report.attacks[0].histograms).toEqual(local.report.attacks[0].histograms);
         // Nothing left behind but the test's own table.
         const left = await sql(
           URLS[0],
