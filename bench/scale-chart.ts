@@ -36,8 +36,9 @@ export function scaleChartSpec(figures: readonly ScaleFigure[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: 'Uniqueness on claims-scale Parquet: rows vs seconds',
-      subtitle: '2 cores shared with other jobs (under load); DuckDB memory limit 2GB; 6 QIs',
+      text: 'Uniqueness on claims-scale data: rows vs seconds',
+      subtitle:
+        '2 cores shared with other jobs (under load); --memory-limit 2GB (DuckDB; per ClickHouse server); 6 QIs; ClickHouse: 2 shards, table in place',
     },
     width: 560,
     height: 340,
