@@ -206,6 +206,21 @@ export class ClickHouseEngine implements Engine {
   }
 
   /**
+   * GROUP BY list keying a class by a 128-bit hash of its key tuple (two independent 64-bit hashes of
+   * the keys; see classSizes). Under --wildcard every wildcard token is hashed as the one key `'*'`.
+   */
+  private hashedClass(t: ClickHouseTable, columns: readonly string[], wildcard = false): string {
+    const args = columns
+      .map((c) =>
+        wildcard
+          ? wildcardKeySql(this.keyOf(t, c), this.opts.wildcard)
+          : (t.hashKeys?.get(c) ?? this.keyOf(t, c)),
+      )
+      .join(', ');
+    return `cityHash64(${args}), sipHash64(${args})`;
+  }
+
+  /**
    * The per-record query: each row's number and its size from `classes` (keyed by `names`). On a loaded
    * input the relation is the left side, so the join runs on the shards (GLOBAL: the coordinator ships
    * `classes` to them); a table used in place is numbered in a subquery first.
@@ -260,9 +275,8 @@ export class ClickHouseEngine implements Engine {
       // and the partial aggregates the coordinator merges several times smaller (10^8 near-unique
       // classes: see BENCHMARKS.md). Two different tuples share a class only if both hashes collide:
       // for n classes the chance of any such merge is about n²/2^129 (< 10^-22 at n = 10^8).
-      const args = q.columns.map((c) => t.hashKeys?.get(c) ?? this.keyOf(t, c)).join(', ');
       hist = await t.server.numbers(
-        `SELECT ${N}, count() FROM (SELECT count() AS ${N} FROM ${t.relation} GROUP BY cityHash64(${args}), sipHash64(${args})) ` +
+        `SELECT ${N}, count() FROM (SELECT count() AS ${N} FROM ${t.relation} GROUP BY ${this.hashedClass(t, q.columns)}) ` +
           `GROUP BY ${N} ORDER BY ${N}`,
         doing,
       );
@@ -428,8 +442,10 @@ export class ClickHouseEngine implements Engine {
     const grouped = `SELECT ${select}, count() AS ${N}, sum(${w}) AS ${SUM}`;
     const wildcardIn = await this.wildcardIn(t, q.columns);
     if (!q.perRecord) {
+      // Aggregates only: classes keyed by a hash of their keys, as classSizes does.
+      const hashed = this.hashedClass(t, q.columns, this.opts.wildcard.length > 0);
       const rows = await t.server.numbers(
-        `SELECT ${N}, ${SUM}, count() FROM (${grouped} FROM ${t.relation} GROUP BY ${groupBy}) ` +
+        `SELECT ${N}, ${SUM}, count() FROM (SELECT count() AS ${N}, sum(${w}) AS ${SUM} FROM ${t.relation} GROUP BY ${hashed}) ` +
           `GROUP BY ${N}, ${SUM} ORDER BY ${N}, ${SUM}`,
         doing,
       );

@@ -77,6 +77,27 @@ describe.skipIf(missing !== null)('population and diversity on clickhouse (two s
     );
   });
 
+  it('--no-record-risk: classes keyed by a hash of their keys (weights, wildcard tokens)', async () => {
+    const release = adultWithWeights((i) => String(1 + (i % 7) * 0.25));
+    const { duckdb: ch } = await same(join(TRIALS, 'adult-raw.yaml'), {
+      release,
+      attacks: 'population,uniqueness',
+      weights: 'w',
+      recordRisk: false,
+    });
+    expect(ch.recordRisk).toBe('');
+    expect(ch.report.attacks[0].metrics.individualRiskMax.value).toBeGreaterThan(0);
+    // Two wildcard tokens are one value in a class key (classes (1,W) and (2,W) hold 2 rows each).
+    await same(undefined, {
+      release: file('tokens.csv', 'a,b\n1,*\n1,SUPP\n1,x\n2,*\n2,SUPP\n2,y\n3,x\n'),
+      qi: 'a,b',
+      attacks: 'population',
+      wildcard: '*,SUPP',
+      samplingFraction: '0.5',
+      recordRisk: false,
+    });
+  });
+
   it('age as a numeric sensitive attribute, two sensitive attributes', async () => {
     await same(join(TRIALS, 'adult-raw.yaml'), {
       attacks: 'diversity',
