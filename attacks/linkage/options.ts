@@ -63,6 +63,9 @@ const KEYS = [
   'sparsePhi',
   'sparseQi',
   'tables',
+  // on engines other than local (src/engine/fetch-local.ts)
+  'fetchRows',
+  'blockOn',
 ];
 
 const bad = (what: string) => new ReidgateError('USAGE', `--option linkage.${what}`);
