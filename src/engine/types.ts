@@ -24,15 +24,22 @@
  *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
  *   classes, duckdb-linkage.ts).
  *
+ * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows in the
+ *   blocks of given rows of another table), for attacks that do not reduce to SQL.
+ *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets; its other methods read encoded columns).
+ * linkage's exact methods (compatibleSets). Attacks whose kernels do not reduce to SQL (linkage's
+ * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
+ * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
+ * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
+ * its blocks, which the report declares approximate and the policy never passes; membership is then
+ * skipped. DuckDB answers `fetchRows`; ClickHouse not yet.
  *
  * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
- * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
- * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
- * columns directly declare no `engine` operations and run on the local engine only; the run skips
- * them on other engines and says so in the report.
+ * trajectory counts of relational trials, rare values, `fetchRows` on ClickHouse. Attacks that still
+ * read encoded columns and are not `fetchable` run on the local engine only; the run skips them on
+ * other engines and says so in the report.
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
