@@ -7,7 +7,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
-import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
+import type { AttackContext, AttackOutcome, AvailableInputs, LinkageInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
 import { openClickHouseTrial } from '../engine/clickhouse-open.js';
 import { type FetchedInputs, fetchBlocked, fetchBound, fetchComplete } from '../engine/fetch-local.js';
@@ -20,7 +20,7 @@ import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { AttackResult, Report } from '../report/model.js';
-import { deriveSeed } from '../stats/random.js';
+import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
 import { riskiestClasses } from './examples.js';
@@ -134,7 +134,8 @@ async function fetchFor(
   }
   const all = await complete;
   if (all) return all;
-  if (id === 'linkage' && opened.linkage) {
+  const lk = opened.linkage ?? sampleOnly(engine, trial, opened.info);
+  if (id === 'linkage' && lk) {
     const block = options?.blockOn;
     const on =
       block === undefined
@@ -142,12 +143,47 @@ async function fetchFor(
         : (Array.isArray(block) ? block.map(String) : String(block).split(','))
             .map((c) => c.trim())
             .filter(Boolean);
-    return fetchBlocked(engine, trial, opened.info, opened.linkage, bound, on);
+    return fetchBlocked(engine, trial, opened.info, lk, bound, on);
   }
+  if (id === 'linkage')
+    return `on --engine ${engine.name} a table has more than --option linkage.fetchRows=${bound} rows, and a blocked sample with --id ground truth is made on --engine duckdb only: raise the bound, or run it with --engine duckdb or local`;
   const largest = Math.max(
     ...(['release', 'original', 'control', 'auxiliary'] as const).map((r) => engine.rows(r)),
   );
   return `on --engine ${engine.name} it runs on every row fetched from the engine, and a table has ${largest} rows, more than --option ${id}.fetchRows=${bound} (its scores need the closest record of the whole release, so it is not approximated on a sample): raise the bound, or run it with --engine local`;
+}
+
+/**
+ * The seeded linkage sample on an engine that keeps no linkage inputs (clickhouse), as on --engine
+ * local: the same rows; the truth from --aligned (or none). Undefined with --id (its key join is not
+ * made there) or without targets.
+ */
+function sampleOnly(engine: Engine, trial: Trial, info: OpenedEngine['info']): LinkageInputs | undefined {
+  const targetsRole =
+    engine.rows('auxiliary') > 0 ? 'auxiliary' : engine.rows('original') > 0 ? 'original' : undefined;
+  if (!targetsRole || trial.id !== undefined) return undefined;
+  const n = engine.rows(targetsRole);
+  const k = trial.targets ?? Math.min(n, 10_000);
+  if (k > n)
+    throw new ReidgateError(
+      'USAGE',
+      `--targets ${k}: more targets than the ${n} records of --${targetsRole}`,
+    );
+  if (trial.aligned && n !== engine.rows('release'))
+    throw new ReidgateError(
+      'USAGE',
+      `--aligned: the release has ${engine.rows('release')} rows but --${targetsRole} has ${n}; aligned files have equal row counts`,
+    );
+  const targetRows = sampleIndices(n, k, rng(deriveSeed(trial.seed, 'targets')));
+  return {
+    targetsRole,
+    targets: { rows: n, columns: new Map(), dictionaries: new Map() },
+    targetRows,
+    truth: trial.aligned ? Int32Array.from(targetRows) : new Int32Array(k).fill(-1),
+    groundTruth: trial.aligned ? 'aligned' : 'none',
+    knownQi: trial.qi.map((x) => x.name).filter((c) => info[targetsRole]?.columns.includes(c)),
+    compat: new Map(),
+  };
 }
 
 /** The report says what was fetched: the method note, `details.sampled`, and a warning when approximate. */

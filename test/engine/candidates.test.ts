@@ -18,6 +18,7 @@ import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
 import { ADULT_QI_FLAG, unpack } from '../fixtures/anonymeter/load.js';
+import { clusterMissing } from './clickhouse-cluster.js';
 import { sameDeep } from './helpers.js';
 
 const ADULT = join(ROOT, 'datasets/adult');
@@ -28,7 +29,9 @@ interface Run {
   out: string;
 }
 
-async function runOn(engine: 'local' | 'duckdb', flags: RunFlags): Promise<Run> {
+type EngineName = 'local' | 'duckdb' | 'clickhouse';
+
+async function runOn(engine: EngineName, flags: RunFlags): Promise<Run> {
   const out = tmp(`reidgate-candidates-${engine}-`);
   const trial = resolveTrial(undefined, { workers: '2', format: 'json', ...flags, engine, out });
   const { report, exitCode } = await runTrial(trial);
@@ -36,9 +39,12 @@ async function runOn(engine: 'local' | 'duckdb', flags: RunFlags): Promise<Run> 
 }
 
 /** Runs on both engines and asserts the same figures for every attack; returns both runs. */
-async function expectSame(flags: RunFlags): Promise<{ local: Run; duckdb: Run }> {
+async function expectSame(
+  flags: RunFlags,
+  engine: Exclude<EngineName, 'local'> = 'duckdb',
+): Promise<{ local: Run; duckdb: Run }> {
   const local = await runOn('local', flags);
-  const duckdb = await runOn('duckdb', flags);
+  const duckdb = await runOn(engine, flags);
   for (const [i, a] of local.report.attacks.entries()) {
     const b = duckdb.report.attacks[i];
     expect(a.status, `${a.id} (local): ${a.reason}`).toBe('ok');
@@ -50,7 +56,7 @@ async function expectSame(flags: RunFlags): Promise<{ local: Run; duckdb: Run }>
     sameDeep(a.tables, b.tables, `${a.id}.tables`);
     sameDeep(a.series, b.series, `${a.id}.series`);
     expect(b.warnings, `${a.id}.warnings`).toEqual(a.warnings);
-    expect(b.method).toMatch(/^Run on --engine duckdb by fetching every row of/);
+    expect(b.method).toMatch(new RegExp(`^Run on --engine ${engine} by fetching every row of`));
     expect(b.method!.endsWith(a.method!), `${a.id}.method`).toBe(true);
     const csv = `${a.id}-targets.csv`;
     expect(readFileSync(join(duckdb.out, csv), 'utf8'), csv).toBe(readFileSync(join(local.out, csv), 'utf8'));
@@ -218,5 +224,31 @@ describe('no raw record values', () => {
         expect(text.includes('Zq9'), `${f} contains a record value`).toBe(false);
       }
     }
+  });
+});
+
+const missing = await clusterMissing();
+if (missing) it.skip(`--engine clickhouse fetchRows tests: ${missing}`, () => {});
+
+describe.skipIf(missing !== null)('on --engine clickhouse (two shards)', () => {
+  it('under the bound: membership and linkage equal --engine local', async () => {
+    await expectSame(
+      { ...anonymeter, attacks: 'membership,linkage', option: ['membership.resamples=100'] },
+      'clickhouse',
+    );
+  });
+
+  it('above the bound: the blocked sample of --engine duckdb (same blocking, candidates and figures)', async () => {
+    const flags: RunFlags = {
+      ...anonymeter,
+      attacks: 'linkage',
+      option: ['linkage.fetchRows=3000', 'linkage.methods=exact,probabilistic,distance'],
+    };
+    const d = (await runOn('duckdb', flags)).report.attacks[0];
+    const c = (await runOn('clickhouse', flags)).report.attacks[0];
+    expect(c.status, c.reason).toBe('ok');
+    sameDeep(d.metrics, c.metrics, 'metrics');
+    sameDeep(d.details, c.details, 'details');
+    expect(c.method).toBe(d.method!.replace('--engine duckdb', '--engine clickhouse'));
   });
 });
