@@ -4,10 +4,11 @@
  * - membership (1000 targets per class, 100 bootstrap resamples) and linkage (every method, 1000
  *   targets) on the Anonymeter Adult fixtures (release: CTGAN synthetic, 4000 rows; original: the
  *   4000 members; control: 4000 non-members; 10 QIs): DuckDB fetches every row (under the bound);
- * - the same linkage on DuckDB above the bound (--option linkage.fetchRows=3000): a blocked sample;
+ * - linkage on DuckDB above the bound (--option linkage.fetchRows=3000, 300 targets): a blocked sample;
  * - linkage by Fellegi–Sunter and distance on the Adult k=5 release with its original (30,162 rows,
  *   --aligned, 1000 targets): local vs DuckDB fetching every row.
- * ENGINES=local,duckdb picks engines.
+ * ENGINES=local,duckdb picks engines (clickhouse: the two-shard loopback cluster of
+ * scripts/clickhouse-cluster.sh, its default credentials unless REIDGATE_CLICKHOUSE_* are set).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,10 +34,14 @@ function unpack(dataDir: string): Record<keyof typeof FILES, string> {
  * @param dataDir - where the trials' outputs go
  */
 export function registerEngineCandidateBenchmarks(bench: Bench, dataDir: string): void {
-  const engines = (process.env.ENGINES ?? 'local,duckdb').split(',') as Array<'local' | 'duckdb'>;
+  const engines = (process.env.ENGINES ?? 'local,duckdb').split(',') as Array<
+    'local' | 'duckdb' | 'clickhouse'
+  >;
+  process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
+  process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
   const fx = unpack(dataDir);
   const adult = join('datasets', 'adult');
-  const cases: Array<[string, RunFlags, Array<'local' | 'duckdb'>]> = [
+  const cases: Array<[string, RunFlags, Array<'local' | 'duckdb' | 'clickhouse'>]> = [
     [
       'membership + linkage (every method), Anonymeter Adult 3 × 4000 rows, 10 QIs, 1000 targets',
       {
@@ -51,17 +56,17 @@ export function registerEngineCandidateBenchmarks(bench: Bench, dataDir: string)
       engines,
     ],
     [
-      'linkage blocked (fetchRows=3000), Anonymeter Adult 3 × 4000 rows, 1000 targets',
+      'linkage blocked (fetchRows=3000), Anonymeter Adult 3 × 4000 rows, 300 targets',
       {
         release: fx.ctgan,
         original: fx.members,
         control: fx.control,
         qi: ADULT_QI_FLAG,
-        targets: '1000',
+        targets: '300',
         attacks: 'linkage',
         option: ['linkage.fetchRows=3000', 'linkage.methods=exact,probabilistic,distance'],
       },
-      engines.filter((e) => e === 'duckdb'),
+      engines.filter((e) => e !== 'local'),
     ],
     [
       'linkage (probabilistic, distance), Adult k=5 30,162 rows aligned, 8 QIs, 1000 targets',

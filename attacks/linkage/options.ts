@@ -16,7 +16,7 @@
  *                      unseen-as-generalized reading), probabilistic, distance (Gower and Manhattan),
  *                      sparse, linkability. On engines other than local only exact is pushed down
  *                      as SQL; with other methods the attack runs on rows fetched from the engine
- *                      (src/engine/fetch-local.ts) where the engine answers fetchRows (duckdb), and
+ *                      (src/engine/fetch-local.ts) where the engine answers fetchRows (duckdb, clickhouse), and
  *                      is skipped (failing closed) with a message naming this option otherwise.
  *   fetchRows          engines other than local: inputs up to this many rows are fetched whole
  *                      (default 1,000,000); above it the release rows in the seeded targets' blocks

@@ -18,7 +18,9 @@
  *   --original and --control) is not tested. The figures are approximations whose direction is not
  *   known, so the run marks the attack approximate and the verdict cannot pass on it.
  * Membership needs the closest record of the whole release for every target; above the bound it is
- * not run (skipped, failing closed), never approximated.
+ * not run (skipped, failing closed), never approximated. On ClickHouse (no linkage inputs kept by the
+ * engine) the run draws the same seeded sample itself (src/run/run-trial.ts), with --aligned or no
+ * ground truth; with --id the blocked plan is DuckDB's only.
  */
 import type { LinkageInputs } from '../../attacks/types.js';
 import { q, ReidgateError } from '../errors.js';

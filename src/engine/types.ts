@@ -34,10 +34,10 @@
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
  * its blocks, which the report declares approximate and the policy never passes; membership is then
- * skipped. DuckDB answers `fetchRows`; ClickHouse not yet.
+ * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
  * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
- * trajectory counts of relational trials, rare values, `fetchRows` on ClickHouse. Attacks that still
+ * trajectory counts of relational trials, rare values. Attacks that still
  * read encoded columns and are not `fetchable` run on the local engine only; the run skips them on
  * other engines and says so in the report.
  *
