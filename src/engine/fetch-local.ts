@@ -96,7 +96,7 @@ export async function fetchComplete(
   return {
     inputs: encodeInputs(trial, loaded),
     sampled: { plan: 'complete', bound, rows },
-    note: `Run on --engine ${engine.name} by fetching every row of ${roles.join(', ')} (each at most ${bound} rows, --option …fetchRows) and running the local kernels: the figures are those of --engine local.`,
+    note: `Run on --engine ${engine.name} by fetching every row of ${roles.join(', ')} (each at most ${bound} rows, the attack's --option fetchRows) and running the local kernels: the figures are those of --engine local.`,
   };
 }
 

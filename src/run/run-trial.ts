@@ -143,7 +143,7 @@ async function fetchFor(
         : (Array.isArray(block) ? block.map(String) : String(block).split(','))
             .map((c) => c.trim())
             .filter(Boolean);
-    return fetchBlocked(engine, trial, opened.info, lk, bound, on);
+    return fetchBlocked(engine, trial, opened.info, lk, bound, on?.length ? on : undefined);
   }
   if (id === 'linkage')
     return `on --engine ${engine.name} a table has more than --option linkage.fetchRows=${bound} rows, and a blocked sample with --id ground truth is made on --engine duckdb only: raise the bound, or run it with --engine duckdb or local`;
