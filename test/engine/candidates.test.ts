@@ -112,6 +112,51 @@ describe('under the fetch bound: the figures of --engine local', () => {
   });
 });
 
+describe('--id ground truth', () => {
+  const dir = tmp('reidgate-candidates-id-');
+  const rows = Array.from({ length: 600 }, (_, i) => [
+    `p${(i * 7919) % 600}`,
+    `z${i % 60}`,
+    `j${i % 7}`,
+    `${(i * 13) % 50}`,
+  ]);
+  // The release: the same people in another order, one value in ten perturbed.
+  const release = rows
+    .map((r, i) => (i % 10 === 0 ? [r[0], r[1], r[2], `${(Number(r[3]) + 1) % 50}`] : r))
+    .reverse();
+  const csv = (t: string[][]) => `id,zone,job,score\n${t.map((r) => r.join(',')).join('\n')}\n`;
+  writeFileSync(join(dir, 'original.csv'), csv(rows));
+  writeFileSync(join(dir, 'release.csv'), csv(release));
+  const flags: RunFlags = {
+    release: join(dir, 'release.csv'),
+    original: join(dir, 'original.csv'),
+    id: 'id',
+    qi: 'zone,job,score:numeric',
+    attacks: 'linkage',
+    targets: '100',
+    option: ['linkage.methods=exact,probabilistic,distance'],
+  };
+
+  it('under the bound: the truth joined by key gives the figures of --engine local', async () => {
+    await expectSame(flags);
+  });
+
+  it('blocked: the report counts the true records inside their blocks', async () => {
+    const r = await runOn('duckdb', {
+      ...flags,
+      targets: '20',
+      option: [...flags.option!, 'linkage.fetchRows=300', 'linkage.blockOn=zone'],
+    });
+    const s = r.report.attacks[0].details.sampled as Record<string, number>;
+    expect(s).toMatchObject({ plan: 'blocked', blockOn: ['zone'], trueRecordInRelease: 20 });
+    // blocking on zone, never perturbed: every true record is in its target's block
+    expect(s.trueRecordInBlock).toBe(20);
+    expect(r.report.attacks[0].method).toMatch(
+      /0 of the 20 targets whose record is in the release had it outside their block/,
+    );
+  });
+});
+
 describe('above the bound', () => {
   const blocked: RunFlags = {
     ...anonymeter,
