@@ -8,6 +8,10 @@
  * - Above it, linkage runs on a blocked seeded sample: the report says what was sampled
  *   (details.sampled, the method note, an APPROXIMATE warning), the verdict cannot pass, and the same
  *   seed gives the same figures; membership is skipped (failing closed), never approximated.
+ * - --id ground truth (joined by key on the fetched rows) gives local's figures; a blocked run counts
+ *   the true records inside their targets' blocks.
+ * - On --engine clickhouse (two shards; skipped, saying why, without a cluster): local's figures under
+ *   the bound, and DuckDB's blocked sample and figures above it.
  * - No report holds a raw record value.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
