@@ -239,5 +239,12 @@ export interface Attack {
     engine: EngineName,
     options?: Readonly<Record<string, unknown>>,
   ): string | null;
+  /**
+   * The attack reads encoded columns (its kernels do not reduce to SQL). When an engine other than
+   * local cannot run it through its `engine` operations but answers 'fetchRows', the run fetches the
+   * rows it needs as local tables (src/engine/fetch-local.ts: every row under `--option ID.fetchRows`,
+   * else, for linkage, a blocked candidate sample that the report declares approximate) and runs it on them.
+   */
+  fetchable?: boolean;
   run(ctx: AttackContext): Promise<AttackOutcome>;
 }

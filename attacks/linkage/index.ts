@@ -110,10 +110,12 @@ export const linkage: Attack = {
     linkabilityControlRate: 'The same share for non-members (--control): what the release links for anyone.',
     linkabilityBaselineRate: 'The same share when the release records are drawn at random.',
   },
-  // Exact linkage counts through the engine; the other methods read the encoded columns (local only),
-  // so on other engines the attack runs only with --option linkage.methods=exact.
+  // Exact linkage counts through the engine; the other methods read the encoded columns, so on other
+  // engines the attack runs with methods=exact as SQL, else on rows fetched from the engine.
   engine: ['compatibleSets'],
   engineNeeds: (_inputs, engine, options) => linkageEngineReason(options, engine),
+  // Its other methods run on rows fetched from the engine (src/engine/fetch-local.ts).
+  fetchable: true,
 
   needs: (inputs) =>
     inputs.qi === 0

@@ -14,9 +14,14 @@
  *                      size, else 10,000; capped by the rows of --original and --control)
  *   methods            which methods run (comma-separated; default all): exact (with its
  *                      unseen-as-generalized reading), probabilistic, distance (Gower and Manhattan),
- *                      sparse, linkability. On engines other than local only exact is pushed down:
- *                      there the attack runs with methods=exact, and is skipped (failing closed)
- *                      with a message naming this option otherwise.
+ *                      sparse, linkability. On engines other than local only exact is pushed down
+ *                      as SQL; with other methods the attack runs on rows fetched from the engine
+ *                      (src/engine/fetch-local.ts) where the engine answers fetchRows (duckdb, clickhouse), and
+ *                      is skipped (failing closed) with a message naming this option otherwise.
+ *   fetchRows          engines other than local: inputs up to this many rows are fetched whole
+ *                      (default 1,000,000); above it the release rows in the seeded targets' blocks
+ *   blockOn            the blocking columns then (comma-separated known QIs; default chosen)
+ * (fetchRows and blockOn are read by the run, src/run/run-trial.ts, not here.)
  */
 import { listNames, q, ReidgateError } from '../../src/errors.js';
 import type { AttackContext } from '../types.js';
@@ -63,6 +68,9 @@ const KEYS = [
   'sparsePhi',
   'sparseQi',
   'tables',
+  // on engines other than local (src/engine/fetch-local.ts)
+  'fetchRows',
+  'blockOn',
 ];
 
 const bad = (what: string) => new ReidgateError('USAGE', `--option linkage.${what}`);

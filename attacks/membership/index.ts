@@ -46,7 +46,8 @@ export interface MembershipOptions {
   resamples?: number;
 }
 
-const OPTION_KEYS = ['targets', 'k', 'resamples'];
+/** fetchRows: read by the run on engines other than local (src/engine/fetch-local.ts). */
+const OPTION_KEYS = ['targets', 'k', 'resamples', 'fetchRows'];
 export const DEFAULT_K = 5;
 export const DEFAULT_RESAMPLES = 500;
 
@@ -95,6 +96,8 @@ export const membership: Attack = {
     'tpr@fpr=0.001':
       'Share of members flagged when only 0.1% of non-members are falsely flagged; a random guess gets 0.001. Needs at least 2000 targets per class to be resolved.',
   },
+  // On engines other than local: run on every row fetched from the engine, up to --option membership.fetchRows.
+  fetchable: true,
   needs: (inputs) =>
     inputs.qi === 0
       ? 'no quasi-identifiers given'

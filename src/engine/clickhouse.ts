@@ -23,13 +23,15 @@
  * functions, so the numbering by first row that types.ts asks for is done here: a class is named by its
  * smallest row number and a value by its first row in the table (row numbers are unique), the values
  * come back ordered by first row and the pairs ordered by class then first row, and reidgate counts
- * the ids. `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
+ * the ids. `fetchRows` (clickhouse-fetch.ts) brings rows back for attacks that do not reduce to SQL.
+ * `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
  * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
  * 18.16's own float parser is not correctly rounded).
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import {
   compatiblePartSql,
@@ -53,7 +55,9 @@ import type {
   Engine,
   EngineOp,
   EngineRole,
+  FetchedRows,
   PositiveNumbers,
+  RowsQuery,
   SizeRow,
   ValueCountsQuery,
   WeightQuery,
@@ -98,7 +102,12 @@ export interface ClickHouseOptions {
   wildcard: readonly string[];
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
+  'classSizes',
+  'classWeights',
+  'classValueCounts',
+  'fetchRows',
+]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
 export class ClickHouseEngine implements Engine {
@@ -603,6 +612,11 @@ export class ClickHouseEngine implements Engine {
     const n = this.opts.servers.length;
     const limit = this.opts.memoryLimit ? `, memory limit ${this.opts.memoryLimit}` : '';
     return `clickhouse ${this.version} (${n} shard${n === 1 ? '' : 's'}, cluster ${this.opts.cluster}${limit})`;
+  }
+
+  /** Rows as released strings (clickhouse-fetch.ts). */
+  fetchRows(q: RowsQuery): Promise<FetchedRows> {
+    return chFetchRows(this, q, this.opts.wildcard);
   }
 
   async close(): Promise<void> {

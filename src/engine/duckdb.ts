@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import { duckFetchRows } from './duckdb-fetch.js';
 import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import {
   classSizeHistogramSql,
@@ -52,6 +53,8 @@ import type {
   Engine,
   EngineOp,
   EngineRole,
+  FetchedRows,
+  RowsQuery,
   SizeRow,
   ValueCountsQuery,
   WeightQuery,
@@ -84,6 +87,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classWeights',
   'classValueCounts',
   'compatibleSets',
+  'fetchRows',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -376,8 +380,8 @@ export class DuckDbEngine implements Engine {
     }
   }
 
-  /** Streams a query chunk by chunk: `each(columns, rows)` gets the chunk's column vectors. */
-  private async streamChunks(
+  /** Streams a query chunk by chunk: `each(columns, rows)` gets the chunk's column vectors (engine failures: ENGINE). */
+  async streamChunks(
     sql: string,
     doing: string,
     each: (col: (j: number) => { getItem(i: number): unknown }, rows: number) => void,
@@ -571,6 +575,11 @@ export class DuckDbEngine implements Engine {
   /** Exact compatible-set linkage as SQL (duckdb-linkage.ts), one operation at a time as the others. */
   compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
     return this.exclusive(() => duckCompatibleSets(this, q, this.opts));
+  }
+
+  /** Rows as released strings (duckdb-fetch.ts), one operation at a time as the others. */
+  fetchRows(q: RowsQuery): Promise<FetchedRows> {
+    return this.exclusive(() => duckFetchRows(this, q, this.opts.wildcard));
   }
 
   describe(): string {

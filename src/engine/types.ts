@@ -24,20 +24,29 @@
  *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
  *   classes, duckdb-linkage.ts).
  *
+ * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows in the
+ *   blocks of given rows of another table), for attacks that do not reduce to SQL.
+ *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets; its other methods read encoded columns).
+ * linkage's exact methods (compatibleSets). Attacks whose kernels do not reduce to SQL (linkage's
+ * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
+ * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
+ * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
+ * its blocks, which the report declares approximate and the policy never passes; membership is then
+ * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
  * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
- * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
- * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
- * columns directly declare no `engine` operations and run on the local engine only; the run skips
- * them on other engines and says so in the report.
+ * trajectory counts of relational trials, rare values. Attacks that still
+ * read encoded columns and are not `fetchable` run on the local engine only; the run skips them on
+ * other engines and says so in the report.
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
  * other missing values; with --wildcard, a wildcard token in the release matches any value.
  */
+
+import type { Table } from 'apache-arrow';
 
 /** Engines reidgate can run a trial on. */
 export const ENGINE_NAMES = ['local', 'duckdb', 'clickhouse'] as const;
@@ -47,7 +56,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets';
+export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets' | 'fetchRows';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -118,6 +127,12 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
+  /**
+   * Rows of a table as an Arrow table of released strings (see RowsQuery): every row, given rows, or
+   * the rows in the blocks of given rows of another table. Present when `ops` holds 'fetchRows'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  fetchRows?(q: RowsQuery): Promise<FetchedRows>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -262,4 +277,35 @@ export interface CompatibleSets {
   /** Engine-specific figures for the report's details (no record values). */
   details: Record<string, unknown>;
   warnings: string[];
+}
+
+// ---- fetchRows (attacks that do not reduce to SQL: candidate sets fetched as local tables) ----
+
+/**
+ * Which rows of a table to fetch, and which columns. Without `rows` and `block`: every row.
+ */
+export interface RowsQuery {
+  role: EngineRole;
+  /** Columns to fetch (as released: text, missing as null). */
+  columns: readonly string[];
+  /** Only these rows (0-based, ascending, distinct). */
+  rows?: Int32Array;
+  /**
+   * Blocking: only the rows whose values on every column of `on` equal (as released strings) those
+   * of at least one of the given `rows` of `role`'s table (a missing value equals a missing value);
+   * under --wildcard a release value that is a wildcard token is in every block of its column.
+   */
+  block?: { on: readonly string[]; role: EngineRole; rows: Int32Array };
+  /** Refuse (return null) when more than this many rows match. */
+  limit?: number;
+}
+
+/** The fetched rows: their 0-based rows in the engine's table (ascending), and their values. */
+export interface FetchedRows {
+  /** Rows of the engine's table, ascending; row i of `table` is row `rows[i]`. */
+  rows: Int32Array;
+  /** Columns as Utf8 (released strings; null is missing), in the query's order. */
+  table: Table;
+  /** When `limit` was exceeded: the number of rows that matched (and `table` is empty). */
+  over?: number;
 }

@@ -5,7 +5,8 @@
  * - an attack that errored gives `error` unless the policy lists it as optional;
  * - an attack that was skipped for lack of input gives `fail` when the user asked for it or the
  *   policy requires it, unless the policy lists it as optional;
- * - a check whose metric is missing from an attack that ran fails.
+ * - a check whose metric is missing from an attack that ran fails;
+ * - an attack that ran on an approximating sample (`approximate`) gets a failing check of its own.
  */
 import type { MetricOut } from '../../attacks/types.js';
 import type { Check } from '../report/model.js';
@@ -20,6 +21,11 @@ export interface AttackRun {
   /** The user asked for it by name (--attacks or the trial's attacks). */
   explicit: boolean;
   metrics: Record<string, MetricOut>;
+  /**
+   * Set when the attack ran on a sample whose figures approximate the whole release's in an unknown
+   * direction (src/engine/fetch-local.ts): why. Such a run cannot make the verdict pass.
+   */
+  approximate?: string;
 }
 
 export interface Evaluation {
@@ -135,6 +141,21 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
     thresholds[run.id] = Object.fromEntries(
       own.map((c) => [c.metric!, { threshold: c.threshold!, op: c.op!, passed: c.passed }]),
     );
+    if (run.approximate && !optional.has(run.id)) {
+      // Fail closed: an approximation of unknown direction never shows the release is safe.
+      attackVerdicts[run.id] = 'fail';
+      checks.push({
+        id: `${run.id}.approximate`,
+        attack: run.id,
+        metric: null,
+        op: null,
+        threshold: null,
+        value: null,
+        compared: null,
+        passed: false,
+        message: `${run.approximate}, so they cannot show the release is safe (run it whole: raise --option ${run.id}.fetchRows, or use --engine local)`,
+      });
+    }
   }
 
   const failed = checks.filter((c) => !c.passed);

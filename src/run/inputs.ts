@@ -115,6 +115,42 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
     }
     loaded[role] = t;
   }
+  const prepared = encodeInputs(trial, loaded);
+  let persons: PersonView | undefined;
+  let eventFiles: Record<string, LoadedTable> = {};
+  if (trial.events && trial.key !== undefined) {
+    const r = await loadPersonView(
+      trial.key,
+      trial.events,
+      { release, original: loaded.original },
+      { ...opts, suppressed: new Set(['*', ...trial.wildcard]), progress },
+    );
+    persons = r.view;
+    eventFiles = r.loaded;
+  }
+  return { ...prepared, persons, eventFiles };
+}
+
+/** A linkage sample fixed by the caller (rows of the given targets' table, truth as release rows). */
+export type LinkageSample = Pick<LinkageInputs, 'targetRows' | 'truth' | 'groundTruth'>;
+
+/**
+ * Checks loaded inputs against each other and encodes them jointly: --id and --aligned ground
+ * truth, the seeded linkage targets, declared randomization. Also used for tables fetched from an
+ * engine (src/engine/fetch-local.ts), which then encode exactly as the files would.
+ * @param trial - the resolved trial
+ * @param loaded - the tables by role (the release at least)
+ * @param sample - a linkage sample to use instead of drawing one (rows of `loaded`'s targets' table)
+ * @throws ReidgateError (exit 2) for inconsistent ground truth and bad targets
+ */
+export function encodeInputs(
+  trial: Trial,
+  loaded: Partial<Record<Role, LoadedTable>>,
+  sample?: LinkageSample,
+): Omit<TrialInputs, 'persons' | 'eventFiles'> {
+  const qiNames = trial.qi.map((x) => x.name);
+  const sensNames = trial.sensitive.map((x) => x.name);
+  const release = loaded.release!;
   if (trial.id !== undefined) {
     if (qiNames.includes(trial.id) || sensNames.includes(trial.id)) {
       throw new ReidgateError(
@@ -141,7 +177,7 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
         'USAGE',
         '--aligned: needs --original (row i of the release was made from its row i)',
       );
-    if (o.table.numRows !== release.table.numRows) {
+    if (!sample && o.table.numRows !== release.table.numRows) {
       throw new ReidgateError(
         'USAGE',
         `--aligned: the release has ${release.table.numRows} rows but ${o.path} has ${o.table.numRows}; aligned files have equal row counts`,
@@ -175,7 +211,16 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
     : loaded.original
       ? 'original'
       : undefined;
-  if (targetsRole) {
+  if (targetsRole && sample) {
+    linkage = {
+      targetsRole,
+      targets: encoded[targetsRole]!,
+      ...sample,
+      knownQi: qiNames.filter((c) => columnsOf(loaded[targetsRole]!).includes(c)),
+      compat: joint.compat,
+      compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
+    };
+  } else if (targetsRole) {
     const tt = loaded[targetsRole]!;
     const n = tt.table.numRows;
     const k = trial.targets ?? Math.min(n, 10_000);
@@ -212,17 +257,5 @@ export async function loadInputs(trial: Trial, progress: (detail: string) => voi
       compatUnknownAsGeneralized: joint.compatUnknownAsGeneralized,
     };
   }
-  let persons: PersonView | undefined;
-  let eventFiles: Record<string, LoadedTable> = {};
-  if (trial.events && trial.key !== undefined) {
-    const r = await loadPersonView(
-      trial.key,
-      trial.events,
-      { release, original: loaded.original },
-      { ...opts, suppressed: new Set(['*', ...trial.wildcard]), progress },
-    );
-    persons = r.view;
-    eventFiles = r.loaded;
-  }
-  return { loaded, encoded, joint, linkage, randomization, persons, eventFiles };
+  return { loaded, encoded, joint, linkage, randomization };
 }

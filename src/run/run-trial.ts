@@ -7,18 +7,20 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTACKS, findAttack } from '../../attacks/index.js';
-import type { AttackContext, AttackOutcome, AvailableInputs } from '../../attacks/types.js';
+import type { AttackContext, AttackOutcome, AvailableInputs, LinkageInputs } from '../../attacks/types.js';
 import { type ReportFormat, writeRecordRisk, writeReports } from '../../reports/index.js';
 import { openClickHouseTrial } from '../engine/clickhouse-open.js';
+import { type FetchedInputs, fetchBlocked, fetchBound, fetchComplete } from '../engine/fetch-local.js';
 import { LocalEngine } from '../engine/local.js';
-import { engineSkipReason, openDuckDbTrial } from '../engine/open.js';
+import { engineSkipReason, type OpenedEngine, openDuckDbTrial } from '../engine/open.js';
+import type { Engine } from '../engine/types.js';
 import { EXIT, exitCodeFor, isReidgateError, listNames, q, ReidgateError } from '../errors.js';
 import { buildManifest, type Manifest, writeManifest } from '../evidence/manifest.js';
 import type { LoadedTable } from '../io/types.js';
 import { type AttackRun, evaluate, resolvePolicy } from '../policy/index.js';
 import { WorkerPool } from '../pool/pool.js';
 import type { AttackResult, Report } from '../report/model.js';
-import { deriveSeed } from '../stats/random.js';
+import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { VERSION } from '../version.js';
 import { riskiestClasses } from './examples.js';
@@ -111,6 +113,86 @@ function attackOptions(trial: Trial): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The rows an attack needs, fetched from the engine (src/engine/fetch-local.ts): every row when
+ * each table is under the attack's `fetchRows` bound (one fetch per bound, shared by the attacks);
+ * else, for linkage, a blocked candidate sample; else why it cannot run.
+ */
+async function fetchFor(
+  id: string,
+  engine: Engine,
+  trial: Trial,
+  opened: OpenedEngine,
+  cache: Map<number, Promise<FetchedInputs | null>>,
+): Promise<FetchedInputs | string> {
+  const options = trial.options?.[id];
+  const bound = fetchBound(id, options);
+  let complete = cache.get(bound);
+  if (!complete) {
+    complete = fetchComplete(engine, trial, opened.info, bound);
+    cache.set(bound, complete);
+  }
+  const all = await complete;
+  if (all) return all;
+  const lk = opened.linkage ?? sampleOnly(engine, trial, opened.info);
+  if (id === 'linkage' && lk) {
+    const block = options?.blockOn;
+    const on =
+      block === undefined
+        ? undefined
+        : (Array.isArray(block) ? block.map(String) : String(block).split(','))
+            .map((c) => c.trim())
+            .filter(Boolean);
+    return fetchBlocked(engine, trial, opened.info, lk, bound, on?.length ? on : undefined);
+  }
+  if (id === 'linkage')
+    return `on --engine ${engine.name} a table has more than --option linkage.fetchRows=${bound} rows, and a blocked sample with --id ground truth is made on --engine duckdb only: raise the bound, or run it with --engine duckdb or local`;
+  const largest = Math.max(
+    ...(['release', 'original', 'control', 'auxiliary'] as const).map((r) => engine.rows(r)),
+  );
+  return `on --engine ${engine.name} it runs on every row fetched from the engine, and a table has ${largest} rows, more than --option ${id}.fetchRows=${bound} (its scores need the closest record of the whole release, so it is not approximated on a sample): raise the bound, or run it with --engine local`;
+}
+
+/**
+ * The seeded linkage sample on an engine that keeps no linkage inputs (clickhouse), as on --engine
+ * local: the same rows; the truth from --aligned (or none). Undefined with --id (its key join is not
+ * made there) or without targets.
+ */
+function sampleOnly(engine: Engine, trial: Trial, info: OpenedEngine['info']): LinkageInputs | undefined {
+  const targetsRole =
+    engine.rows('auxiliary') > 0 ? 'auxiliary' : engine.rows('original') > 0 ? 'original' : undefined;
+  if (!targetsRole || trial.id !== undefined) return undefined;
+  const n = engine.rows(targetsRole);
+  const k = trial.targets ?? Math.min(n, 10_000);
+  if (k > n)
+    throw new ReidgateError(
+      'USAGE',
+      `--targets ${k}: more targets than the ${n} records of --${targetsRole}`,
+    );
+  if (trial.aligned && n !== engine.rows('release'))
+    throw new ReidgateError(
+      'USAGE',
+      `--aligned: the release has ${engine.rows('release')} rows but --${targetsRole} has ${n}; aligned files have equal row counts`,
+    );
+  const targetRows = sampleIndices(n, k, rng(deriveSeed(trial.seed, 'targets')));
+  return {
+    targetsRole,
+    targets: { rows: n, columns: new Map(), dictionaries: new Map() },
+    targetRows,
+    truth: trial.aligned ? Int32Array.from(targetRows) : new Int32Array(k).fill(-1),
+    groundTruth: trial.aligned ? 'aligned' : 'none',
+    knownQi: trial.qi.map((x) => x.name).filter((c) => info[targetsRole]?.columns.includes(c)),
+    compat: new Map(),
+  };
+}
+
+/** The report says what was fetched: the method note, `details.sampled`, and a warning when approximate. */
+function sayFetched(outcome: AttackOutcome, got: FetchedInputs): void {
+  outcome.method = outcome.method ? `${got.note} ${outcome.method}` : got.note;
+  outcome.details = { ...(outcome.details ?? {}), sampled: got.sampled };
+  if (got.approximate) outcome.warnings = [...(outcome.warnings ?? []), `APPROXIMATE: ${got.approximate}`];
+}
+
 /** Which attacks to plan: the ones asked for, or all. Unknown ids are a usage error. */
 export function planAttacks(ids: readonly string[] | undefined) {
   if (!ids) return ATTACKS.map((a) => ({ attack: a, explicit: false }));
@@ -201,6 +283,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   );
   const engine = opened?.engine ?? new LocalEngine(encoded, pool, { release: numbers }, inputs?.linkage);
   const results: Array<{ run: AttackRun; result: AttackResult; outcome?: AttackOutcome }> = [];
+  const fetchCache = new Map<number, Promise<FetchedInputs | null>>();
   try {
     const settled = await Promise.all(
       plan.map(async ({ attack, explicit }) => {
@@ -212,7 +295,10 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         };
         const needs = attack.needs(available);
         const onEngine = engineSkipReason(engine, attack, available, trial.options?.[attack.id]);
-        const reason = needs ?? onEngine;
+        // An attack whose kernels do not reduce to SQL runs on rows fetched from the engine.
+        const fetch =
+          needs === null && onEngine !== null && !!attack.fetchable && engine.ops.has('fetchRows');
+        const reason = needs ?? (fetch ? null : onEngine);
         if (reason) {
           progress({ stage: 'skip', attack: attack.id, detail: reason });
           // Fail closed: an attack the inputs allow but the engine cannot run counts as asked for.
@@ -226,13 +312,24 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
         progress({ stage: 'attack', attack: attack.id });
         const t0 = performance.now();
         try {
+          const got = fetch ? await fetchFor(attack.id, engine, trial, opened!, fetchCache) : undefined;
+          if (typeof got === 'string') {
+            progress({ stage: 'skip', attack: attack.id, detail: got });
+            // Fail closed, as for any attack the inputs allow but the engine cannot run.
+            return {
+              run: { id: attack.id, status: 'skipped' as const, reason: got, explicit: true, metrics: {} },
+              base,
+              seconds: 0,
+            };
+          }
+          const local = got?.inputs;
           const outcome = await attack.run({
-            release: encoded.release,
-            original: encoded.original,
-            control: encoded.control,
-            auxiliary: encoded.auxiliary,
-            linkage: inputs?.linkage ?? opened?.linkage,
-            engine,
+            release: local?.encoded.release ?? encoded.release,
+            original: local ? local.encoded.original : encoded.original,
+            control: local ? local.encoded.control : encoded.control,
+            auxiliary: local ? local.encoded.auxiliary : encoded.auxiliary,
+            linkage: local ? local.linkage : (inputs?.linkage ?? opened?.linkage),
+            engine: local ? new LocalEngine(local.encoded, pool, {}, local.linkage) : engine,
             persons: inputs?.persons,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
@@ -242,16 +339,23 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             recordThreshold: policy.recordThreshold,
             population,
             wildcard: wildcards.size > 0,
-            randomization: inputs?.randomization,
+            randomization: local ? local.randomization : inputs?.randomization,
             // --no-record-risk: aggregates only (but --include-examples still needs uniqueness' class sizes).
             recordRisk: trial.recordRisk !== false || trial.includeExamples === true,
             // Per-attack options under the names the attacks read (ctx.suda, ctx.singlingOut, …).
             ...attackOptions(trial),
           } as AttackContext);
+          if (got) sayFetched(outcome, got);
           const seconds = (performance.now() - t0) / 1000;
           progress({ stage: 'done', attack: attack.id, seconds });
           return {
-            run: { id: attack.id, status: 'ok' as const, explicit, metrics: outcome.metrics },
+            run: {
+              id: attack.id,
+              status: 'ok' as const,
+              explicit,
+              metrics: outcome.metrics,
+              approximate: got?.approximate,
+            },
             base,
             seconds,
             outcome,

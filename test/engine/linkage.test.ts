@@ -212,7 +212,7 @@ describe('edge cases of the compatibility relation', () => {
 });
 
 describe('on --engine duckdb only exact linkage is pushed down', () => {
-  it('the other methods: the attack is skipped with the reason, and the verdict fails closed', async () => {
+  it('the other methods run on fetched rows; when no blocking fits the bound, the attack is skipped with the reason, and the verdict fails closed', async () => {
     const release = file('release.csv', 'a,b\n1,x\n2,y\n');
     const out = tmp('reidgate-engine-linkage-skip-');
     const trial = resolveTrial(undefined, {
@@ -222,6 +222,7 @@ describe('on --engine duckdb only exact linkage is pushed down', () => {
       qi: 'a,b',
       engine: 'duckdb',
       attacks: 'linkage',
+      option: ['linkage.fetchRows=1'],
       format: 'json',
       workers: '1',
       out,
@@ -229,7 +230,7 @@ describe('on --engine duckdb only exact linkage is pushed down', () => {
     const { report, exitCode } = await runTrial(trial);
     expect(report.attacks[0].status).toBe('skipped');
     expect(report.attacks[0].reason).toMatch(
-      /only exact linkage is pushed down; probabilistic, distance, sparse, linkability run on --engine local only: run it with --option linkage.methods=exact/,
+      /more than --option linkage.fetchRows=1, and no blocking of the 2 targets fits under it .*use --option linkage.methods=exact/,
     );
     expect(report.verdict).not.toBe('pass');
     expect(exitCode).not.toBe(0);

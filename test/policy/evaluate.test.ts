@@ -26,6 +26,18 @@ describe('policy evaluation (fail-closed)', () => {
     expect(e.attackVerdicts.uniqueness).toBe('fail');
   });
 
+  it('an attack that ran on an approximating sample fails even when its checks pass', () => {
+    const run = { ...ok({ prosecutorRiskMax: exact(0.2) }), approximate: 'uniqueness ran on a sample' };
+    const e = evaluate(controlled, [run]);
+    expect(e.verdict).toBe('fail');
+    expect(e.attackVerdicts.uniqueness).toBe('fail');
+    const c = e.checks.find((x) => x.id === 'uniqueness.approximate');
+    expect(c?.passed).toBe(false);
+    expect(c?.message).toMatch(/uniqueness ran on a sample, so they cannot show the release is safe/);
+    // the metric's own check still passed and keeps its threshold
+    expect(e.thresholds.uniqueness.prosecutorRiskMax.passed).toBe(true);
+  });
+
   it('an attack that errored gives error, never pass', () => {
     const e = evaluate(controlled, [
       { id: 'uniqueness', status: 'error', reason: 'boom', explicit: false, metrics: {} },
