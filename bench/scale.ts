@@ -21,7 +21,9 @@
  *   _PASSWORD set): the Parquet loaded once into the two-shard cluster as `default.claims_N`
  *   (bench/clickhouse-claims.ts; timed when it runs; SCALE_RELOAD=1 reloads), then the trial with
  *   `--release clickhouse://127.0.0.1:18123/default.claims_N --engine clickhouse --memory-limit M --no-record-risk`.
- *   These tasks also record the peak RSS of the two clickhouse-server processes (summed, and the largest).
+ *   These tasks also record the peak RSS of the two clickhouse-server processes (summed, and the largest);
+ * - SCALE_POPULATION=1: the population attack's trial (`--sampling-fraction 0.05`, --no-record-risk) on each
+ *   engine of SCALE_ENGINES (ClickHouse: the table in place, loaded by the clickhouse tasks above).
  * Each task records its wall time and the peak RSS of the process while it ran (DuckDB runs in-process, so its
  * memory is in the RSS). SCALE_ENGINES=local,duckdb picks engines; SCALE_MEMORY (default 2GB) the limit;
  * SCALE_EXPLAIN=1 runs the histogram task under DuckDB's profiler (EXPLAIN ANALYZE: still one grouping) and
@@ -112,6 +114,9 @@ class RssMeter {
   }
 }
 
+/** Sampling fraction of the population tasks (a 5% sample of an insured population). */
+const POPULATION_FRACTION = '0.05';
+
 const exp = (n: number) => n.toExponential(0).replace('+', '');
 
 /**
@@ -129,6 +134,7 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
   const qi = (process.env.SCALE_QI ?? 'sex,birth_ym,pref,muni,date,code').split(',');
   const jsonOut = process.env.SCALE_JSON;
   const only = process.env.SCALE_ONLY ? new RegExp(process.env.SCALE_ONLY) : null;
+  const population = process.env.SCALE_POPULATION === '1';
   const meter = new RssMeter();
   /** Wraps a task: wall time and peak RSS of its last iteration go to the figures. */
   const add = (
@@ -184,24 +190,31 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
     const mb = (statSync(file).size / 2 ** 20).toFixed(0);
     const label = `${exp(rows)} rows (${mb} MB Parquet)`;
     /** Runs the trial; returns the manifest's phase timings. */
-    const trial = async (engine: 'local' | 'duckdb' | 'clickhouse', recordRisk: boolean, release = file) => {
+    const trial = async (
+      engine: 'local' | 'duckdb' | 'clickhouse',
+      recordRisk: boolean,
+      release = file,
+      attacks: 'uniqueness' | 'population' = 'uniqueness',
+    ) => {
       const { manifest } = await runTrial(
         resolveTrial(undefined, {
           release,
           qi: qi.join(','),
-          attacks: 'uniqueness',
+          attacks,
+          samplingFraction: attacks === 'population' ? POPULATION_FRACTION : undefined,
           engine,
           memoryLimit: engine === 'local' ? undefined : memoryLimit,
           recordRisk,
           workers: '2',
           format: 'json',
-          out: join(dataDir, 'claims', `out-${engine}-${rows}`),
+          out: join(dataDir, 'claims', `out-${engine}-${attacks}-${rows}`),
         }),
       );
       const t = manifest.timings;
       const r2 = (x: number) => Number(x.toFixed(2));
       return { load: r2(t.loadSeconds), attacks: r2(t.attacksSeconds), write: r2(t.writeSeconds) };
     };
+    const inPlace = `clickhouse://127.0.0.1:18123/default.claims_${rows}`;
     if (engines.has('duckdb')) {
       const lim = `duckdb ${memoryLimit}`;
       add(
@@ -322,9 +335,29 @@ export async function registerScaleBenchmarks(bench: Bench, dataDir: string): Pr
         'clickhouse, no record-risk.csv',
         rows,
         memoryLimit,
-        async () => trial('clickhouse', false, `clickhouse://127.0.0.1:18123/default.${table}`),
+        async () => trial('clickhouse', false, inPlace),
         true,
       );
+    }
+    if (population) {
+      // The population attack (Benedetti–Franconi with --sampling-fraction): classWeights instead of classSizes.
+      for (const engine of ['duckdb', 'clickhouse', 'local'] as const) {
+        if (!engines.has(engine) || (engine === 'local' && rows > localMax)) continue;
+        const name =
+          engine === 'clickhouse'
+            ? `clickhouse 2 shards ${memoryLimit}`
+            : engine === 'duckdb'
+              ? `duckdb ${memoryLimit}`
+              : 'local';
+        add(
+          `${name}: population trial (--sampling-fraction ${POPULATION_FRACTION}), --no-record-risk, ${label}`,
+          `${engine} population, no record-risk.csv`,
+          rows,
+          engine === 'local' ? null : memoryLimit,
+          async () => trial(engine, false, engine === 'clickhouse' ? inPlace : file, 'population'),
+          engine === 'clickhouse',
+        );
+      }
     }
     if (engines.has('local') && rows <= localMax) {
       add(
