@@ -21,6 +21,8 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
+import type { DuckRelational } from './duckdb-events.js';
 import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import {
   classSizeHistogramSql,
@@ -47,11 +49,15 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CodeSetCounts,
+  CodeSetQuery,
   CompatibleSets,
   CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
+  PersonCodes,
+  PersonCodesQuery,
   SizeRow,
   ValueCountsQuery,
   WeightQuery,
@@ -84,6 +90,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classWeights',
   'classValueCounts',
   'compatibleSets',
+  'codeSetCounts',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -102,6 +109,8 @@ export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   readonly ops = OPS;
   readonly tables = new Map<EngineRole, DuckTable>();
+  /** A relational trial's event tables (duckdb-events.ts), once loaded. */
+  relational?: DuckRelational;
   private readonly missingCache = new Map<string, boolean>();
   private closed = false;
   private scratch = 0;
@@ -571,6 +580,16 @@ export class DuckDbEngine implements Engine {
   /** Exact compatible-set linkage as SQL (duckdb-linkage.ts), one operation at a time as the others. */
   compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
     return this.exclusive(() => duckCompatibleSets(this, q, this.opts));
+  }
+
+  /** The sampled persons' code sets (duckdb-codesets.ts), one operation at a time as the others. */
+  personCodes(q: PersonCodesQuery): Promise<PersonCodes> {
+    return this.exclusive(() => duckPersonCodes(this, q));
+  }
+
+  /** km-anonymity counting as SQL (duckdb-codesets.ts), one operation at a time as the others. */
+  codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
+    return this.exclusive(() => duckCodeSetCounts(this, q, this.opts));
   }
 
   describe(): string {

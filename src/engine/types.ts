@@ -24,12 +24,21 @@
  *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
  *   classes, duckdb-linkage.ts).
  *
+ * - `codeSetCounts` (relational trials; with `relational` and `personCodes`): km-anonymity — the
+ *   sampled targets' own codes (the attack chooses the known codes in JS), then per target and
+ *   m = 1 … M the number of release persons demographically compatible with it (exact linkage's strict
+ *   relation) holding its first m codes (or their table's suppressed code), and whether its true
+ *   person is among them (duckdb: duckdb-events.ts loads and codes the event tables as
+ *   src/relational/load.ts does, duckdb-codesets.ts counts; the local engine answers through the
+ *   person view and the pool, attacks/person-match).
+ *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets; its other methods read encoded columns).
+ * linkage's exact methods (compatibleSets; its other methods read encoded columns), code-sets
+ * (codeSetCounts, on duckdb; ClickHouse does not hold event tables yet).
  *
- * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
- * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
+ * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, trajectory
+ * counts and rare values of relational trials, and seeded candidate sets for attacks that do
  * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
  * columns directly declare no `engine` operations and run on the local engine only; the run skips
  * them on other engines and says so in the report.
@@ -47,7 +56,12 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets';
+export type EngineOp =
+  | 'classSizes'
+  | 'classWeights'
+  | 'classValueCounts'
+  | 'compatibleSets'
+  | 'codeSetCounts';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -118,6 +132,22 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
+  /**
+   * A relational trial's event tables as the engine holds them (code numbering, which side has
+   * events), or undefined when the trial has none or the engine does not hold them. Present with
+   * 'codeSetCounts'.
+   */
+  readonly relational?: RelationalCodes;
+  /**
+   * Each given person's distinct codes (as the person view's code sets). Present with 'codeSetCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  personCodes?(q: PersonCodesQuery): Promise<PersonCodes>;
+  /**
+   * km-anonymity counting (see CodeSetQuery). Present with 'codeSetCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  codeSetCounts?(q: CodeSetQuery): Promise<CodeSetCounts>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -262,4 +292,74 @@ export interface CompatibleSets {
   /** Engine-specific figures for the report's details (no record values). */
   details: Record<string, unknown>;
   warnings: string[];
+}
+
+// ---- code sets of relational trials (issue 8: `codeSetCounts`) ----
+
+/** An event table's codes in the engine's numbering (as src/relational/person-view.ts EventTableInfo). */
+export interface EventTableCodes {
+  name: string;
+  /** Combined codes of this table: base … base + codes − 1; `suppressed` = base + codes. */
+  base: number;
+  codes: number;
+  suppressed: number;
+  dated: boolean;
+}
+
+/**
+ * A relational trial's codes on an engine. Codes are normalized and truncated as src/relational/load.ts
+ * does; the numbering is the engine's own (only labels compare across engines).
+ */
+export interface RelationalCodes {
+  tables: EventTableCodes[];
+  /** Combined code → the table's normalized code (main thread only: never in reports). */
+  labels: readonly string[];
+  /** Whether some event table has an original file (the person view's `original` side). */
+  original: boolean;
+}
+
+/** Which persons' code sets to read: rows of a side's person table. */
+export interface PersonCodesQuery {
+  side: 'release' | 'original';
+  rows: Int32Array;
+}
+
+/** Per asked person (in query order), its distinct combined codes, ascending (suppressed codes included). */
+export interface PersonCodes {
+  offsets: Int32Array;
+  codes: Int32Array;
+}
+
+/**
+ * A question of km-anonymity: for each sampled target t and m = 1 … levels, S_{t,m} = the release
+ * persons demographically compatible with t on the known QIs (exact linkage's strict relation, or,
+ * with `sameClass`, t's own release class) holding each of t's first m items, where a person holds an
+ * item when it holds its code or its table's suppressed code.
+ */
+export interface CodeSetQuery {
+  /** The targets' side: original persons (truth by the person key) or release persons (each its own truth). */
+  side: 'release' | 'original';
+  /** Sampled target rows of that side's person table. */
+  targetRows: Int32Array;
+  /** Known QIs with their kinds ([]: no demographics, everyone is compatible). */
+  knownQi: CompatibleSetsQuery['columns'];
+  /** Release-side targets: compatible persons are those of the target's own class. */
+  sameClass?: boolean;
+  /** Per target: its items itemOffsets[t] … itemOffsets[t+1] − 1 (combined codes, in the order learnt). */
+  itemOffsets: Int32Array;
+  items: Int32Array;
+  /** M. */
+  levels: number;
+}
+
+/** The answer: per target and level (t·M + m − 1), as attacks/person-match countMatches returns. */
+export interface CodeSetCounts {
+  /** Per target: its true release person row (by the person key), or −1. */
+  truth: Int32Array;
+  /** |S_{t,m}|, or −1 when t has fewer than m items. */
+  size: Int32Array;
+  /** 1 when t's true person is in S_{t,m}. */
+  truthIn: Int32Array;
+  /** Engine figures for the report's details (no record values). */
+  details: Record<string, unknown>;
 }
