@@ -34,18 +34,18 @@ import type { CodeSetCounts, CodeSetQuery, PersonCodes, PersonCodesQuery } from 
 const codeSets = new WeakMap<DuckRelational, Map<string, Promise<string>>>();
 
 /** The relational tables of the engine, or an INTERNAL error (code-sets needs event tables). */
-function relationalOf(engine: DuckDbEngine): DuckRelational {
+export function relationalOf(engine: DuckDbEngine): DuckRelational {
   if (!engine.relational) throw new ReidgateError('INTERNAL', 'duckdb engine: the trial has no event tables');
   return engine.relational;
 }
 
 /** (person row, key text) of a side's person table. */
-function keyed(t: DuckTable, key: string): string {
+export function keyed(t: DuckTable, key: string): string {
   return `(SELECT (${t.row})::INTEGER AS p, CAST(t.${ident(key)} AS VARCHAR) AS k FROM ${t.relation} AS t)`;
 }
 
 /** The side's code-sets table (p, code), materialized on first use. */
-function codeSetsOf(engine: DuckDbEngine, side: 'release' | 'original'): Promise<string> {
+export function codeSetsOf(engine: DuckDbEngine, side: 'release' | 'original'): Promise<string> {
   const rel = relationalOf(engine);
   let bySide = codeSets.get(rel);
   if (!bySide) {

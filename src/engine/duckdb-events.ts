@@ -46,6 +46,11 @@ export interface DuckEventTable {
   key: string;
   /** The code column, if any. */
   code?: string;
+  /** The date column, if any, and the release's date precision. */
+  date?: string;
+  precision: DatePrecision;
+  /** Numeric value columns of the release (rare extreme values). */
+  values: EventTableSpec['values'];
   sides: Partial<Record<Side, { table: DuckTable; codeMap?: string }>>;
 }
 
@@ -53,6 +58,8 @@ export interface DuckEventTable {
 export interface DuckRelational extends RelationalCodes {
   /** The person key of the person tables. */
   key: string;
+  /** Tokens read as a suppressed value (`*` and the --wildcard tokens). */
+  suppressed: ReadonlySet<string>;
   events: DuckEventTable[];
 }
 
@@ -252,6 +259,9 @@ export async function loadDuckEvents(
       },
       key: evKey,
       code: spec.code,
+      date: spec.date,
+      precision,
+      values: spec.values,
       sides,
     });
     labels.push(...dict.labels, '*');
@@ -261,6 +271,6 @@ export async function loadDuckEvents(
   return {
     info,
     warnings,
-    relational: { key, events, tables: events.map((e) => e.info), labels, original },
+    relational: { key, suppressed, events, tables: events.map((e) => e.info), labels, original },
   };
 }

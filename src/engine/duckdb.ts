@@ -24,6 +24,7 @@ import { ReidgateError } from '../errors.js';
 import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
 import type { DuckRelational } from './duckdb-events.js';
 import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
+import { duckRareValueCounts } from './duckdb-rare.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -58,6 +59,8 @@ import type {
   EngineRole,
   PersonCodes,
   PersonCodesQuery,
+  RareValueCounts,
+  RareValuesQuery,
   SizeRow,
   ValueCountsQuery,
   WeightQuery,
@@ -91,6 +94,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classValueCounts',
   'compatibleSets',
   'codeSetCounts',
+  'rareValueCounts',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -590,6 +594,11 @@ export class DuckDbEngine implements Engine {
   /** km-anonymity counting as SQL (duckdb-codesets.ts), one operation at a time as the others. */
   codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
     return this.exclusive(() => duckCodeSetCounts(this, q, this.opts));
+  }
+
+  /** Rare values' aggregates as SQL (duckdb-rare.ts), one operation at a time as the others. */
+  rareValueCounts(q: RareValuesQuery): Promise<RareValueCounts> {
+    return this.exclusive(() => duckRareValueCounts(this, q, this.opts.wildcard));
   }
 
   describe(): string {

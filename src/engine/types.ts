@@ -32,13 +32,18 @@
  *   src/relational/load.ts does, duckdb-codesets.ts counts; the local engine answers through the
  *   person view and the pool, attacks/person-match).
  *
+ * - `rareValueCounts` (relational trials): the release's patients per code, per table the patients
+ *   holding a rare code, rare code pairs by table pair, value columns' histograms, the birth column's
+ *   values with their holders, the latest event year (duckdb: duckdb-rare.ts; local: the person view).
+ *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
  * linkage's exact methods (compatibleSets; its other methods read encoded columns), code-sets
- * (codeSetCounts, on duckdb; ClickHouse does not hold event tables yet).
+ * (codeSetCounts) and rare-values (rareValueCounts), on duckdb (ClickHouse does not hold event tables
+ * yet).
  *
  * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, trajectory
- * counts and rare values of relational trials, and seeded candidate sets for attacks that do
+ * counts of relational trials, and seeded candidate sets for attacks that do
  * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
  * columns directly declare no `engine` operations and run on the local engine only; the run skips
  * them on other engines and says so in the report.
@@ -61,7 +66,8 @@ export type EngineOp =
   | 'classWeights'
   | 'classValueCounts'
   | 'compatibleSets'
-  | 'codeSetCounts';
+  | 'codeSetCounts'
+  | 'rareValueCounts';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -148,6 +154,11 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   codeSetCounts?(q: CodeSetQuery): Promise<CodeSetCounts>;
+  /**
+   * Rare values' aggregates of a relational release (see RareValueCounts). Present with 'rareValueCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  rareValueCounts?(q: RareValuesQuery): Promise<RareValueCounts>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -362,4 +373,43 @@ export interface CodeSetCounts {
   truthIn: Int32Array;
   /** Engine figures for the report's details (no record values). */
   details: Record<string, unknown>;
+}
+
+// ---- rare values of relational trials (issue 8: `rareValueCounts`) ----
+
+/** What the rare-values attack asks: its threshold N, whether to count pairs, the birth column. */
+export interface RareValuesQuery {
+  /** A value is rare when 1 … n − 1 patients hold it. */
+  n: number;
+  pairs: boolean;
+  /** A release column (QI) holding birth values, if any. */
+  birth?: string;
+}
+
+/** Aggregates of the release's person view from which the rare-values attack computes its figures. */
+export interface RareValueCounts {
+  /** Per combined code (RelationalCodes numbering): release patients holding it. */
+  holders: Float64Array;
+  /** Per event table: patients holding one of its rare codes (non-suppressed, 1 … n − 1 holders). */
+  patientsWithRareCode: number[];
+  /** Patients holding any rare code. */
+  withRareCode: number;
+  /**
+   * Rare pairs (two codes each held by ≥ n patients, held together by 1 … n − 1) by (table of the
+   * lower combined code) · tables + (table of the higher); null when pairs were not asked for.
+   */
+  pairs: number[] | null;
+  /** Per value column of the release's event tables, in declaration order: its values' histogram. */
+  values: Array<{
+    table: string;
+    column: string;
+    min?: number;
+    max?: number;
+    /** Distinct values ascending: [value, events, patients]. */
+    histogram: Array<[number, number, number]>;
+  }>;
+  /** The birth column's released values (missing and --wildcard tokens left out) and their holders. */
+  birth: Array<[string, number]> | null;
+  /** The latest year among the release's dated events with a (non-suppressed) code; null when none. */
+  latestEventYear: number | null;
 }

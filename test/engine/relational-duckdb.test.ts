@@ -2,9 +2,10 @@
  * Relational trials on --engine duckdb: the code-sets attack's counting pushed down to DuckDB gives
  * the figures --engine local gives (exact for counts, 1e-9 for rates: metrics, details, tables,
  * method notes, verdict), on the bundled cohort trials (weak and strong releases, with and without
- * demographics), on a release-only trial, and on Parquet event files read in place; the other
- * person-level attacks are skipped on DuckDB with a reason and the verdict fails closed; bad event
- * tables stop the run with the local loader's one-line message (exit 2).
+ * demographics), on a release-only trial, and on Parquet event files read in place; rare-values'
+ * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory is
+ * skipped on DuckDB with a reason and the verdict fails closed; bad event tables stop the run with the
+ * local loader's one-line message (exit 2); ClickHouse refuses relational trials.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ describe('code-sets on DuckDB: the same numbers as on the local engine', () => {
   for (const name of ['cohort-weak', 'cohort-strong']) {
     it(`${name} (original patients as targets, demographics known)`, async () => {
       const { duckdb } = await expectSameAttacks(join(TRIALS, `${name}.yaml`), {
-        attacks: 'code-sets,uniqueness',
+        attacks: 'code-sets,rare-values,uniqueness',
       });
       const a = duckdb.report.attacks.find((x) => x.id === 'code-sets')!;
       expect(a.metrics.targets.value).toBe(5000);
@@ -81,20 +82,52 @@ describe('code-sets on DuckDB: the same numbers as on the local engine', () => {
   });
 });
 
+describe('rare-values on DuckDB: the same numbers as on the local engine', () => {
+  it('the mini cohort: N = 2 (rare codes, an extreme BMI), pairs, ages ≥ 100 with a reference year', async () => {
+    const { path } = miniCopy();
+    const { duckdb } = await expectSameAttacks(path, {
+      attacks: 'rare-values,uniqueness',
+      option: ['rare-values.n=2'],
+    });
+    const a = duckdb.report.attacks.find((x) => x.id === 'rare-values')!;
+    // As test/attacks/code-sets.test.ts finds on the local engine.
+    expect(a.metrics.rareCodes.value).toBe(3);
+    expect(a.metrics.rareExtremeValues.value).toBe(1);
+    expect(a.metrics.rareValues.value).toBe(4);
+    const old = await expectSameAttacks(path, {
+      attacks: 'rare-values,uniqueness',
+      option: ['rare-values.referenceYear=2055', 'rare-values.pairs=false'],
+    });
+    expect(old.duckdb.report.attacks[0].metrics.rareAges.value).toBe(1);
+  });
+});
+
 describe('the other person-level attacks on DuckDB', () => {
   it('are skipped with a reason and the verdict fails closed', async () => {
     const { result } = await attempt('duckdb', join(TRIALS, 'cohort-weak.yaml'), {
-      attacks: 'code-sets,trajectory,rare-values',
+      attacks: 'code-sets,trajectory',
     });
     const r = result!;
     const byId = new Map(r.report.attacks.map((a) => [a.id, a]));
     expect(byId.get('code-sets')!.status).toBe('ok');
-    for (const id of ['trajectory', 'rare-values']) {
-      const a = byId.get(id)!;
-      expect(a.status).toBe('skipped');
-      expect(a.reason).toMatch(/not yet available on --engine duckdb/);
-    }
+    const a = byId.get('trajectory')!;
+    expect(a.status).toBe('skipped');
+    expect(a.reason).toMatch(/not yet available on --engine duckdb/);
     expect(r.report.verdict).not.toBe('pass');
+  });
+
+  it('a relational trial on --engine clickhouse is refused (exit 2) before any server is asked', async () => {
+    const { path } = miniCopy();
+    const out = tmp('reidgate-relational-clickhouse-');
+    const trial = resolveTrial(path, { workers: '2', engine: 'clickhouse', out });
+    const e = await runTrial(trial).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isReidgateError(e) && exitCodeFor(e.code)).toBe(2);
+    expect(String((e as Error).message)).toMatch(
+      /relational trials \(events:\) run on --engine local or duckdb/,
+    );
   });
 
   it('are skipped, failing closed, also when not asked for by name (every attack planned)', async () => {
