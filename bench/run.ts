@@ -14,7 +14,8 @@
  * engines-candidates (membership and linkage's other methods on local vs DuckDB, rows fetched from the
  * engine: bench/engines-candidates.ts; not in the default set).
  * scale (claims-scale trials, 10^6–10^8 event rows, local vs DuckDB under a memory limit: bench/scale.ts;
- * not in the default set).
+ * not in the default set), relational-scale (code-sets of a relational claims trial, local vs DuckDB:
+ * bench/relational-scale.ts; not in the default set).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task), BENCH_WARMUP=0 (no
  * warm-up iteration: for the 10^8-row tasks).
  */
@@ -36,6 +37,7 @@ import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
 import { registerLikelihoodBenchmarks, registerMembershipBenchmarks } from './membership.js';
 import { registerPopulationBenchmarks } from './population.js';
+import { registerRelationalScaleBenchmarks } from './relational-scale.js';
 import { registerReportBenchmarks } from './report.js';
 import { registerScaleBenchmarks } from './scale.js';
 import { registerSinglingOutBenchmarks } from './singling-out.js';
@@ -107,6 +109,7 @@ if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('engines-candidates')) registerEngineCandidateBenchmarks(bench, dataDir);
 if (suites.has('scale')) await registerScaleBenchmarks(bench, dataDir);
+if (suites.has('relational-scale')) await registerRelationalScaleBenchmarks(bench, dataDir);
 if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);
 if (suites.has('membership')) {
   await registerMembershipBenchmarks(bench, pools);

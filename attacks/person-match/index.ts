@@ -97,6 +97,15 @@ function classRanges(perTarget: Int32Array[], starts: Int32Array) {
 }
 
 /**
+ * The release-only mode's targets: a seeded sample of the n release persons (--option ATTACK.targets,
+ * default at most 10,000), the same on every engine.
+ */
+export function releaseTargets(ctx: AttackContext, attack: string, n: number): Int32Array {
+  const k = Math.min(n, intOption(ctx, attack, 'targets', DEFAULT_TARGETS, 1, 100_000_000));
+  return sampleIndices(n, k, rng(deriveSeed(ctx.seed, 'targets')));
+}
+
+/**
  * Chooses targets and the demographic ranges each may hide in.
  * @param ctx - the attack context (with `persons`)
  * @param useQi - whether the attacker knows the targets' demographic QIs
@@ -148,8 +157,7 @@ export async function setupMatch(ctx: AttackContext, useQi: boolean, attack: str
     };
   }
   // Release-only: the attacker knows release persons' own released values.
-  const k = Math.min(n, intOption(ctx, attack, 'targets', DEFAULT_TARGETS, 1, 100_000_000));
-  const targets = sampleIndices(n, k, rng(deriveSeed(ctx.seed, 'targets')));
+  const targets = releaseTargets(ctx, attack, n);
   const truth = Int32Array.from(targets);
   const qiCols = ctx.qi.map((q) => ctx.release.columns.get(q.name)).filter((c) => c !== undefined);
   if (!useQi || qiCols.length === 0) {
@@ -161,7 +169,7 @@ export async function setupMatch(ctx: AttackContext, useQi: boolean, attack: str
       truth,
       order,
       rankOf: order,
-      ...everyone(k, n),
+      ...everyone(targets.length, n),
       knownQi: [],
     };
   }
@@ -259,7 +267,7 @@ export function intOption(
 export function tableFilter(
   ctx: AttackContext,
   attack: string,
-  view: PersonView,
+  view: { tables: ReadonlyArray<{ name: string; codes: number; dated: boolean }> },
   datedOnly: boolean,
 ): Uint8Array {
   const v = ctx.options?.[attack]?.tables;

@@ -16,12 +16,17 @@
  *                      latest birth year the released value allows)
  * `rareValues` = rare codes + rare extreme values + rare ages; pairs are reported beside it.
  *
+ * Counting: on the local engine from the person view (pairs on the pool); on --engine duckdb from SQL
+ * aggregates (src/engine/duckdb-rare.ts, engine operation `rareValueCounts`): patients per code, rare
+ * pairs by table pair, a histogram per value column (Tukey's quantiles are taken from it), birth values
+ * with their holders. Both give the same figures.
+ *
  * Sources: MHLW, 匿名レセプト情報・匿名特定健診等情報の提供に関するガイドライン and the NDB Open Data
  * publication rules (counts under 10 are not published); 特異な記述 as in the 個人情報保護委員会's
  * guidelines on anonymously processed information (削除 of unusual descriptions, e.g. ages over 100).
  */
-import { quantileSorted } from 'simple-statistics';
 import { parseDateRange } from '../../src/encode/generalized.js';
+import type { RareValueCounts } from '../../src/engine/types.js';
 import { ReidgateError } from '../../src/errors.js';
 import type { EventValues, PersonView } from '../../src/relational/person-view.js';
 import { invertTokens } from '../../src/relational/person-view.js';
@@ -30,52 +35,79 @@ import type { Attack, AttackContext, AttackOutcome, TableOut } from '../types.js
 
 const ID = 'rare-values';
 
-/** Patients per distinct value of the `where`-selected events of a value column. */
-function patientsPerValue(v: EventValues, where: (x: number) => boolean): Map<number, number> {
-  const seen = new Map<number, Set<number>>();
+/** The value histogram of one column of the person view: ascending [value, events, patients]. */
+function histogramOf(v: EventValues): Array<[number, number, number]> {
+  const seen = new Map<number, { events: number; persons: Set<number> }>();
   for (let i = 0; i < v.values.length; i++) {
     const x = v.values[i];
-    if (Number.isNaN(x) || !where(x)) continue;
+    if (Number.isNaN(x)) continue;
     let s = seen.get(x);
     if (!s) {
-      s = new Set();
+      s = { events: 0, persons: new Set() };
       seen.set(x, s);
     }
-    s.add(v.person[i]);
+    s.events++;
+    s.persons.add(v.person[i]);
   }
-  return new Map([...seen].map(([x, s]) => [x, s.size]));
+  return [...seen]
+    .map(([x, s]) => [x, s.events, s.persons.size] as [number, number, number])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * quantileSorted (simple-statistics, numpy's linear method) of the values a histogram stands for
+ * (each value repeated `events` times), without expanding it.
+ */
+function histogramQuantile(h: ReadonlyArray<[number, number, number]>, n: number, p: number): number {
+  const at = (i: number) => {
+    let seen = 0;
+    for (const [x, events] of h) {
+      seen += events;
+      if (i < seen) return x;
+    }
+    return h[h.length - 1][0];
+  };
+  if (p === 1) return at(n - 1);
+  if (p === 0) return at(0);
+  const idx = (n - 1) * p;
+  if (idx % 1 !== 0) {
+    const lower = Math.floor(idx);
+    const upper = Math.ceil(idx);
+    const fraction = idx - lower;
+    return at(lower) + fraction * (at(upper) - at(lower));
+  }
+  return at(idx);
 }
 
 /** Extreme values of one column: bounds used, extreme events, distinct extreme values, rare ones. */
-function extremes(v: EventValues, N: number) {
+function extremes(v: RareValueCounts['values'][number], N: number) {
   let lo = v.min ?? Number.NEGATIVE_INFINITY;
   let hi = v.max ?? Number.POSITIVE_INFINITY;
   let source = 'declared bounds';
   if (v.min === undefined && v.max === undefined) {
-    const xs = Array.from(v.values)
-      .filter((x) => !Number.isNaN(x))
-      .sort((a, b) => a - b);
-    if (xs.length < 4)
-      return { source: 'too few values for fences', events: 0, distinct: 0, rare: 0, patients: 0 };
-    const q1 = quantileSorted(xs, 0.25);
-    const q3 = quantileSorted(xs, 0.75);
+    let n = 0;
+    for (const [, events] of v.histogram) n += events;
+    if (n < 4) return { source: 'too few values for fences', events: 0, distinct: 0, rare: 0, patients: 0 };
+    const q1 = histogramQuantile(v.histogram, n, 0.25);
+    const q3 = histogramQuantile(v.histogram, n, 0.75);
     lo = q1 - 3 * (q3 - q1);
     hi = q3 + 3 * (q3 - q1);
     source = "Tukey's far-out fences (Q1 − 3·IQR, Q3 + 3·IQR)";
   }
-  const out = (x: number) => x < lo || x > hi;
   let events = 0;
-  for (const x of v.values) if (!Number.isNaN(x) && out(x)) events++;
-  const per = patientsPerValue(v, out);
+  let distinct = 0;
   let rare = 0;
   let patients = 0;
-  for (const n of per.values()) {
-    if (n < N) {
+  for (const [x, e, holders] of v.histogram) {
+    if (!(x < lo || x > hi)) continue;
+    events += e;
+    distinct++;
+    if (holders < N) {
       rare++;
-      patients += n;
+      patients += holders;
     }
   }
-  return { source, events, distinct: per.size, rare, patients };
+  return { source, events, distinct, rare, patients };
 }
 
 /** The latest year among the release's dated events (null when none). */
@@ -100,39 +132,134 @@ function latestEventYear(view: PersonView): number | null {
   return best;
 }
 
-/** Rare ages ≥ 100 from a birth column of the release's person table. */
-function rareAges(ctx: AttackContext, view: PersonView, N: number) {
+/**
+ * The birth column the attack reads (--option rare-values.birth, else a date QI named *birth*), or
+ * undefined.
+ * @throws ReidgateError('USAGE') when the option names a column the release does not hold as a QI
+ */
+function birthColumn(ctx: AttackContext): string | undefined {
   const opt = ctx.options?.[ID]?.birth;
   const name =
     opt !== undefined ? String(opt) : ctx.qi.find((q) => /birth/i.test(q.name) && q.kind === 'date')?.name;
-  if (name === undefined) return null;
-  const col = ctx.release.columns.get(name);
-  const dict = ctx.release.dictionaries.get(name);
-  if (!col || !dict) {
+  if (name === undefined) return undefined;
+  if (!ctx.qi.some((q) => q.name === name) && !ctx.sensitive.includes(name)) {
     throw new ReidgateError(
       'USAGE',
       `--option ${ID}.birth=${name}: not a quasi-identifier of the release (declare it in --qi)`,
     );
   }
-  const refYear = intOption(ctx, ID, 'referenceYear', latestEventYear(view) ?? -1, 1000, 9999);
-  if (refYear < 0) return { column: name, referenceYear: null, old: 0, rare: 0, patients: 0 };
-  const holders = new Int32Array(dict.length);
-  for (const c of col.codes) if (c >= 0) holders[c]++;
+  return name;
+}
+
+/** Rare ages ≥ 100 from the birth column's released values and their holders. */
+function rareAges(ctx: AttackContext, column: string, counts: RareValueCounts, N: number) {
+  const refYear = intOption(ctx, ID, 'referenceYear', counts.latestEventYear ?? -1, 1000, 9999);
+  if (refYear < 0) return { column, referenceYear: null, old: 0, rare: 0, patients: 0 };
   let old = 0;
   let rare = 0;
   let patients = 0;
-  dict.forEach((s, c) => {
+  for (const [s, holders] of counts.birth ?? []) {
     const r = parseDateRange(s);
-    if (!r || !Number.isFinite(r.hi)) return;
+    if (!r || !Number.isFinite(r.hi)) continue;
     const latestBirth = new Date(r.hiOpen ? r.hi - 1 : r.hi).getUTCFullYear();
-    if (refYear - latestBirth < 100) return;
-    old += holders[c];
-    if (holders[c] > 0 && holders[c] < N) {
+    if (refYear - latestBirth < 100) continue;
+    old += holders;
+    if (holders > 0 && holders < N) {
       rare++;
-      patients += holders[c];
+      patients += holders;
     }
+  }
+  return { column, referenceYear: refYear, old, rare, patients };
+}
+
+/** The aggregates on the local engine: from the person view, the pairs on the pool. */
+async function countLocally(
+  ctx: AttackContext,
+  view: PersonView,
+  N: number,
+  pairsOn: boolean,
+  birth: string | undefined,
+): Promise<RareValueCounts> {
+  const r = view.release;
+  const holders = new Float64Array(view.codes);
+  for (const c of r.setCodes) holders[c]++;
+  const rareCodes = new Uint8Array(view.codes);
+  // The suppressed code (base + codes) is not a code and never rare.
+  for (const t of view.tables)
+    for (let c = t.base; c < t.base + t.codes; c++) if (holders[c] > 0 && holders[c] < N) rareCodes[c] = 1;
+  const patientsWithRareCode = view.tables.map((t) => {
+    let patients = 0;
+    for (let p = 0; p < r.persons; p++) {
+      for (let k = r.setOffsets[p]; k < r.setOffsets[p + 1]; k++) {
+        const c = r.setCodes[k];
+        if (c >= t.base && c < t.base + t.codes && rareCodes[c]) {
+          patients++;
+          break;
+        }
+      }
+    }
+    return patients;
   });
-  return { column: name, referenceYear: refYear, old, rare, patients };
+  let withRareCode = 0;
+  for (let p = 0; p < r.persons; p++) {
+    for (let k = r.setOffsets[p]; k < r.setOffsets[p + 1]; k++) {
+      if (rareCodes[r.setCodes[k]]) {
+        withRareCode++;
+        break;
+      }
+    }
+  }
+  let pairs: number[] | null = null;
+  if (pairsOn) {
+    const T = view.tables.length;
+    pairs = new Array<number>(T * T).fill(0);
+    if (view.codes > 0) {
+      const eligible = new Uint8Array(new SharedArrayBuffer(view.codes));
+      for (let c = 0; c < view.codes; c++) eligible[c] = holders[c] >= N ? 1 : 0;
+      for (const t of view.tables) eligible[t.suppressed] = 0;
+      const index = invertTokens(r.persons, r.setOffsets, r.setCodes, view.codes);
+      const shards = ctx.pool.workers * 4;
+      const parts = await ctx.pool.map(
+        'rareValues.pairs',
+        Array.from({ length: shards }, (_, shard) => ({
+          postOffsets: index.offsets,
+          postings: index.postings,
+          setOffsets: r.setOffsets,
+          setCodes: r.setCodes,
+          eligible,
+          bases: view.tables.map((t) => t.base),
+          threshold: N,
+          shard,
+          shards,
+        })),
+      );
+      for (const part of parts) for (let i = 0; i < T * T; i++) pairs[i] += part[i];
+    }
+  }
+  let birthValues: RareValueCounts['birth'] = null;
+  if (birth !== undefined) {
+    const col = ctx.release.columns.get(birth);
+    const dict = ctx.release.dictionaries.get(birth);
+    if (!col || !dict) throw new ReidgateError('INTERNAL', `${ID}: ${birth} is not encoded`);
+    const n = new Float64Array(dict.length);
+    for (const c of col.codes) if (c >= 0) n[c]++;
+    birthValues = dict.map((s, c) => [s, n[c]]);
+  }
+  return {
+    holders,
+    patientsWithRareCode,
+    withRareCode,
+    pairs,
+    values: view.values.map((v) => ({
+      table: v.table,
+      column: v.column,
+      min: v.min,
+      max: v.max,
+      histogram: histogramOf(v),
+    })),
+    birth: birthValues,
+    latestEventYear: latestEventYear(view),
+  };
 }
 
 export const rareValues: Attack = {
@@ -155,79 +282,45 @@ export const rareValues: Attack = {
   },
   needs: needsEvents,
 
+  engine: ['rareValueCounts'],
+
   async run(ctx: AttackContext): Promise<AttackOutcome> {
-    const view = viewOf(ctx, ID);
     const N = intOption(ctx, ID, 'n', 10, 2, 1_000_000);
-    const r = view.release;
-    const holders = new Int32Array(view.codes);
-    for (const c of r.setCodes) holders[c]++;
-    const rareCodes = new Uint8Array(view.codes);
+    const pairsOn = ctx.options?.[ID]?.pairs !== false;
+    const birth = birthColumn(ctx);
+    let tables: ReadonlyArray<{ name: string; base: number; codes: number }>;
+    let counts: RareValueCounts;
+    if (ctx.persons) {
+      tables = ctx.persons.tables;
+      counts = await countLocally(ctx, viewOf(ctx, ID), N, pairsOn, birth);
+    } else {
+      const engine = ctx.engine;
+      if (!engine?.rareValueCounts || !engine.relational)
+        throw new ReidgateError('INTERNAL', `${ID}: no person view and no engine counting rare values`);
+      tables = engine.relational.tables;
+      counts = await engine.rareValueCounts({ n: N, pairs: pairsOn, birth });
+    }
+    const { holders } = counts;
     const rows: TableOut['rows'] = [];
     let nRare = 0;
-    for (const t of view.tables) {
+    for (const [i, t] of tables.entries()) {
       if (t.codes === 0) continue;
       let rare = 0;
-      for (let c = t.base; c < t.base + t.codes; c++) {
-        // The suppressed code (base + codes) is not a code and never rare.
-        if (holders[c] > 0 && holders[c] < N) {
-          rareCodes[c] = 1;
-          rare++;
-        }
-      }
-      let patients = 0;
-      for (let p = 0; p < r.persons; p++) {
-        for (let k = r.setOffsets[p]; k < r.setOffsets[p + 1]; k++) {
-          const c = r.setCodes[k];
-          if (c >= t.base && c < t.base + t.codes && rareCodes[c]) {
-            patients++;
-            break;
-          }
-        }
-      }
+      for (let c = t.base; c < t.base + t.codes; c++) if (holders[c] > 0 && holders[c] < N) rare++;
       nRare += rare;
-      rows.push([t.name, 'codes', t.codes, rare, patients]);
+      rows.push([t.name, 'codes', t.codes, rare, counts.patientsWithRareCode[i]]);
     }
-    let withRare = 0;
-    for (let p = 0; p < r.persons; p++) {
-      for (let k = r.setOffsets[p]; k < r.setOffsets[p + 1]; k++) {
-        if (rareCodes[r.setCodes[k]]) {
-          withRare++;
-          break;
-        }
-      }
-    }
-    // Pairs of individually common codes, on the pool.
-    const pairsOn = ctx.options?.[ID]?.pairs !== false;
+    const withRare = counts.withRareCode;
     let nPairs = 0;
     const pairRows: TableOut['rows'] = [];
-    if (pairsOn && view.codes > 0) {
-      const eligible = new Uint8Array(new SharedArrayBuffer(view.codes));
-      for (let c = 0; c < view.codes; c++) eligible[c] = holders[c] >= N ? 1 : 0;
-      for (const t of view.tables) eligible[t.suppressed] = 0;
-      const index = invertTokens(r.persons, r.setOffsets, r.setCodes, view.codes);
-      const shards = ctx.pool.workers * 4;
-      const parts = await ctx.pool.map(
-        'rareValues.pairs',
-        Array.from({ length: shards }, (_, shard) => ({
-          postOffsets: index.offsets,
-          postings: index.postings,
-          setOffsets: r.setOffsets,
-          setCodes: r.setCodes,
-          eligible,
-          bases: view.tables.map((t) => t.base),
-          threshold: N,
-          shard,
-          shards,
-        })),
-      );
-      const T = view.tables.length;
+    if (counts.pairs) {
+      const T = tables.length;
       for (let a = 0; a < T; a++) {
         for (let b = a; b < T; b++) {
-          let n = 0;
-          for (const part of parts) n += part[a * T + b] + (a === b ? 0 : part[b * T + a]);
+          const n = counts.pairs[a * T + b] + (a === b ? 0 : counts.pairs[b * T + a]);
           nPairs += n;
-          if (view.tables[a].codes > 0 && view.tables[b].codes > 0) {
-            pairRows.push([`${view.tables[a].name} × ${view.tables[b].name}`, 'code pairs', '', n, '']);
+          if (tables[a].codes > 0 && tables[b].codes > 0) {
+            pairRows.push([`${tables[a].name} × ${tables[b].name}`, 'code pairs', '', n, '']);
           }
         }
       }
@@ -235,13 +328,13 @@ export const rareValues: Attack = {
     let nExtreme = 0;
     const details: Record<string, unknown> = { n: N, pairs: pairsOn };
     const extremeDetails: Record<string, unknown> = {};
-    for (const v of view.values) {
+    for (const v of counts.values) {
       const e = extremes(v, N);
       nExtreme += e.rare;
       rows.push([`${v.table}.${v.column}`, `extreme values (${e.source})`, e.distinct, e.rare, e.patients]);
       extremeDetails[`${v.table}.${v.column}`] = { bounds: e.source, extremeEvents: e.events };
     }
-    const ages = rareAges(ctx, view, N);
+    const ages = birth === undefined ? null : rareAges(ctx, birth, counts, N);
     if (ages) {
       rows.push([
         ages.column,
@@ -282,7 +375,7 @@ export const rareValues: Attack = {
       details,
       warnings,
       method:
-        `Exact counts over the release's person view: a value is rare when 1 … ${N - 1} patients hold it (N = ${N}, --option ${ID}.n). ` +
+        `Exact counts over the release's person view (on the pool, or as SQL aggregates on the engine): a value is rare when 1 … ${N - 1} patients hold it (N = ${N}, --option ${ID}.n). ` +
         'Codes are counted per event table at the released truncation; pairs only among codes each held by at least N patients' +
         `${pairsOn ? '' : ' (pairs were turned off)'}; extreme values against declared bounds, else Tukey's far-out fences on the released values; ages from the released birth value's latest possible year.`,
     };

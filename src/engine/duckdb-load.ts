@@ -27,7 +27,7 @@ import { formatOf } from '../io/load.js';
 import { normalizeDelimiter, sniffDelimiter } from '../io/sniff-delimiter.js';
 import { DEFAULT_MISSING } from '../io/types.js';
 import type { InputInfo } from '../report/model.js';
-import { type DuckDbEngine, duckMessage } from './duckdb.js';
+import { type DuckDbEngine, type DuckTable, duckMessage } from './duckdb.js';
 import { ident, lit, readCsvSql } from './duckdb-sql.js';
 import { DUCKDB_PATH } from './paths.js';
 import type { EngineRole } from './types.js';
@@ -139,7 +139,7 @@ function headerNames(raw: readonly unknown[], label: string, warnings: string[])
 /** Loads a CSV file into table `role`. */
 async function loadCsv(
   engine: DuckDbEngine,
-  role: EngineRole,
+  name: string,
   file: string,
   label: string,
   size: number,
@@ -170,7 +170,7 @@ async function loadCsv(
   const names = headerNames(header, label, warnings);
   const sql = readCsvSql({ file, delimiter, names, missing: opts.missing ?? DEFAULT_MISSING });
   try {
-    await engine.conn.run(`CREATE TABLE ${ident(role)} AS SELECT * FROM ${sql}`);
+    await engine.conn.run(`CREATE TABLE ${ident(name)} AS SELECT * FROM ${sql}`);
   } catch (e) {
     throw readFailure(engine, e, label, 'csv');
   }
@@ -179,12 +179,12 @@ async function loadCsv(
 /** Attaches a DuckDB database read-only and returns the relation of its table. */
 async function attachDuckDb(
   engine: DuckDbEngine,
-  role: EngineRole,
+  name: string,
   file: string,
   wanted: string | undefined,
   label: string,
 ): Promise<string> {
-  const alias = `src_${role}`;
+  const alias = `src_${name}`;
   try {
     await engine.conn.run(`ATTACH ${lit(file)} AS ${ident(alias)} (READ_ONLY)`);
   } catch (e) {
@@ -235,7 +235,29 @@ export async function addInput(
   path: string,
   opts: CsvOptions,
 ): Promise<{ info: InputInfo; warnings: string[] }> {
-  const label = labelFor(path, `--${role}`);
+  const added = await addTable(engine, role, path, labelFor(path, `--${role}`), opts);
+  engine.tables.set(role, added.table);
+  await engine.mergeWildcardTokens(role);
+  return { info: added.info, warnings: added.warnings };
+}
+
+/**
+ * Adds one file to the engine as table `name` of the work database (or an attached table used in
+ * place), without giving it a role (event tables of relational trials: duckdb-events.ts).
+ * @param engine - the open DuckDB engine
+ * @param name - the table's name in the work database (unique per engine)
+ * @param path - the path as the user gave it (`file.duckdb#table` for a DuckDB table)
+ * @param label - how messages name the input (e.g. `--release data.csv`)
+ * @param opts - CSV missing tokens and delimiter
+ * @throws ReidgateError (see the module comment)
+ */
+export async function addTable(
+  engine: DuckDbEngine,
+  name: string,
+  path: string,
+  label: string,
+  opts: CsvOptions,
+): Promise<{ table: DuckTable; info: InputInfo; warnings: string[] }> {
   const dbMatch = DUCKDB_PATH.exec(path);
   const file = dbMatch ? dbMatch[1] : path;
   const format = dbMatch ? 'duckdb' : formatOf(path);
@@ -249,10 +271,10 @@ export async function addInput(
   const size = await statFile(file, label);
   if (size === 0) throw new ReidgateError('INPUT_EMPTY', `${label}: file is empty (0 bytes)`);
   const warnings: string[] = [];
-  let relation = ident(role);
+  let relation = ident(name);
   let row: string | undefined;
   if (format === 'csv') {
-    await loadCsv(engine, role, file, label, size, opts, warnings);
+    await loadCsv(engine, name, file, label, size, opts, warnings);
   } else if (format === 'parquet') {
     const magic = sniffMagic(await readHead(file, label));
     if (magic !== 'parquet')
@@ -273,7 +295,7 @@ export async function addInput(
       throw readFailure(engine, e, label, 'parquet');
     }
   } else {
-    relation = await attachDuckDb(engine, role, file, dbMatch?.[2], label);
+    relation = await attachDuckDb(engine, name, file, dbMatch?.[2], label);
   }
   const [[rows, maxRowid]] = await engine.all(
     row
@@ -290,9 +312,8 @@ export async function addInput(
     .filter((c) => row === undefined || c !== RAW_ROW);
   // Materialized tables number rows in file order; an attached table may have gaps after deletes.
   row ??= maxRowid === (rows as number) - 1 ? 't.rowid' : '(row_number() OVER (ORDER BY t.rowid) - 1)';
-  engine.tables.set(role, { relation, row, rows: rows as number, columns });
-  await engine.mergeWildcardTokens(role);
   return {
+    table: { relation, row, rows: rows as number, columns },
     info: { path, sha256: await sha256(file, label), rows: rows as number, columns, format, bytes: size },
     warnings,
   };

@@ -40,32 +40,43 @@ export function readHierarchies(trial: Trial): Hierarchies {
   return out;
 }
 
-/** Throws INPUT_PARSE, as src/run/inputs.ts keyRows does, for a missing or repeated --id key. */
-async function checkKeys(engine: DuckDbEngine, t: DuckTable, col: string, role: EngineRole): Promise<void> {
+/** A key column's first problem in row order: a row without a key, or a row repeating an earlier key. */
+export type KeyProblem = { row: number; first?: number } | null;
+
+/**
+ * The first row (0-based) of `t` whose key `col` is missing (`first` undefined) or repeats an earlier
+ * row's key (`first`: that row), or null: what a loader walking the rows would stop at.
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function firstKeyProblem(
+  engine: DuckDbEngine,
+  t: DuckTable,
+  col: string,
+  doing: string,
+): Promise<KeyProblem> {
   const key = `CAST(t.${ident(col)} AS VARCHAR)`;
   const rows = `(SELECT ${t.row} AS __rg_row, ${key} AS k FROM ${t.relation} AS t)`;
-  const [[none]] = await engine.all(
-    `SELECT min(__rg_row)::DOUBLE FROM ${rows} WHERE k IS NULL`,
-    `checking --id keys of the ${role}`,
-  );
+  const [[none]] = await engine.all(`SELECT min(__rg_row)::DOUBLE FROM ${rows} WHERE k IS NULL`, doing);
   const dup = await engine.all(
     `SELECT __rg_row::DOUBLE, first::DOUBLE FROM (SELECT __rg_row, min(__rg_row) OVER (PARTITION BY k) AS first FROM ${rows} WHERE k IS NOT NULL) ` +
       'WHERE __rg_row > first ORDER BY __rg_row LIMIT 1',
-    `checking --id keys of the ${role}`,
+    doing,
   );
-  // The local loader stops at the first offending row, whichever kind it is.
   const firstDup = dup.length > 0 ? (dup[0][0] as number) : Infinity;
-  if (none !== null && (none as number) < firstDup)
-    throw new ReidgateError(
-      'INPUT_PARSE',
-      `--id ${q(col)}: row ${(none as number) + 1} of the ${role} has no key`,
-    );
-  if (dup.length > 0) {
-    throw new ReidgateError(
-      'INPUT_PARSE',
-      `--id ${q(col)}: rows ${(dup[0][1] as number) + 1} and ${firstDup + 1} of the ${role} share a key; keys must be unique`,
-    );
-  }
+  if (none !== null && (none as number) < firstDup) return { row: none as number };
+  return dup.length > 0 ? { row: firstDup, first: dup[0][1] as number } : null;
+}
+
+/** Throws INPUT_PARSE, as src/run/inputs.ts keyRows does, for a missing or repeated --id key. */
+async function checkKeys(engine: DuckDbEngine, t: DuckTable, col: string, role: EngineRole): Promise<void> {
+  const p = await firstKeyProblem(engine, t, col, `checking --id keys of the ${role}`);
+  if (!p) return;
+  if (p.first === undefined)
+    throw new ReidgateError('INPUT_PARSE', `--id ${q(col)}: row ${p.row + 1} of the ${role} has no key`);
+  throw new ReidgateError(
+    'INPUT_PARSE',
+    `--id ${q(col)}: rows ${p.first + 1} and ${p.row + 1} of the ${role} share a key; keys must be unique`,
+  );
 }
 
 /**

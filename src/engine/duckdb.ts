@@ -22,7 +22,10 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
 import { duckFetchRows } from './duckdb-fetch.js';
+import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
+import type { DuckRelational } from './duckdb-events.js';
 import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
+import { duckRareValueCounts } from './duckdb-rare.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -48,6 +51,8 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CodeSetCounts,
+  CodeSetQuery,
   CompatibleSets,
   CompatibleSetsQuery,
   Engine,
@@ -55,6 +60,10 @@ import type {
   EngineRole,
   FetchedRows,
   RowsQuery,
+  PersonCodes,
+  PersonCodesQuery,
+  RareValueCounts,
+  RareValuesQuery,
   SizeRow,
   ValueCountsQuery,
   WeightQuery,
@@ -88,6 +97,8 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classValueCounts',
   'compatibleSets',
   'fetchRows',
+  'codeSetCounts',
+  'rareValueCounts',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -106,6 +117,8 @@ export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   readonly ops = OPS;
   readonly tables = new Map<EngineRole, DuckTable>();
+  /** A relational trial's event tables (duckdb-events.ts), once loaded. */
+  relational?: DuckRelational;
   private readonly missingCache = new Map<string, boolean>();
   private closed = false;
   private scratch = 0;
@@ -580,6 +593,21 @@ export class DuckDbEngine implements Engine {
   /** Rows as released strings (duckdb-fetch.ts), one operation at a time as the others. */
   fetchRows(q: RowsQuery): Promise<FetchedRows> {
     return this.exclusive(() => duckFetchRows(this, q, this.opts.wildcard));
+  }
+
+  /** The sampled persons' code sets (duckdb-codesets.ts), one operation at a time as the others. */
+  personCodes(q: PersonCodesQuery): Promise<PersonCodes> {
+    return this.exclusive(() => duckPersonCodes(this, q));
+  }
+
+  /** km-anonymity counting as SQL (duckdb-codesets.ts), one operation at a time as the others. */
+  codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
+    return this.exclusive(() => duckCodeSetCounts(this, q, this.opts));
+  }
+
+  /** Rare values' aggregates as SQL (duckdb-rare.ts), one operation at a time as the others. */
+  rareValueCounts(q: RareValuesQuery): Promise<RareValueCounts> {
+    return this.exclusive(() => duckRareValueCounts(this, q, this.opts.wildcard));
   }
 
   describe(): string {

@@ -7,6 +7,7 @@ import { listNames, q, ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { Trial } from '../trial/schema.js';
 import { DuckDbEngine } from './duckdb.js';
+import { loadDuckEvents } from './duckdb-events.js';
 import { addInput } from './duckdb-load.js';
 import { duckLinkageInputs, readHierarchies } from './duckdb-targets.js';
 import type { Engine, EngineRole } from './types.js';
@@ -18,6 +19,8 @@ export interface OpenedEngine {
   warnings: string[];
   /** Linkage targets and ground truth (with --original or --auxiliary), kept in the engine. */
   linkage?: LinkageInputs;
+  /** Relational trials: the event files as the report describes them (`events.NAME.SIDE`). */
+  eventInfo?: Record<string, InputInfo>;
 }
 
 /** Throws COLUMN naming the flag when the input lacks any of `names`. */
@@ -100,7 +103,16 @@ export async function openDuckDbTrial(
     const opts = { missing: trial.missing, delimiter: trial.delimiter };
     const loaded = await loadTrialInputs(trial, progress, (role, path) => addInput(engine, role, path, opts));
     const linkage = await duckLinkageInputs(engine, trial, loaded.info);
-    return { engine, ...loaded, linkage };
+    if (!trial.events?.length || trial.key === undefined) return { engine, ...loaded, linkage };
+    const events = await loadDuckEvents(engine, trial, opts, progress);
+    engine.relational = events.relational;
+    return {
+      engine,
+      ...loaded,
+      warnings: [...loaded.warnings, ...events.warnings],
+      linkage,
+      eventInfo: events.info,
+    };
   } catch (e) {
     await engine.close();
     throw e;

@@ -27,19 +27,32 @@
  * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows in the
  *   blocks of given rows of another table), for attacks that do not reduce to SQL.
  *
+ * - `codeSetCounts` (relational trials; with `relational` and `personCodes`): km-anonymity — the
+ *   sampled targets' own codes (the attack chooses the known codes in JS), then per target and
+ *   m = 1 … M the number of release persons demographically compatible with it (exact linkage's strict
+ *   relation) holding its first m codes (or their table's suppressed code), and whether its true
+ *   person is among them (duckdb: duckdb-events.ts loads and codes the event tables as
+ *   src/relational/load.ts does, duckdb-codesets.ts counts; the local engine answers through the
+ *   person view and the pool, attacks/person-match).
+ *
+ * - `rareValueCounts` (relational trials): the release's patients per code, per table the patients
+ *   holding a rare code, rare code pairs by table pair, value columns' histograms, the birth column's
+ *   values with their holders, the latest event year (duckdb: duckdb-rare.ts; local: the person view).
+ *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets). Attacks whose kernels do not reduce to SQL (linkage's
- * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
- * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
- * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
- * its blocks, which the report declares approximate and the policy never passes; membership is then
- * skipped. DuckDB and ClickHouse answer `fetchRows`.
+ * linkage's exact methods (compatibleSets), code-sets (codeSetCounts) and rare-values
+ * (rareValueCounts) on duckdb (ClickHouse does not hold event tables yet). Attacks whose kernels do
+ * not reduce to SQL (linkage's Fellegi–Sunter, distance and linkability methods; membership) declare
+ * `fetchable` and run on rows fetched with `fetchRows` (src/engine/fetch-local.ts): every row when
+ * each input is under a bound (the figures of --engine local), else, for linkage, a seeded target
+ * sample and the release rows in its blocks, which the report declares approximate and the policy
+ * never passes; membership is then skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
- * trajectory counts of relational trials, rare values. Attacks that still
- * read encoded columns and are not `fetchable` run on the local engine only; the run skips them on
- * other engines and says so in the report.
+ * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, trajectory
+ * counts of relational trials, and relational trials on ClickHouse. Attacks that still read encoded
+ * columns and are not `fetchable` run on the local engine only; the run skips them on other engines
+ * and says so in the report.
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
@@ -56,7 +69,14 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets' | 'fetchRows';
+export type EngineOp =
+  | 'classSizes'
+  | 'classWeights'
+  | 'classValueCounts'
+  | 'compatibleSets'
+  | 'fetchRows'
+  | 'codeSetCounts'
+  | 'rareValueCounts';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -133,6 +153,27 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails
    */
   fetchRows?(q: RowsQuery): Promise<FetchedRows>;
+  /**
+   * A relational trial's event tables as the engine holds them (code numbering, which side has
+   * events), or undefined when the trial has none or the engine does not hold them. Present with
+   * 'codeSetCounts'.
+   */
+  readonly relational?: RelationalCodes;
+  /**
+   * Each given person's distinct codes (as the person view's code sets). Present with 'codeSetCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  personCodes?(q: PersonCodesQuery): Promise<PersonCodes>;
+  /**
+   * km-anonymity counting (see CodeSetQuery). Present with 'codeSetCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  codeSetCounts?(q: CodeSetQuery): Promise<CodeSetCounts>;
+  /**
+   * Rare values' aggregates of a relational release (see RareValueCounts). Present with 'rareValueCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  rareValueCounts?(q: RareValuesQuery): Promise<RareValueCounts>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -308,4 +349,113 @@ export interface FetchedRows {
   table: Table;
   /** When `limit` was exceeded: the number of rows that matched (and `table` is empty). */
   over?: number;
+}
+
+// ---- code sets of relational trials (issue 8: `codeSetCounts`) ----
+
+/** An event table's codes in the engine's numbering (as src/relational/person-view.ts EventTableInfo). */
+export interface EventTableCodes {
+  name: string;
+  /** Combined codes of this table: base … base + codes − 1; `suppressed` = base + codes. */
+  base: number;
+  codes: number;
+  suppressed: number;
+  dated: boolean;
+}
+
+/**
+ * A relational trial's codes on an engine. Codes are normalized and truncated as src/relational/load.ts
+ * does; the numbering is the engine's own (only labels compare across engines).
+ */
+export interface RelationalCodes {
+  tables: EventTableCodes[];
+  /** Combined code → the table's normalized code (main thread only: never in reports). */
+  labels: readonly string[];
+  /** Whether some event table has an original file (the person view's `original` side). */
+  original: boolean;
+}
+
+/** Which persons' code sets to read: rows of a side's person table. */
+export interface PersonCodesQuery {
+  side: 'release' | 'original';
+  rows: Int32Array;
+}
+
+/** Per asked person (in query order), its distinct combined codes, ascending (suppressed codes included). */
+export interface PersonCodes {
+  offsets: Int32Array;
+  codes: Int32Array;
+}
+
+/**
+ * A question of km-anonymity: for each sampled target t and m = 1 … levels, S_{t,m} = the release
+ * persons demographically compatible with t on the known QIs (exact linkage's strict relation, or,
+ * with `sameClass`, t's own release class) holding each of t's first m items, where a person holds an
+ * item when it holds its code or its table's suppressed code.
+ */
+export interface CodeSetQuery {
+  /** The targets' side: original persons (truth by the person key) or release persons (each its own truth). */
+  side: 'release' | 'original';
+  /** Sampled target rows of that side's person table. */
+  targetRows: Int32Array;
+  /** Known QIs with their kinds ([]: no demographics, everyone is compatible). */
+  knownQi: CompatibleSetsQuery['columns'];
+  /** Release-side targets: compatible persons are those of the target's own class. */
+  sameClass?: boolean;
+  /** Per target: its items itemOffsets[t] … itemOffsets[t+1] − 1 (combined codes, in the order learnt). */
+  itemOffsets: Int32Array;
+  items: Int32Array;
+  /** M. */
+  levels: number;
+}
+
+/** The answer: per target and level (t·M + m − 1), as attacks/person-match countMatches returns. */
+export interface CodeSetCounts {
+  /** Per target: its true release person row (by the person key), or −1. */
+  truth: Int32Array;
+  /** |S_{t,m}|, or −1 when t has fewer than m items. */
+  size: Int32Array;
+  /** 1 when t's true person is in S_{t,m}. */
+  truthIn: Int32Array;
+  /** Engine figures for the report's details (no record values). */
+  details: Record<string, unknown>;
+}
+
+// ---- rare values of relational trials (issue 8: `rareValueCounts`) ----
+
+/** What the rare-values attack asks: its threshold N, whether to count pairs, the birth column. */
+export interface RareValuesQuery {
+  /** A value is rare when 1 … n − 1 patients hold it. */
+  n: number;
+  pairs: boolean;
+  /** A release column (QI) holding birth values, if any. */
+  birth?: string;
+}
+
+/** Aggregates of the release's person view from which the rare-values attack computes its figures. */
+export interface RareValueCounts {
+  /** Per combined code (RelationalCodes numbering): release patients holding it. */
+  holders: Float64Array;
+  /** Per event table: patients holding one of its rare codes (non-suppressed, 1 … n − 1 holders). */
+  patientsWithRareCode: number[];
+  /** Patients holding any rare code. */
+  withRareCode: number;
+  /**
+   * Rare pairs (two codes each held by ≥ n patients, held together by 1 … n − 1) by (table of the
+   * lower combined code) · tables + (table of the higher); null when pairs were not asked for.
+   */
+  pairs: number[] | null;
+  /** Per value column of the release's event tables, in declaration order: its values' histogram. */
+  values: Array<{
+    table: string;
+    column: string;
+    min?: number;
+    max?: number;
+    /** Distinct values ascending: [value, events, patients]. */
+    histogram: Array<[number, number, number]>;
+  }>;
+  /** The birth column's released values (missing and --wildcard tokens left out) and their holders. */
+  birth: Array<[string, number]> | null;
+  /** The latest year among the release's dated events with a (non-suppressed) code; null when none. */
+  latestEventYear: number | null;
 }

@@ -50,7 +50,7 @@ export interface EventTableSpec {
   values: Array<{ name: string; min?: number; max?: number }>;
 }
 
-type Side = 'release' | 'original';
+export type Side = 'release' | 'original';
 
 /** What loading produced: the view and every event file (for the report's inputs). */
 export interface LoadedEvents {
@@ -127,12 +127,55 @@ function eventPersons(t: LoadedTable, key: string, persons: Map<string, number>,
 }
 
 /** Marks a suppressed code until the table's reserved code (after its real codes) is known. */
-const SUPPRESSED_LOCAL = -3;
+export const SUPPRESSED_LOCAL = -3;
 
 /** Shared per-table code dictionary (normalized, truncated code → table code). */
-interface TableCodes {
+export interface TableCodes {
   index: Map<string, number>;
   labels: string[];
+}
+
+/**
+ * One raw code of an event table as a table code: −1 when blank, SUPPRESSED_LOCAL when a suppressed
+ * token, else the normalized (and truncated) code's index in `dict` (added when new).
+ * @param where - the location for messages ("events `x` (side file): row N, column `c`")
+ * @throws ReidgateError('INPUT_PARSE') for a code outside the declared system or a release code
+ *   longer than the declared truncation
+ */
+export function tableCode(
+  raw: string,
+  spec: EventTableSpec,
+  side: Side,
+  dict: TableCodes,
+  suppressed: ReadonlySet<string>,
+  where: () => string,
+): number {
+  if (raw.trim() === '') return -1;
+  if (suppressed.has(raw.trim())) return SUPPRESSED_LOCAL;
+  let code = normalizeCode(raw, spec.codeSystem);
+  if (!inSystem(code, spec.codeSystem)) {
+    throw new ReidgateError(
+      'INPUT_PARSE',
+      `${where()}: ${q(raw)} is not a${spec.codeSystem === 'icd10' ? 'n ICD-10' : 'n ATC'} code (declared codeSystem: ${spec.codeSystem})`,
+    );
+  }
+  const N = spec.codeTruncation;
+  if (N !== undefined) {
+    if (side === 'release' && code.length > N) {
+      throw new ReidgateError(
+        'INPUT_PARSE',
+        `${where()}: ${q(raw)} has ${code.length} characters but the release is declared truncated to ${N} (codeTruncation: ${N})`,
+      );
+    }
+    code = code.slice(0, N);
+  }
+  let k = dict.index.get(code);
+  if (k === undefined) {
+    k = dict.labels.length;
+    dict.labels.push(code);
+    dict.index.set(code, k);
+  }
+  return k;
 }
 
 /** Per event row, the table code (−1 when suppressed or missing), validating system and truncation. */
@@ -147,70 +190,64 @@ function eventCodes(
   const col = spec.code!;
   const { codes, dictionary } = codesOf(t, col, what);
   const map = new Int32Array(dictionary.length);
-  const N = spec.codeTruncation;
   for (let c = 0; c < dictionary.length; c++) {
-    const raw = dictionary[c];
-    if (raw.trim() === '') {
-      map[c] = -1;
-      continue;
-    }
-    if (suppressed.has(raw.trim())) {
-      map[c] = SUPPRESSED_LOCAL;
-      continue;
-    }
-    let code = normalizeCode(raw, spec.codeSystem);
-    const where = `${what}: row ${firstRow(codes, c)}, column ${q(col)}`;
-    if (!inSystem(code, spec.codeSystem)) {
-      throw new ReidgateError(
-        'INPUT_PARSE',
-        `${where}: ${q(raw)} is not a${spec.codeSystem === 'icd10' ? 'n ICD-10' : 'n ATC'} code (declared codeSystem: ${spec.codeSystem})`,
-      );
-    }
-    if (N !== undefined) {
-      if (side === 'release' && code.length > N) {
-        throw new ReidgateError(
-          'INPUT_PARSE',
-          `${where}: ${q(raw)} has ${code.length} characters but the release is declared truncated to ${N} (codeTruncation: ${N})`,
-        );
-      }
-      code = code.slice(0, N);
-    }
-    let k = dict.index.get(code);
-    if (k === undefined) {
-      k = dict.labels.length;
-      dict.labels.push(code);
-      dict.index.set(code, k);
-    }
-    map[c] = k;
+    map[c] = tableCode(
+      dictionary[c],
+      spec,
+      side,
+      dict,
+      suppressed,
+      () => `${what}: row ${firstRow(codes, c)}, column ${q(col)}`,
+    );
   }
   const out = sharedInt32(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = codes[i] < 0 ? -1 : map[codes[i]];
   return out;
 }
 
-/** Parsed dates of one column: per row the parsed date's dictionary entry (or −1), and the entries. */
-function parseDates(t: LoadedTable, spec: EventTableSpec, suppressed: ReadonlySet<string>, what: string) {
-  const { codes, dictionary } = codesOf(t, spec.date!, what);
+/** A date column's distinct values: each parsed (null when blank or suppressed), and its first row (1-based). */
+export interface DateEntries {
+  dictionary: readonly string[];
+  parsed: Array<ParsedDate | null>;
+  first: (c: number) => number;
+}
+
+/**
+ * Parses a date column's distinct values.
+ * @throws ReidgateError('INPUT_PARSE') naming the first row of a value that is not a date
+ */
+export function parseDateEntries(
+  dictionary: readonly string[],
+  first: (c: number) => number,
+  spec: EventTableSpec,
+  suppressed: ReadonlySet<string>,
+  what: string,
+): DateEntries {
   const parsed: Array<ParsedDate | null> = dictionary.map((raw, c) => {
     if (suppressed.has(raw.trim()) || raw.trim() === '') return null;
     const d = parseEventDate(raw);
     if (!d) {
       throw new ReidgateError(
         'INPUT_PARSE',
-        `${what}: row ${firstRow(codes, c)}, column ${q(spec.date)}: ${q(raw)} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)`,
+        `${what}: row ${first(c)}, column ${q(spec.date)}: ${q(raw)} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)`,
       );
     }
     return d;
   });
-  return { codes, dictionary, parsed };
+  return { dictionary, parsed, first };
+}
+
+/** Parsed dates of one column: per row the parsed date's dictionary entry (or −1), and the entries. */
+function parseDates(t: LoadedTable, spec: EventTableSpec, suppressed: ReadonlySet<string>, what: string) {
+  const { codes, dictionary } = codesOf(t, spec.date!, what);
+  return {
+    codes,
+    ...parseDateEntries(dictionary, (c) => firstRow(codes, c), spec, suppressed, what),
+  };
 }
 
 /** The release's date precision: declared (and checked against every date) or inferred. */
-function releasePrecision(
-  spec: EventTableSpec,
-  dates: ReturnType<typeof parseDates>,
-  what: string,
-): DatePrecision {
+export function releasePrecision(spec: EventTableSpec, dates: DateEntries, what: string): DatePrecision {
   const present = dates.parsed.map((d, c) => [d, c] as const).filter(([d]) => d !== null) as Array<
     [ParsedDate, number]
   >;
@@ -221,7 +258,7 @@ function releasePrecision(
         const how = finer(d.precision, declared) ? 'finer than' : 'coarser than';
         throw new ReidgateError(
           'INPUT_PARSE',
-          `${what}: row ${firstRow(dates.codes, c)}, column ${q(spec.date)}: ${q(dates.dictionary[c])} is ${how} the declared datePrecision ${q(declared)}`,
+          `${what}: row ${dates.first(c)}, column ${q(spec.date)}: ${q(dates.dictionary[c])} is ${how} the declared datePrecision ${q(declared)}`,
         );
       }
     }
@@ -237,15 +274,19 @@ function releasePrecision(
   return [...kinds][0] ?? 'day';
 }
 
-/** Per event row, the date window at `precision` (lo = NO_DATE without a date). */
-function dateWindows(
-  dates: ReturnType<typeof parseDates>,
+/**
+ * Per distinct date, its window at `precision` (entries without a date are left 0), and the range of
+ * the dates (coarsened), checking that an original date is not coarser than the release's precision.
+ * @throws ReidgateError('INPUT_PARSE') naming the first row of an original date coarser than `precision`
+ */
+export function dateEntryWindows(
+  dates: DateEntries,
   precision: DatePrecision,
   shift: number,
   side: Side,
   spec: EventTableSpec,
   what: string,
-): { lo: Int32Array; hi: Int32Array; min: number; max: number } {
+): { perLo: Int32Array; perHi: Int32Array; min: number; max: number } {
   const perLo = new Int32Array(dates.parsed.length);
   const perHi = new Int32Array(dates.parsed.length);
   let min = Infinity;
@@ -255,7 +296,7 @@ function dateWindows(
     if (side === 'original' && finer(precision, d.precision)) {
       throw new ReidgateError(
         'INPUT_PARSE',
-        `${what}: row ${firstRow(dates.codes, c)}, column ${q(spec.date)}: ${q(dates.dictionary[c])} is coarser than the release's date precision ${q(precision)}; the original cannot be matched at that precision`,
+        `${what}: row ${dates.first(c)}, column ${q(spec.date)}: ${q(dates.dictionary[c])} is coarser than the release's date precision ${q(precision)}; the original cannot be matched at that precision`,
       );
     }
     const s = side === 'original' ? shift : 0;
@@ -264,6 +305,19 @@ function dateWindows(
     min = Math.min(min, coarsen(d.first, precision));
     max = Math.max(max, coarsen(d.first, precision));
   });
+  return { perLo, perHi, min, max };
+}
+
+/** Per event row, the date window at `precision` (lo = NO_DATE without a date). */
+function dateWindows(
+  dates: ReturnType<typeof parseDates>,
+  precision: DatePrecision,
+  shift: number,
+  side: Side,
+  spec: EventTableSpec,
+  what: string,
+): { lo: Int32Array; hi: Int32Array; min: number; max: number } {
+  const { perLo, perHi, min, max } = dateEntryWindows(dates, precision, shift, side, spec, what);
   const n = dates.codes.length;
   const lo = sharedInt32(n);
   const hi = sharedInt32(n);
@@ -280,6 +334,29 @@ function dateWindows(
   return { lo, hi, min, max };
 }
 
+/**
+ * One value of a numeric event column: NaN when blank or suppressed.
+ * @throws ReidgateError('INPUT_PARSE') naming the first row of a value that is not a number
+ */
+export function eventValue(
+  raw: string,
+  suppressed: ReadonlySet<string>,
+  first: () => number,
+  column: string,
+  what: string,
+): number {
+  const s = raw.trim();
+  if (s === '' || suppressed.has(s)) return Number.NaN;
+  const x = Number(s);
+  if (!Number.isFinite(x)) {
+    throw new ReidgateError(
+      'INPUT_PARSE',
+      `${what}: row ${first()}, column ${q(column)}: ${q(raw)} is not a number`,
+    );
+  }
+  return x;
+}
+
 /** A numeric value column of a release event table. */
 function valueColumn(
   t: LoadedTable,
@@ -290,18 +367,7 @@ function valueColumn(
   what: string,
 ): EventValues {
   const { codes, dictionary } = codesOf(t, v.name, what);
-  const per = dictionary.map((raw, c) => {
-    const s = raw.trim();
-    if (s === '' || suppressed.has(s)) return Number.NaN;
-    const x = Number(s);
-    if (!Number.isFinite(x)) {
-      throw new ReidgateError(
-        'INPUT_PARSE',
-        `${what}: row ${firstRow(codes, c)}, column ${q(v.name)}: ${q(raw)} is not a number`,
-      );
-    }
-    return x;
-  });
+  const per = dictionary.map((raw, c) => eventValue(raw, suppressed, () => firstRow(codes, c), v.name, what));
   const values = sharedFloat64(codes.length);
   for (let i = 0; i < codes.length; i++) values[i] = codes[i] < 0 ? Number.NaN : per[codes[i]];
   return { table: spec.name, column: v.name, person, values, min: v.min, max: v.max };
@@ -424,10 +490,10 @@ export async function loadPersonView(
  * A necessary condition of a declared shift: release dates lie within the original's date range
  * widened by the shift (both at the release's precision).
  */
-function checkShift(
+export function checkShift(
   spec: EventTableSpec,
   releaseRange: [number, number],
-  dates: ReturnType<typeof parseDates>,
+  dates: DateEntries,
   precision: DatePrecision,
   what: string,
 ): void {

@@ -231,11 +231,11 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     }
   }
 
-  if (trial.engine !== undefined && trial.engine !== 'local' && (trial.events?.length ?? 0) > 0) {
-    // The person-level attacks do not count through the engine yet: refuse rather than skip them.
+  if (trial.engine === 'clickhouse' && (trial.events?.length ?? 0) > 0) {
+    // ClickHouse does not hold event tables yet: refuse rather than run the person tables alone.
     throw new ReidgateError(
       'USAGE',
-      `--engine ${trial.engine}: relational trials (events:) run on --engine local only for now`,
+      `--engine ${trial.engine}: relational trials (events:) run on --engine local or duckdb only for now`,
     );
   }
   // --engine duckdb / clickhouse: the engine holds the inputs (src/engine); otherwise they load into memory.
@@ -249,8 +249,9 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
   const inputs = opened ? undefined : await loadInputs(trial, onLoad);
   // Every table read, event tables of a relational trial included (report inputs `events.NAME.ROLE`).
   const loaded = { ...(inputs?.loaded ?? {}), ...(inputs?.eventFiles ?? {}) } as Record<string, LoadedTable>;
-  const info =
-    opened?.info ?? Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)]));
+  const info = opened
+    ? { ...opened.info, ...opened.eventInfo }
+    : Object.fromEntries(Object.entries(loaded).map(([role, t]) => [role, inputInfo(t)]));
   const inputWarnings = opened?.warnings ?? Object.values(loaded).flatMap((t) => t.warnings);
   // On other engines the release holds no columns here: only attacks counting through the engine run.
   const encoded: TrialInputs['encoded'] = inputs?.encoded ?? {
@@ -272,7 +273,8 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     sensitive: trial.sensitive.length,
     population: population !== undefined || trial.populationTable !== undefined,
     populationTable: trial.populationTable !== undefined,
-    events: inputs?.persons?.tables.length ?? 0,
+    // Relational trials: the person view (local) or the event tables the engine holds.
+    events: inputs ? (inputs.persons?.tables.length ?? 0) : (opened?.engine.relational?.tables.length ?? 0),
   };
 
   const tLoaded = performance.now();

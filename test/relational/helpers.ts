@@ -39,3 +39,62 @@ export function eventsOf(trial: Record<string, unknown>): Array<Record<string, u
 export async function loadTrial(path: string, flags: RunFlags = {}) {
   return loadInputs(resolveTrial(path, flags), () => {});
 }
+
+/**
+ * Bad relational inputs on the mini cohort: what, files replaced, trial edit, the expected message
+ * (exit 2). Shared by the local loader's tests and the DuckDB engine's (the same messages).
+ */
+export const BAD_INPUTS: Array<
+  [string, Record<string, string>, (t: Record<string, unknown>) => void, RegExp]
+> = [
+  [
+    'an event key matching no patient (table and count)',
+    { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np9,2021-03,E11\np8,2021-04,I10\n' },
+    () => {},
+    /events `diagnoses` \(release .*\): 2 of 3 rows have a key `pid` matching no patient .*first: row 2, key `p9`/,
+  ],
+  [
+    'a date that does not parse (row and column)',
+    { 'original/diagnoses.csv': 'pid,date,icd10\np1,2021-03-05,E11.9\np2,2021-13-40,I10\n' },
+    () => {},
+    /events `diagnoses` \(original .*\): row 2, column `date`: `2021-13-40` is not a date/,
+  ],
+  [
+    'a code outside the declared system',
+    { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np2,2021-03,diabetes\n' },
+    () => {},
+    /row 2, column `icd10`: `diabetes` is not an ICD-10 code \(declared codeSystem: icd10\)/,
+  ],
+  [
+    'a release contradicting its declared truncation (4 characters declared 3)',
+    { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03,E11\np2,2021-03,E11.9\n' },
+    () => {},
+    /row 2, column `icd10`: `E11.9` has 4 characters but the release is declared truncated to 3/,
+  ],
+  [
+    'release dates finer than the declared precision',
+    { 'release/diagnoses.csv': 'pid,date,icd10\np1,2021-03-01,E11\np2,2021-03-17,I10\n' },
+    () => {},
+    /row 2, column `date`: `2021-03-17` is finer than the declared datePrecision `month`/,
+  ],
+  [
+    'original dates coarser than the release precision',
+    { 'original/prescriptions.csv': 'pid,date,drug\np1,2021,A10BA02\n' },
+    (t) => {
+      eventsOf(t)[1].datePrecision = 'month';
+    },
+    /events `prescriptions` \(original .*\): row 1, column `date`: `2021` is coarser than the release's date precision `month`/,
+  ],
+  [
+    'release dates outside the original range widened by the declared shift',
+    { 'release/diagnoses.csv': 'pid,date,icd10\np1,2020-11,E11\np2,2021-03,I10\n' },
+    () => {},
+    /release dates reach 2020-11, outside the original's dates 2021-02 … 2022-07 widened by the declared dateShift of 0 days/,
+  ],
+  [
+    'a person table with a duplicated key',
+    { 'release/patients.csv': 'pid,sex,birth_ym,pref,muni\np1,F,1950,13,*\np1,F,1950,13,*\n' },
+    () => {},
+    /`pid`.*rows 1 and 2 of .* share a key/,
+  ],
+];

@@ -1,0 +1,148 @@
+/**
+ * @module bench/relational-scale — a relational trial at claims scale (issue 8): code-sets (m ≤ 3, at most
+ * 10,000 original patients as targets, demographics known) on the local engine and on DuckDB under a memory
+ * limit (suite `relational-scale`).
+ *
+ * Data: the cohort's claims table (datasets/cohort/claims.ts, seed 1) as Parquet, generated into
+ * `.bench-data/claims/N/claims.parquet` when missing (shared with bench/scale.ts), and its person table
+ * `persons.parquet` (pid and the demographics `sex,birth_ym,pref,muni`, one row per patient) derived from it
+ * by DuckDB. The trial: person table and event table are release and original at once (an unprotected
+ * claims release: the attacker knows a patient's demographics and m of its codes), key `pid`, one event
+ * table `claims` (`code`, code system `any`, dates to the day). Each task runs the whole trial
+ * (`runTrial`: load, checks, code-sets, report) with --no-record-risk and records wall time, the phases and
+ * the peak RSS of the process (DuckDB runs in-process); the tasks also check that both engines give the same
+ * code-sets metrics.
+ *
+ * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ENGINES (default local,duckdb); REL_SCALE_LOCAL_MAX (default
+ * 1e7) caps the local engine; SCALE_MEMORY (default 2GB) DuckDB's limit; SCALE_JSON=FILE merges the figures
+ * into FILE as bench/scale.ts does. Run with BENCH_ITER=1 BENCH_WARMUP=0.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Bench } from 'tinybench';
+import { generateClaims } from '../datasets/cohort/claims.js';
+import { runTrial } from '../src/run/run-trial.js';
+import { resolveTrial } from '../src/trial/resolve.js';
+import { type ScaleFigure, saveFigures } from './scale.js';
+
+/** Writes persons.parquet (one row per patient) from claims.parquet when missing. */
+async function personTable(claims: string, persons: string): Promise<void> {
+  if (existsSync(persons)) return;
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+    await conn.run(
+      `COPY (SELECT pid, any_value(sex) AS sex, any_value(birth_ym) AS birth_ym, any_value(pref) AS pref, ` +
+        `any_value(muni) AS muni FROM read_parquet(${lit(claims)}) GROUP BY pid ORDER BY pid) ` +
+        `TO ${lit(persons)} (FORMAT parquet)`,
+    );
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+/** The trial file over the claims data. */
+function trialFile(dir: string): string {
+  const path = join(dir, 'relational-trial.yaml');
+  writeFileSync(
+    path,
+    [
+      'name: claims (relational, unprotected)',
+      'release: persons.parquet',
+      'original: persons.parquet',
+      'key: pid',
+      'qi: [sex, { name: birth_ym, kind: date }, pref, muni]',
+      'events:',
+      '  - name: claims',
+      '    release: claims.parquet',
+      '    original: claims.parquet',
+      '    code: code',
+      '    date: date',
+      '    codeSystem: any',
+      '    datePrecision: day',
+      'seed: 1',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+const exp = (n: number) => n.toExponential(0).replace('+', '');
+
+/**
+ * Adds the relational scale tasks to `bench`.
+ * @param bench - the tinybench instance
+ * @param dataDir - where generated data is kept between runs
+ */
+export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: string): Promise<void> {
+  const sizes = (process.env.REL_SCALE_ROWS ?? '1e6').split(',').map(Number);
+  const engines = new Set((process.env.REL_SCALE_ENGINES ?? 'local,duckdb').split(','));
+  const localMax = Number(process.env.REL_SCALE_LOCAL_MAX ?? 1e7);
+  const memoryLimit = process.env.SCALE_MEMORY ?? '2GB';
+  const metrics = new Map<number, Map<string, string>>();
+  for (const rows of sizes) {
+    const dir = join(dataDir, 'claims', String(rows));
+    const claims = join(dir, 'claims.parquet');
+    if (!existsSync(claims)) await generateClaims({ rows, seed: 1, out: dir, format: 'parquet' });
+    await personTable(claims, join(dir, 'persons.parquet'));
+    const trialPath = trialFile(dir);
+    const mb = (statSync(claims).size / 2 ** 20).toFixed(0);
+    for (const engine of ['local', 'duckdb'] as const) {
+      if (!engines.has(engine) || (engine === 'local' && rows > localMax)) continue;
+      const limit = engine === 'duckdb' ? memoryLimit : null;
+      const name = `${engine === 'duckdb' ? `duckdb ${memoryLimit}` : 'local, 2 workers'}: code-sets trial (m ≤ 3, 10k targets), ${exp(rows)} event rows (${mb} MB Parquet)`;
+      bench.add(name, async () => {
+        let peak = process.memoryUsage().rss;
+        const timer = setInterval(() => {
+          peak = Math.max(peak, process.memoryUsage().rss);
+        }, 25);
+        const t0 = performance.now();
+        try {
+          const { report, manifest } = await runTrial(
+            resolveTrial(trialPath, {
+              attacks: 'code-sets',
+              engine,
+              memoryLimit: limit ?? undefined,
+              recordRisk: false,
+              workers: '2',
+              format: 'json',
+              out: join(dir, `out-relational-${engine}`),
+            }),
+          );
+          const a = report.attacks[0];
+          if (a.status !== 'ok') throw new Error(`code-sets on ${engine}: ${a.reason}`);
+          const got = JSON.stringify(a.metrics);
+          const seen = metrics.get(rows) ?? new Map<string, string>();
+          metrics.set(rows, seen);
+          seen.set(engine, got);
+          if (seen.size === 2 && new Set(seen.values()).size !== 1)
+            throw new Error(`code-sets at ${rows} rows: local and duckdb metrics differ`);
+          const t = manifest.timings;
+          const r2 = (x: number) => Number(x.toFixed(2));
+          const fig: ScaleFigure = {
+            task: name,
+            series: `code-sets ${engine}`,
+            rows,
+            seconds: r2((performance.now() - t0) / 1000),
+            peakRssMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+            memoryLimit: limit,
+            measuredAt: new Date().toISOString(),
+            loadAverage: Number(loadavg()[0].toFixed(1)),
+            phases: { load: r2(t.loadSeconds), attacks: r2(t.attacksSeconds), write: r2(t.writeSeconds) },
+          };
+          console.error(
+            `relational-scale: ${name}: ${fig.seconds} s (load ${fig.phases?.load}, code-sets ${fig.phases?.attacks}), ` +
+              `peak RSS ${fig.peakRssMiB} MiB, load average ${fig.loadAverage}, uniqueShareM1 ${a.metrics.uniqueShareM1?.value}`,
+          );
+          if (process.env.SCALE_JSON) saveFigures(process.env.SCALE_JSON, [fig]);
+        } finally {
+          clearInterval(timer);
+        }
+      });
+    }
+  }
+}
