@@ -47,7 +47,12 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineRole = 'release' | 'original' | 'control' | 'auxiliary';
 
 /** Counting operations an engine answers (attacks declare the ones they use). */
-export type EngineOp = 'classSizes' | 'classWeights' | 'classValueCounts' | 'compatibleSets';
+export type EngineOp =
+  | 'classSizes'
+  | 'classWeights'
+  | 'classValueCounts'
+  | 'compatibleSets'
+  | 'subsetUniques';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -118,6 +123,12 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
+  /**
+   * Minimal sample uniques (SUDA) over `q.columns` (see SubsetUniquesQuery). Present when `ops` holds
+   * 'subsetUniques'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  subsetUniques?(q: SubsetUniquesQuery): Promise<SubsetUniques>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -262,4 +273,52 @@ export interface CompatibleSets {
   /** Engine-specific figures for the report's details (no record values). */
   details: Record<string, unknown>;
   warnings: string[];
+}
+
+// ---- minimal sample uniques (SUDA: `subsetUniques`) ----
+
+/**
+ * A question of minimal sample uniques (MSUs): for each row r, the subsets S of `columns` with
+ * |S| ≤ `maxSize` on which r's values occur in no other row while on every proper subset they do.
+ * A missing value is never part of an MSU and matches no value (sdcMicro's `suda2`); with `wildcard`
+ * (local engine only) a wildcard token is not part of an MSU either but matches every value.
+ */
+export interface SubsetUniquesQuery {
+  role: EngineRole;
+  /** The quasi-identifiers (1 … 30: MSUs are column bit masks, bit j = columns[j]). */
+  columns: readonly string[];
+  /** Largest MSU size searched (1 … columns.length). */
+  maxSize: number;
+  /** Weight of an MSU by its size (index = size, 1 … maxSize; whole numbers): a row's score is the sum. */
+  weights: Float64Array;
+  /** Wildcard model (local engine only; other engines skip SUDA under --wildcard). */
+  wildcard?: boolean;
+  /**
+   * Work bound of the local SUDA2 search: it stops after this many MSUs (the answer is then marked
+   * `truncated` and its figures are lower bounds). Engines counting level by level in SQL find every
+   * MSU and ignore it.
+   */
+  maxMsus?: number;
+  /** Also return each row's score, in row order. */
+  perRecord?: boolean;
+}
+
+/** The answer: aggregates of the MSUs found, per-row scores only when asked for. */
+export interface SubsetUniques {
+  records: number;
+  /** Distinct value tuples over all the columns (exact classes; missing equals missing). */
+  classes: number;
+  /** Records in classes of size 1, and of size 2 (DIS-SUDA's U and D), over all the columns. */
+  sampleUniques: number;
+  pairRecords: number;
+  /** MSUs per column combination (bit mask), ascending by mask; combinations without MSUs left out. */
+  byMask: Array<{ mask: number; msus: number }>;
+  /** Rows by score (sum of their MSUs' weights), ascending, rows with score 0 left out. */
+  scores: Array<{ score: number; records: number }>;
+  /** Per row: its score. Only when `perRecord`. */
+  perRecord?: Float64Array;
+  /** Whether the local search stopped at `maxMsus` (the figures are then lower bounds). */
+  truncated: boolean;
+  /** Of the columns, those holding a missing value. */
+  missingIn: string[];
 }

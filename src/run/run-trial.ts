@@ -191,6 +191,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     population: population !== undefined || trial.populationTable !== undefined,
     populationTable: trial.populationTable !== undefined,
     events: inputs?.persons?.tables.length ?? 0,
+    wildcard: trial.wildcard.length > 0,
   };
 
   const tLoaded = performance.now();
