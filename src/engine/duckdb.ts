@@ -42,6 +42,7 @@ import {
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
+import { duckSubsetUniques } from './duckdb-suda.js';
 import type {
   ClassQuery,
   ClassSizes,
@@ -53,6 +54,8 @@ import type {
   EngineOp,
   EngineRole,
   SizeRow,
+  SubsetUniques,
+  SubsetUniquesQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -84,6 +87,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classWeights',
   'classValueCounts',
   'compatibleSets',
+  'subsetUniques',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -214,11 +218,7 @@ export class DuckDbEngine implements Engine {
   }
 
   /** Streams (row, value) pairs of a query into a typed array indexed by row. */
-  private async streamInto<T extends Int32Array | Float64Array>(
-    sql: string,
-    out: T,
-    doing: string,
-  ): Promise<T> {
+  async streamInto<T extends Int32Array | Float64Array>(sql: string, out: T, doing: string): Promise<T> {
     try {
       const result = await this.conn.stream(sql);
       for (;;) {
@@ -571,6 +571,11 @@ export class DuckDbEngine implements Engine {
   /** Exact compatible-set linkage as SQL (duckdb-linkage.ts), one operation at a time as the others. */
   compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
     return this.exclusive(() => duckCompatibleSets(this, q, this.opts));
+  }
+
+  /** Minimal sample uniques (SUDA) as SQL, level by level (duckdb-suda.ts). */
+  subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
+    return this.exclusive(() => duckSubsetUniques(this, this.table(q.role), q, this.scratch++));
   }
 
   describe(): string {

@@ -1,0 +1,76 @@
+/**
+ * @module engine/suda-sql — minimal sample uniques (SUDA's `subsetUniques`) counted in SQL, level by
+ * level, the plan the DuckDB and ClickHouse engines share (each supplies its dialect).
+ *
+ * A record unique on a set S of QIs is unique on every superset of S, so its minimal sample uniques
+ * (MSUs) are its minimal unique subsets. Over the table's distinct rows (each with its first row and
+ * its count n), for every subset S of size k = 1 … maxSize in turn:
+ *
+ *   INSERT INTO msu SELECT r, mask(S), k FROM
+ *     (SELECT min(r) AS r FROM distinct WHERE every column of S is present GROUP BY S HAVING sum(n) = 1)
+ *   WHERE r NOT IN (SELECT r FROM msu WHERE mask & mask(S) = mask)
+ *
+ * — the rows alone on S (a missing value is never part of an MSU and matches nothing, so rows missing
+ * a column of S neither own nor witness a group), less those that already own an MSU inside S (found
+ * at a lower level: a row unique on a proper subset of S owns an MSU there). What is left is exactly
+ * the MSUs of size k, the same set the SUDA2 search finds. The work is one GROUP BY per subset:
+ * Σ_{k ≤ maxSize} C(m, k) of them (2^m − 1 for a full search), each over the distinct rows; only
+ * aggregates come back (MSUs per column mask, rows per score), and each row's score when asked.
+ */
+
+/** Column bit masks of the subsets of m columns with 1 … maxSize members, by size then mask. */
+export function subsetMasksBySize(m: number, maxSize: number): number[][] {
+  const levels: number[][] = Array.from({ length: maxSize }, () => []);
+  for (let mask = 1; mask < 2 ** m; mask++) {
+    let k = 0;
+    for (let x = mask; x !== 0; x &= x - 1) k++;
+    if (k <= maxSize) levels[k - 1].push(mask);
+  }
+  return levels;
+}
+
+/** How one SQL dialect writes the parts of the plan. */
+export interface SudaDialect {
+  /** Key column j of the distinct-rows table. */
+  key(j: number): string;
+  /** Whether key column j holds a value (not missing). */
+  present(j: number): string;
+  /** `a & b` on integers. */
+  bitAnd(a: string, b: string): string;
+  /** A DOUBLE (Float64) constant from its decimal text. */
+  double(text: string): string;
+}
+
+/**
+ * The statement adding the MSUs of one subset to the MSU table.
+ * @param distinct - the distinct-rows table (columns r, n and the keys)
+ * @param msu - the MSU table (r, mask, k)
+ * @param m - number of columns
+ * @param mask - the subset
+ */
+export function subsetMsusSql(
+  d: SudaDialect,
+  distinct: string,
+  msu: string,
+  m: number,
+  mask: number,
+): string {
+  const cols: number[] = [];
+  for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
+  const keys = cols.map((j) => d.key(j)).join(', ');
+  const where = cols.map((j) => d.present(j)).join(' AND ');
+  const alone = `SELECT min(r) AS r FROM ${distinct} WHERE ${where} GROUP BY ${keys} HAVING sum(n) = 1`;
+  const lower =
+    cols.length === 1
+      ? ''
+      : ` WHERE r NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
+  return `INSERT INTO ${msu} (r, mask, k) SELECT r, ${mask}, ${cols.length} FROM (${alone})${lower}`;
+}
+
+/** A row's score: the sum of its MSUs' weights, as an SQL expression over the MSU table's `k`. */
+export function scoreSql(d: SudaDialect, weights: Float64Array): string {
+  const cases: string[] = [];
+  // String(x) round-trips a double exactly; whole-number weights below 2^53 sum exactly in any order.
+  for (let k = 1; k < weights.length; k++) cases.push(`WHEN k = ${k} THEN ${d.double(String(weights[k]))}`);
+  return `sum(CASE ${cases.join(' ')} ELSE ${d.double('0')} END)`;
+}

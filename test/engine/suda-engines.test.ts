@@ -1,0 +1,85 @@
+/**
+ * The suda attack on --engine duckdb (and clickhouse when the test cluster runs) gives the same
+ * figures as on --engine local (exact for counts, 1e-9 for scores): minimal sample uniques counted in
+ * SQL level by level against the SUDA2 search, on Adult (sdcMicro's oracle figures), sdcMicro's
+ * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTrial } from '../../src/run/run-trial.js';
+import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
+import { ROOT, tmp } from '../cli/helpers.js';
+import { dataFile, expectSameAttacks } from './helpers.js';
+
+const TRIALS = join(ROOT, 'datasets/trials');
+const TESTDATA = join(ROOT, 'test/fixtures/sdcmicro/testdata.csv');
+const TESTDATA_QI = 'urbrur,roof,walls,water,electcon,relat,sex';
+
+/** Small releases: missing values, one row, all unique, all equal, duplicates and size-1 MSUs. */
+const EDGE: Record<string, string> = {
+  missing: 'a,b,c\n1,,x\n1,NA,x\n1,?,y\nNA,y,y\n2,,z\n1,x,z\n2,x,z\n2,x,z\n3,y,\n',
+  oneRow: 'a,b,c\n1,2,3\n',
+  allUnique: 'a,b\n1,1\n2,2\n3,3\n4,4\n',
+  allEqual: 'a,b,c\n1,2,3\n1,2,3\n1,2,3\n',
+  mixed: 'a,b,c,d\n1,x,p,0\n1,y,p,0\n2,x,q,0\n2,y,q,1\n1,x,q,1\n2,x,p,1\n2,x,p,1\n3,z,r,0\n',
+};
+
+/** Runs a trial that writes no record-risk.csv (no per-record output, or the attack skipped). */
+async function runBare(engine: 'local' | 'duckdb' | 'clickhouse', flags: RunFlags) {
+  const out = tmp(`reidgate-suda-${engine}-`);
+  return runTrial(resolveTrial(undefined, { workers: '2', format: 'json', ...flags, engine, out }));
+}
+
+const engines: Array<{ name: 'duckdb' | 'clickhouse'; skip: string | null }> = [
+  { name: 'duckdb', skip: null },
+];
+
+for (const { name, skip } of engines) {
+  describe.skipIf(skip !== null)(
+    `suda on --engine ${name} = --engine local${skip ? ` (${skip})` : ''}`,
+    () => {
+      it('Adult, 8 QIs: 46,648 MSUs as in sdcMicro, every figure and record-risk.csv', async () => {
+        const { duckdb } = await expectSameAttacks(
+          join(TRIALS, 'adult-raw.yaml'),
+          { attacks: 'suda' },
+          'close',
+          name,
+        );
+        expect(duckdb.report.attacks[0].metrics.msuCount.value).toBe(46648);
+        expect(duckdb.report.attacks[0].details.msusBySize).toMatchObject({ '1': 2, '2': 1198, '8': 5 });
+      }, 300_000);
+
+      it("sdcMicro's testdata, 7 QIs, and with maxMsuSize 3", async () => {
+        const flags = { release: TESTDATA, qi: TESTDATA_QI, attacks: 'suda' };
+        const { duckdb } = await expectSameAttacks(undefined, flags, 'close', name);
+        expect(duckdb.report.attacks[0].details.sampleUniques).toBe(157);
+        await expectSameAttacks(undefined, { ...flags, sudaMaxSize: '3' }, 'close', name);
+      }, 300_000);
+
+      for (const [label, text] of Object.entries(EDGE)) {
+        it(`edge case: ${label}`, async () => {
+          const release = dataFile(`${label}.csv`, text);
+          const qi = text.split('\n')[0];
+          await expectSameAttacks(undefined, { release, qi, attacks: 'suda' }, 'close', name);
+        }, 120_000);
+      }
+
+      it('--no-record-risk: the same figures from aggregates only', async () => {
+        const release = dataFile('mixed.csv', EDGE.mixed);
+        const flags = { release, qi: 'a,b,c,d', attacks: 'suda', recordRisk: false };
+        const local = await runBare('local', flags);
+        const other = await runBare(name, flags);
+        expect(other.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
+      }, 120_000);
+
+      it('--wildcard: skipped with a reason, the verdict fails closed', async () => {
+        const release = dataFile('wild.csv', 'a,b\n1,*\n2,x\n2,y\n');
+        const run = await runBare(name, { release, qi: 'a,b', attacks: 'suda', wildcard: '*' });
+        expect(run.report.attacks[0].status).toBe('skipped');
+        expect(run.report.attacks[0].reason).toMatch(/--wildcard.*--engine local only/);
+        expect(run.report.verdict).not.toBe('pass');
+        expect(run.exitCode).not.toBe(0);
+      }, 120_000);
+    },
+  );
+}
