@@ -44,6 +44,7 @@ import {
   wildcardKeySql,
   wildcardMaskSql,
 } from './clickhouse-sql.js';
+import { chSubsetUniques } from './clickhouse-suda.js';
 import { weightTableOf } from './local.js';
 import type {
   ClassQuery,
@@ -55,6 +56,8 @@ import type {
   EngineRole,
   PositiveNumbers,
   SizeRow,
+  SubsetUniques,
+  SubsetUniquesQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -92,7 +95,12 @@ export interface ClickHouseOptions {
   wildcard: readonly string[];
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
+  'classSizes',
+  'classWeights',
+  'classValueCounts',
+  'subsetUniques',
+]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
 export class ClickHouseEngine implements Engine {
@@ -574,6 +582,12 @@ export class ClickHouseEngine implements Engine {
     const n = this.opts.servers.length;
     const limit = this.opts.memoryLimit ? `, memory limit ${this.opts.memoryLimit}` : '';
     return `clickhouse ${this.version} (${n} shard${n === 1 ? '' : 's'}, cluster ${this.opts.cluster}${limit})`;
+  }
+
+  /** Minimal sample uniques (SUDA) as SQL, level by level, on the coordinator (clickhouse-suda.ts). */
+  subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
+    const t = this.table(q.role);
+    return chSubsetUniques(t, q, (kind) => this.scratchName(t, kind));
   }
 
   async close(): Promise<void> {

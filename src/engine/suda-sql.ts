@@ -6,9 +6,9 @@
  * (MSUs) are its minimal unique subsets. Over the table's distinct rows (each with its first row and
  * its count n), for every subset S of size k = 1 … maxSize in turn:
  *
- *   INSERT INTO msu SELECT r, mask(S), k FROM
- *     (SELECT min(r) AS r FROM distinct WHERE every column of S is present GROUP BY S HAVING sum(n) = 1)
- *   WHERE r NOT IN (SELECT r FROM msu WHERE mask & mask(S) = mask)
+ *   INSERT INTO msu SELECT o, mask(S), k FROM
+ *     (SELECT min(r) AS o FROM distinct WHERE every column of S is present GROUP BY S HAVING sum(n) = 1)
+ *   WHERE o NOT IN (SELECT r FROM msu WHERE mask & mask(S) = mask)
  *
  * — the rows alone on S (a missing value is never part of an MSU and matches nothing, so rows missing
  * a column of S neither own nor witness a group), less those that already own an MSU inside S (found
@@ -59,12 +59,13 @@ export function subsetMsusSql(
   for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
   const keys = cols.map((j) => d.key(j)).join(', ');
   const where = cols.map((j) => d.present(j)).join(' AND ');
-  const alone = `SELECT min(r) AS r FROM ${distinct} WHERE ${where} GROUP BY ${keys} HAVING sum(n) = 1`;
+  // (`o`, not `r`: ClickHouse refuses an alias that names the column it aggregates.)
+  const alone = `SELECT min(r) AS o FROM ${distinct} WHERE ${where} GROUP BY ${keys} HAVING sum(n) = 1`;
   const lower =
     cols.length === 1
       ? ''
-      : ` WHERE r NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
-  return `INSERT INTO ${msu} (r, mask, k) SELECT r, ${mask}, ${cols.length} FROM (${alone})${lower}`;
+      : ` WHERE o NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
+  return `INSERT INTO ${msu} (r, mask, k) SELECT o, ${mask}, ${cols.length} FROM (${alone})${lower}`;
 }
 
 /** A row's score: the sum of its MSUs' weights, as an SQL expression over the MSU table's `k`. */

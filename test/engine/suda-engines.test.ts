@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
+import { clusterMissing } from './clickhouse-cluster.js';
 import { dataFile, expectSameAttacks } from './helpers.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
@@ -32,6 +33,7 @@ async function runBare(engine: 'local' | 'duckdb' | 'clickhouse', flags: RunFlag
 
 const engines: Array<{ name: 'duckdb' | 'clickhouse'; skip: string | null }> = [
   { name: 'duckdb', skip: null },
+  { name: 'clickhouse', skip: await clusterMissing() },
 ];
 
 for (const { name, skip } of engines) {
