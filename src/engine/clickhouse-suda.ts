@@ -15,7 +15,7 @@ import type { SubsetUniques, SubsetUniquesQuery } from './types.js';
 
 /** ClickHouse's spelling of the plan (missing is the key `''`). */
 const CH: SudaDialect = {
-  key: (j) => `k${j}`,
+  groupBy: (cols) => cols.map((j) => `k${j}`).join(', '),
   present: (j) => `k${j} != ''`,
   bitAnd: (a, b) => `bitAnd(${a}, ${b})`,
   // Whole numbers as integer literals (exact); others as text.

@@ -31,8 +31,8 @@ export function subsetMasksBySize(m: number, maxSize: number): number[][] {
 
 /** How one SQL dialect writes the parts of the plan. */
 export interface SudaDialect {
-  /** Key column j of the distinct-rows table. */
-  key(j: number): string;
+  /** The GROUP BY list for the key columns `cols` of the distinct-rows table. */
+  groupBy(cols: readonly number[]): string;
   /** Whether key column j holds a value (not missing). */
   present(j: number): string;
   /** `a & b` on integers. */
@@ -57,7 +57,7 @@ export function subsetMsusSql(
 ): string {
   const cols: number[] = [];
   for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
-  const keys = cols.map((j) => d.key(j)).join(', ');
+  const keys = d.groupBy(cols);
   const where = cols.map((j) => d.present(j)).join(' AND ');
   // (`o`, not `r`: ClickHouse refuses an alias that names the column it aggregates.)
   const alone = `SELECT min(r) AS o FROM ${distinct} WHERE ${where} GROUP BY ${keys} HAVING sum(n) = 1`;

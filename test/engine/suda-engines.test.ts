@@ -5,6 +5,7 @@
  * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize).
  */
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
@@ -85,3 +86,25 @@ for (const { name, skip } of engines) {
     },
   );
 }
+
+describe('suda on a typed DuckDB table used in place', () => {
+  it('integer and text columns with NULLs give the figures of the same values read from CSV locally', async () => {
+    const csv = dataFile('typed.csv', EDGE.mixed.replace('3,z,r,0', '3,,r,0').replace('2,y,q,1', ',y,q,1'));
+    const db = join(tmp('reidgate-suda-db-'), 'data.duckdb');
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    await conn.run(
+      `CREATE TABLE rel AS SELECT TRY_CAST(a AS INTEGER) AS a, b, c, TRY_CAST(d AS INTEGER) AS d FROM read_csv('${csv}', all_varchar = true, header = true)`,
+    );
+    conn.closeSync();
+    inst.closeSync();
+    const flags = { qi: 'a,b,c,d', attacks: 'suda', recordRisk: false };
+    const local = await runBare('local', { ...flags, release: csv });
+    const inPlace = await runBare('duckdb', { ...flags, release: `${db}#rel` });
+    expect(inPlace.report.attacks[0].status).toBe('ok');
+    expect(inPlace.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
+    expect(inPlace.report.attacks[0].details).toEqual(local.report.attacks[0].details);
+    expect(inPlace.report.attacks[0].warnings).toEqual(local.report.attacks[0].warnings);
+    expect(local.report.attacks[0].metrics.msuCount.value).toBeGreaterThan(0);
+  }, 120_000);
+});
