@@ -10,7 +10,8 @@
  * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts),
  * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
  * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores), code-sets (person view and
- * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
+ * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000),
+ * engines-suda (suda on local vs DuckDB / ClickHouse, bench/engines-suda.ts; not in the default set).
  * scale (claims-scale trials, 10^6–10^8 event rows, local vs DuckDB under a memory limit: bench/scale.ts;
  * not in the default set).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task), BENCH_WARMUP=0 (no
@@ -28,6 +29,7 @@ import { registerCodeSetsBenchmarks } from './code-sets.js';
 import { registerCohortBenchmarks } from './cohort.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { registerEngineBenchmarks } from './engines.js';
+import { registerSudaEngineBenchmarks } from './engines-suda.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
@@ -102,6 +104,7 @@ if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
+if (suites.has('engines-suda')) await registerSudaEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('scale')) await registerScaleBenchmarks(bench, dataDir);
 if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);
 if (suites.has('membership')) {

@@ -16,6 +16,12 @@
  *
  * Missing values never form part of an MSU and match nothing (sdcMicro maps NA to its `missing` code
  * and skips it); with --wildcard a wildcard is not part of an MSU either but matches every value.
+ *
+ * The MSUs are counted through the trial's engine (`subsetUniques`, src/engine/types.ts): the SUDA2
+ * search on the local engine (local.ts), one GROUP BY per QI subset in SQL on DuckDB and ClickHouse
+ * (src/engine/suda-sql.ts); both answer MSUs per column combination and records per SUDA score, from
+ * which every figure here is computed the same way. The work bound maxMsus bounds the local search
+ * only; under --wildcard the attack runs on the local engine only.
  */
 import { LocalEngine } from '../../src/engine/local.js';
 import { q, ReidgateError } from '../../src/errors.js';

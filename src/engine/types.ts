@@ -23,12 +23,17 @@
  *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb: a join of the
  *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
  *   classes, duckdb-linkage.ts).
+ * - `subsetUniques`: SUDA's minimal sample uniques — per QI subset S (up to a maximum size), the rows
+ *   alone on S that are alone on no proper subset; answered as MSUs per column mask and rows per SUDA
+ *   score (and each row's score on request). Local: the SUDA2 search (attacks/suda/local.ts); duckdb and
+ *   clickhouse: one GROUP BY per subset, level by level (suda-sql.ts). Not under --wildcard on those two.
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets; its other methods read encoded columns).
+ * linkage's exact methods (compatibleSets; its other methods read encoded columns), suda
+ * (subsetUniques; under --wildcard on the local engine only).
  *
- * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
+ * Planned on the same interface (issue 8), not implemented yet: code-set and
  * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
  * not reduce to SQL (distance linkage, membership). Attacks that still read encoded
  * columns directly declare no `engine` operations and run on the local engine only; the run skips
@@ -36,7 +41,8 @@
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
- * other missing values; with --wildcard, a wildcard token in the release matches any value.
+ * other missing values; with --wildcard, a wildcard token in the release matches any value. (SUDA
+ * follows sdcMicro instead: a missing value is never part of an MSU and matches no value.)
  */
 
 /** Engines reidgate can run a trial on. */
