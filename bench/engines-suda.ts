@@ -80,7 +80,11 @@ export async function registerSudaEngineBenchmarks(
           encoded ??= encodeTable((await loadTable(path)).table, qi, path);
           await run({ ...base, release: encoded } as AttackContext);
         },
-        { afterAll: () => void (encoded = undefined) },
+        {
+          afterAll: () => {
+            encoded = undefined;
+          },
+        },
       );
     }
     if (engines.has('duckdb')) {
