@@ -10,7 +10,13 @@
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseTable } from './clickhouse.js';
 import { chLit } from './clickhouse-sql.js';
-import { type SudaDialect, scoreSql, subsetMasksBySize, subsetMsusSql } from './suda-sql.js';
+import {
+  checkSubsetCount,
+  type SudaDialect,
+  scoreSql,
+  subsetMasksBySize,
+  subsetMsusSql,
+} from './suda-sql.js';
 import type { SubsetUniques, SubsetUniquesQuery } from './types.js';
 
 /** ClickHouse's spelling of the plan (missing is the key `''`). */
@@ -40,6 +46,7 @@ export async function chSubsetUniques(
       'clickhouse engine: SUDA under --wildcard runs on the local engine only',
     );
   const m = q.columns.length;
+  checkSubsetCount('clickhouse', m, q.maxSize);
   const doing = `counting minimal sample uniques over ${q.columns.join(', ')}`;
   const s = t.server;
   const d = scratch('sudarows');

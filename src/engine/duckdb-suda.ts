@@ -5,7 +5,13 @@
 import { ReidgateError } from '../errors.js';
 import type { DuckDbEngine, DuckTable } from './duckdb.js';
 import { ident, keyName, lit } from './duckdb-sql.js';
-import { type SudaDialect, scoreSql, subsetMasksBySize, subsetMsusSql } from './suda-sql.js';
+import {
+  checkSubsetCount,
+  type SudaDialect,
+  scoreSql,
+  subsetMasksBySize,
+  subsetMsusSql,
+} from './suda-sql.js';
 import type { SubsetUniques, SubsetUniquesQuery } from './types.js';
 
 /**
@@ -49,6 +55,7 @@ export async function duckSubsetUniques(
   if (q.wildcard)
     throw new ReidgateError('INTERNAL', 'duckdb engine: SUDA under --wildcard runs on the local engine only');
   const m = q.columns.length;
+  checkSubsetCount('duckdb', m, q.maxSize);
   const doing = `counting minimal sample uniques over ${q.columns.join(', ')}`;
   const d = `rg_suda_rows${scratch}`;
   const msu = `rg_suda_msu${scratch}`;

@@ -18,13 +18,49 @@
  * aggregates come back (MSUs per column mask, rows per score), and each row's score when asked.
  */
 
-/** Column bit masks of the subsets of m columns with 1 … maxSize members, by size then mask. */
+import { ReidgateError } from '../errors.js';
+
+/** Most QI subsets an engine counts (one GROUP BY each): beyond this, --suda-max-size must bound the search. */
+export const MAX_SUBSETS = 65_536;
+
+/** Number of subsets of m columns with 1 … maxSize members (Σ C(m, k)). */
+export function subsetCount(m: number, maxSize: number): number {
+  let total = 0;
+  let c = 1;
+  for (let k = 1; k <= maxSize; k++) {
+    c = (c * (m - k + 1)) / k;
+    total += c;
+  }
+  return total;
+}
+
+/**
+ * Refuses a search the engine would not finish: more than MAX_SUBSETS QI subsets to count.
+ * @throws ReidgateError('USAGE') naming --suda-max-size
+ */
+export function checkSubsetCount(engine: string, m: number, maxSize: number): void {
+  const n = subsetCount(m, maxSize);
+  if (n > MAX_SUBSETS) {
+    throw new ReidgateError(
+      'USAGE',
+      `suda on --engine ${engine}: ${m} QIs with MSUs up to size ${maxSize} make ${n} QI subsets to count, one GROUP BY each (at most ${MAX_SUBSETS}): bound the search with --suda-max-size, or run suda with --engine local`,
+    );
+  }
+}
+
+/** Column bit masks of the subsets of m (≤ 30) columns with 1 … maxSize members, by size then mask. */
 export function subsetMasksBySize(m: number, maxSize: number): number[][] {
-  const levels: number[][] = Array.from({ length: maxSize }, () => []);
-  for (let mask = 1; mask < 2 ** m; mask++) {
-    let k = 0;
-    for (let x = mask; x !== 0; x &= x - 1) k++;
-    if (k <= maxSize) levels[k - 1].push(mask);
+  const levels: number[][] = [];
+  for (let k = 1; k <= Math.min(maxSize, m); k++) {
+    const level: number[] = [];
+    // Gosper's hack: the next larger number with the same number of bits set.
+    for (let x = 2 ** k - 1; x < 2 ** m; ) {
+      level.push(x);
+      const low = x & -x;
+      const up = x + low;
+      x = up + (((x ^ up) / low) >> 2);
+    }
+    levels.push(level);
   }
   return levels;
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { checkSubsetCount, subsetCount, subsetMasksBySize } from '../../src/engine/suda-sql.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
@@ -107,4 +108,21 @@ describe('suda on a typed DuckDB table used in place', () => {
     expect(inPlace.report.attacks[0].warnings).toEqual(local.report.attacks[0].warnings);
     expect(local.report.attacks[0].metrics.msuCount.value).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('the subsets the SQL plan counts', () => {
+  it('every subset of 1 … k of m columns once, by size then mask; wide searches refused', () => {
+    const levels = subsetMasksBySize(5, 3);
+    expect(levels.map((l) => l.length)).toEqual([5, 10, 10]);
+    for (const [i, level] of levels.entries()) {
+      expect(level).toEqual([...level].sort((a, b) => a - b));
+      for (const mask of level) expect(mask.toString(2).replaceAll('0', '').length).toBe(i + 1);
+    }
+    expect(new Set(levels.flat()).size).toBe(25);
+    expect(subsetMasksBySize(30, 1).flat()).toEqual(Array.from({ length: 30 }, (_, j) => 2 ** j));
+    expect(subsetCount(10, 10)).toBe(1023);
+    expect(() => checkSubsetCount('duckdb', 16, 16)).not.toThrow();
+    expect(() => checkSubsetCount('duckdb', 17, 17)).toThrow(/131071 QI subsets.*--suda-max-size/);
+    expect(() => checkSubsetCount('duckdb', 30, 3)).not.toThrow();
+  });
 });
