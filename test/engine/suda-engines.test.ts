@@ -11,8 +11,8 @@ import { checkSubsetCount, subsetCount, subsetMasksBySize } from '../../src/engi
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
-import { clusterMissing } from './clickhouse-cluster.js';
-import { dataFile, expectSameAttacks } from './helpers.js';
+import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
+import { dataFile, expectSameAttacks, runOn } from './helpers.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
 const TESTDATA = join(ROOT, 'test/fixtures/sdcmicro/testdata.csv');
@@ -32,6 +32,9 @@ async function runBare(engine: 'local' | 'duckdb' | 'clickhouse', flags: RunFlag
   const out = tmp(`reidgate-suda-${engine}-`);
   return runTrial(resolveTrial(undefined, { workers: '2', format: 'json', ...flags, engine, out }));
 }
+
+/** EDGE.mixed with missing values in an integer column (a) and a text column (b), for typed tables. */
+const TYPED_CSV = EDGE.mixed.replace('3,z,r,0', '3,,r,0').replace('2,y,q,1', ',y,q,1');
 
 const engines: Array<{ name: 'duckdb' | 'clickhouse'; skip: string | null }> = [
   { name: 'duckdb', skip: null },
@@ -90,7 +93,7 @@ for (const { name, skip } of engines) {
 
 describe('suda on a typed DuckDB table used in place', () => {
   it('integer and text columns with NULLs give the figures of the same values read from CSV locally', async () => {
-    const csv = dataFile('typed.csv', EDGE.mixed.replace('3,z,r,0', '3,,r,0').replace('2,y,q,1', ',y,q,1'));
+    const csv = dataFile('typed.csv', TYPED_CSV);
     const db = join(tmp('reidgate-suda-db-'), 'data.duckdb');
     const inst = await DuckDBInstance.create(db);
     const conn = await inst.connect();
@@ -109,6 +112,45 @@ describe('suda on a typed DuckDB table used in place', () => {
     expect(local.report.attacks[0].metrics.msuCount.value).toBeGreaterThan(0);
   }, 120_000);
 });
+
+const chMissing = await clusterMissing();
+
+describe.skipIf(chMissing !== null)(
+  `suda on a typed ClickHouse table used in place${chMissing ? ` (${chMissing})` : ''}`,
+  () => {
+    it('Nullable and typed columns give the figures and record-risk.csv of the same values read from CSV locally', async () => {
+      const csv = dataFile('typed.csv', TYPED_CSV);
+      const table = `default.rg_test_suda_${process.pid}`;
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      await sql(
+        URLS[0],
+        `CREATE TABLE ${table} (reidgate_row UInt32, a Nullable(Int32), b Nullable(String), c String, d Int32) ENGINE = MergeTree ORDER BY c`,
+      );
+      await sql(
+        URLS[0],
+        `INSERT INTO ${table} FORMAT TabSeparated`,
+        '7\t3\t\\N\tr\t0\n0\t1\tx\tp\t0\n1\t1\ty\tp\t0\n2\t2\tx\tq\t0\n3\t\\N\ty\tq\t1\n4\t1\tx\tq\t1\n5\t2\tx\tp\t1\n6\t2\tx\tp\t1\n',
+      );
+      try {
+        const flags = { qi: 'a,b,c,d', attacks: 'suda' };
+        const local = await runOn('local', undefined, { ...flags, release: csv });
+        const inPlace = await runOn('clickhouse', undefined, {
+          ...flags,
+          release: `clickhouse://${new URL(URLS[0]).host}/${table}`,
+        });
+        const [a, b] = [local.report.attacks[0], inPlace.report.attacks[0]];
+        expect(b.status, b.reason).toBe('ok');
+        expect(b.metrics).toEqual(a.metrics);
+        expect(b.details).toEqual(a.details);
+        expect(b.warnings).toEqual(a.warnings);
+        expect(a.metrics.msuCount.value).toBeGreaterThan(0);
+        expect(inPlace.recordRisk).toBe(local.recordRisk);
+      } finally {
+        await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      }
+    }, 120_000);
+  },
+);
 
 describe('the subsets the SQL plan counts', () => {
   it('every subset of 1 … k of m columns once, by size then mask; wide searches refused', () => {
