@@ -10,14 +10,11 @@
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseTable } from './clickhouse.js';
 import { chLit } from './clickhouse-sql.js';
-import {
-  checkSubsetCount,
-  type SudaDialect,
-  scoreSql,
-  subsetMasksBySize,
-  subsetMsusSql,
-} from './suda-sql.js';
+import { checkSubsetCount, type SudaDialect, scoreSql, subsetBatches, subsetMsusSql } from './suda-sql.js';
 import type { SubsetUniques, SubsetUniquesQuery } from './types.js';
+
+/** Subsets per statement: a round trip and a MergeTree insert per statement cost ~0.1 s (3x faster than one each at 10^5 rows). */
+const PER_STATEMENT = 16;
 
 /** ClickHouse's spelling of the plan (missing is the key `''`). */
 const CH: SudaDialect = {
@@ -73,8 +70,8 @@ export async function chSubsetUniques(
       `CREATE TABLE ${msu} (r UInt64, mask UInt32, k UInt8) ENGINE = MergeTree ORDER BY tuple()`,
       doing,
     );
-    for (const level of subsetMasksBySize(m, q.maxSize))
-      for (const mask of level) await s.exec(subsetMsusSql(CH, d, msu, m, mask), doing);
+    for (const masks of subsetBatches(m, q.maxSize, PER_STATEMENT))
+      await s.exec(subsetMsusSql(CH, d, msu, m, masks), doing);
     const byMask = await s.numbers(`SELECT mask, count() FROM ${msu} GROUP BY mask ORDER BY mask`, doing);
     const score = scoreSql(CH, q.weights);
     const scores = await s.numbers(

@@ -13,7 +13,8 @@
  * — the rows alone on S (a missing value is never part of an MSU and matches nothing, so rows missing
  * a column of S neither own nor witness a group), less those that already own an MSU inside S (found
  * at a lower level: a row unique on a proper subset of S owns an MSU there). What is left is exactly
- * the MSUs of size k, the same set the SUDA2 search finds. The work is one GROUP BY per subset:
+ * the MSUs of size k, the same set the SUDA2 search finds (ClickHouse sends a level's subsets 16 to a
+ * statement, joined by UNION ALL: one level's subsets never contain each other). The work is one GROUP BY per subset:
  * Σ_{k ≤ maxSize} C(m, k) of them (2^m − 1 for a full search), each over the distinct rows; only
  * aggregates come back (MSUs per column mask, rows per score), and each row's score when asked.
  */
@@ -78,30 +79,44 @@ export interface SudaDialect {
 }
 
 /**
- * The statement adding the MSUs of one subset to the MSU table.
+ * The statement adding the MSUs of some subsets of one size to the MSU table (no subset of the list
+ * contains another, so each reads only MSUs of lower levels).
  * @param distinct - the distinct-rows table (columns r, n and the keys)
  * @param msu - the MSU table (r, mask, k)
  * @param m - number of columns
- * @param mask - the subset
+ * @param masks - the subsets, all of the same size
  */
 export function subsetMsusSql(
   d: SudaDialect,
   distinct: string,
   msu: string,
   m: number,
-  mask: number,
+  masks: readonly number[],
 ): string {
-  const cols: number[] = [];
-  for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
-  const keys = d.groupBy(cols);
-  const where = cols.map((j) => d.present(j)).join(' AND ');
-  // (`o`, not `r`: ClickHouse refuses an alias that names the column it aggregates.)
-  const alone = `SELECT min(r) AS o FROM ${distinct} WHERE ${where} GROUP BY ${keys} HAVING sum(n) = 1`;
-  const lower =
-    cols.length === 1
-      ? ''
-      : ` WHERE o NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
-  return `INSERT INTO ${msu} (r, mask, k) SELECT o, ${mask}, ${cols.length} FROM (${alone})${lower}`;
+  const arms = masks.map((mask) => {
+    const cols: number[] = [];
+    for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
+    const where = cols.map((j) => d.present(j)).join(' AND ');
+    // (`o`, not `r`: ClickHouse refuses an alias that names the column it aggregates.)
+    const alone = `SELECT min(r) AS o FROM ${distinct} WHERE ${where} GROUP BY ${d.groupBy(cols)} HAVING sum(n) = 1`;
+    const lower =
+      cols.length === 1
+        ? ''
+        : ` WHERE o NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
+    return `SELECT o, ${mask}, ${cols.length} FROM (${alone})${lower}`;
+  });
+  return `INSERT INTO ${msu} (r, mask, k) ${arms.join(' UNION ALL ')}`;
+}
+
+/**
+ * The subsets of each level in chunks of `perStatement`, level by level (one level's subsets are
+ * independent, so a chunk is one statement: fewer round trips).
+ */
+export function subsetBatches(m: number, maxSize: number, perStatement: number): number[][] {
+  const out: number[][] = [];
+  for (const level of subsetMasksBySize(m, maxSize))
+    for (let i = 0; i < level.length; i += perStatement) out.push(level.slice(i, i + perStatement));
+  return out;
 }
 
 /** A row's score: the sum of its MSUs' weights, as an SQL expression over the MSU table's `k`. */
