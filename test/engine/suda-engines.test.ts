@@ -167,4 +167,17 @@ describe('the subsets the SQL plan counts', () => {
     expect(() => checkSubsetCount('duckdb', 17, 17)).toThrow(/131071 QI subsets.*--suda-max-size/);
     expect(() => checkSubsetCount('duckdb', 30, 3)).not.toThrow();
   });
+
+  it('a run with too many subsets stops with exit 2 naming --suda-max-size, and runs when bounded', async () => {
+    const names = Array.from({ length: 17 }, (_, j) => `q${j}`);
+    const rows = [0, 1, 2].map((i) => names.map((_, j) => (i * (j + 1)) % 3).join(','));
+    const release = dataFile('wide.csv', `${[names.join(','), ...rows].join('\n')}\n`);
+    const flags = { release, qi: names.join(','), attacks: 'suda' };
+    await expect(runBare('duckdb', flags)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/131071 QI subsets.*--suda-max-size/),
+    });
+    const bounded = await runBare('duckdb', { ...flags, sudaMaxSize: '2' });
+    expect(bounded.report.attacks[0].status).toBe('ok');
+  }, 120_000);
 });
