@@ -29,6 +29,8 @@ export interface AvailableInputs {
   events?: number;
   /** The population knowledge includes an exact population table (--population-table). */
   populationTable?: boolean;
+  /** Wildcard tokens were given (--wildcard). */
+  wildcard?: boolean;
 }
 
 /**

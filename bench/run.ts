@@ -10,7 +10,8 @@
  * strong release; BENCH_COHORT=100000,1000000 patients), engines (local vs DuckDB, bench/engines.ts),
  * report (writing report.html of a 1M-row trial), membership (10k targets × 100k-row release,
  * 12 mixed columns; not in the default set, ~1 min per iteration on 2 cores), code-sets (person view and
- * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000).
+ * code-sets attack, BENCH_PATIENTS=1000000), sparse-linkage (BENCH_SPARSE_PATIENTS=1000000),
+ * engines-suda (suda on local vs DuckDB / ClickHouse, bench/engines-suda.ts; not in the default set),
  * engines-candidates (membership and linkage's other methods on local vs DuckDB, rows fetched from the
  * engine: bench/engines-candidates.ts; not in the default set).
  * scale (claims-scale trials, 10^6–10^8 event rows, local vs DuckDB under a memory limit: bench/scale.ts;
@@ -32,6 +33,7 @@ import { registerCohortBenchmarks } from './cohort.js';
 import { registerDiversityBenchmarks } from './diversity.js';
 import { registerEngineBenchmarks } from './engines.js';
 import { registerEngineCandidateBenchmarks } from './engines-candidates.js';
+import { registerSudaEngineBenchmarks } from './engines-suda.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 import { registerInferenceBenchmarks } from './inference.js';
 import { registerLinkageBenchmarks } from './linkage.js';
@@ -108,6 +110,7 @@ if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('engines-candidates')) registerEngineCandidateBenchmarks(bench, dataDir);
+if (suites.has('engines-suda')) await registerSudaEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('scale')) await registerScaleBenchmarks(bench, dataDir);
 if (suites.has('relational-scale')) await registerRelationalScaleBenchmarks(bench, dataDir);
 if (suites.has('report')) await registerReportBenchmarks(bench, dataDir);

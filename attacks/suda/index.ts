@@ -16,12 +16,17 @@
  *
  * Missing values never form part of an MSU and match nothing (sdcMicro maps NA to its `missing` code
  * and skips it); with --wildcard a wildcard is not part of an MSU either but matches every value.
+ *
+ * The MSUs are counted through the trial's engine (`subsetUniques`, src/engine/types.ts): the SUDA2
+ * search on the local engine (local.ts), one GROUP BY per QI subset in SQL on DuckDB and ClickHouse
+ * (src/engine/suda-sql.ts); both answer MSUs per column combination and records per SUDA score, from
+ * which every figure here is computed the same way. The work bound maxMsus bounds the local search
+ * only; under --wildcard the attack runs on the local engine only.
  */
+import { LocalEngine } from '../../src/engine/local.js';
 import { q, ReidgateError } from '../../src/errors.js';
 import type { Attack, AttackContext, AttackOutcome, MetricOut } from '../types.js';
-import { prepareTable } from './prepare.js';
-import { DIS_BINS, disExponent, disScores, disTable, msuWeights, tallyMsus } from './scores.js';
-import type { SudaSearchResult } from './types.js';
+import { DIS_BINS, disBin, disExponent, disScorer, msuWeights, popcount } from './scores.js';
 
 /** Optional SUDA parameters, read from `ctx.suda` when the trial sets them. */
 export interface SudaParams {
@@ -33,8 +38,6 @@ export interface SudaParams {
   maxMsus?: number;
 }
 
-/** Fixed number of search shards: results never depend on the number of workers. */
-const TASKS = 32;
 const DEFAULT_MAX_MSUS = 10_000_000;
 /** Column masks are 32-bit integers. */
 const MAX_QIS = 30;
@@ -101,54 +104,78 @@ export const suda: Attack = {
         ? `SUDA searches at most ${MAX_QIS} quasi-identifiers (got ${inputs.qi})`
         : null,
 
+  engine: ['subsetUniques'],
+  engineNeeds: (inputs, engine) =>
+    inputs.wildcard
+      ? `SUDA under --wildcard (a wildcard matching every value) is counted on --engine local only (not pushed down to --engine ${engine}): run it with --engine local, or leave it out with --attacks`
+      : null,
+
   async run(ctx: AttackContext): Promise<AttackOutcome> {
-    const cols = ctx.qi.map((c) => ctx.release.columns.get(c.name)!);
-    const names = cols.map((c) => c.name);
-    const m = cols.length;
-    const n = ctx.release.rows;
+    // The subset counting runs on the trial's engine (the SUDA2 search locally, SQL on DuckDB / ClickHouse).
+    const engine = ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool);
+    if (!engine.subsetUniques)
+      throw new ReidgateError('INTERNAL', `suda: --engine ${engine.name} answers no subsetUniques`);
+    const names = ctx.qi.map((c) => c.name);
+    const m = names.length;
     if (m > MAX_QIS)
       throw new ReidgateError('USAGE', `suda: at most ${MAX_QIS} quasi-identifiers (got ${m})`);
     const par = readParams(ctx, m);
-    const prep = prepareTable(cols, ctx.wildcard);
-    let shards: SudaSearchResult[] = [];
-    if (par.searchSize >= 2 && prep.nItems > 0) {
-      const tasks = Math.min(TASKS, prep.nItems);
-      shards = await ctx.pool.map(
-        'suda.search',
-        Array.from({ length: tasks }, (_, task) => ({
-          ...prep.base,
-          maxK: par.searchSize,
-          task,
-          tasks,
-          cap: par.maxMsus,
-        })),
-      );
-    }
     const weights = msuWeights(par.att, par.weightSize);
-    const tally = tallyMsus([prep.single, ...shards.map((s) => s.msus)], n, m, weights, par.maxMsus);
-    const truncated = tally.truncated || shards.some((s) => s.truncated);
-    const sudaScore = tally.score;
-    const disSudaScore = disScores(sudaScore, prep.sampleUniques, prep.pairRecords, par.disFraction, par.att);
+    const wantPerRecord = ctx.recordRisk !== false;
+    const found = await engine.subsetUniques({
+      role: 'release',
+      columns: names,
+      maxSize: par.searchSize,
+      weights: weights.subarray(0, par.searchSize + 1),
+      wildcard: ctx.wildcard,
+      maxMsus: par.maxMsus,
+      perRecord: wantPerRecord,
+    });
+    const n = found.records;
+    const truncated = found.truncated;
+    const dis = disScorer(found.scores, found.sampleUniques, found.pairRecords, par.disFraction, par.att);
 
+    // Everything below is a sum of whole numbers (exact) or runs over rows grouped by score in
+    // ascending order, so every engine gives the same figures.
+    const bySize = new Array(weights.length).fill(0);
+    const columnWeight = new Float64Array(m);
+    let msus = 0;
+    for (const { mask, msus: count } of found.byMask) {
+      const k = popcount(mask);
+      bySize[k] += count;
+      msus += count;
+      for (let c = 0; c < m; c++) if (mask & (1 << c)) columnWeight[c] += count * weights[k];
+    }
     let withMsu = 0;
     let atRisk = 0;
     let scoreSum = 0;
     let scoreMax = 0;
     let disSum = 0;
     let disMax = 0;
-    for (let i = 0; i < n; i++) {
-      if (sudaScore[i] > 0) withMsu++;
-      if (disSudaScore[i] > ctx.recordThreshold) atRisk++;
-      scoreSum += sudaScore[i];
-      disSum += disSudaScore[i];
-      scoreMax = Math.max(scoreMax, sudaScore[i]);
-      disMax = Math.max(disMax, disSudaScore[i]);
+    const records = new Array(DIS_BINS.length).fill(0);
+    for (const { score, records: r } of found.scores) {
+      const d = dis(score);
+      withMsu += r;
+      if (d > ctx.recordThreshold) atRisk += r;
+      scoreSum += score * r;
+      disSum += d * r;
+      scoreMax = Math.max(scoreMax, score);
+      disMax = Math.max(disMax, d);
+      records[disBin(d)] += r;
     }
-    const records = disTable(disSudaScore);
+    records[0] += n - withMsu;
     const classes = records.slice();
-    classes[0] = prep.classes - withMsu; // every record with an MSU is a class of its own
+    classes[0] = found.classes - withMsu; // every record with an MSU is a class of its own
+    let perRecord: AttackOutcome['perRecord'];
+    if (wantPerRecord && found.perRecord) {
+      const sudaScore = found.perRecord;
+      const disSudaScore = new Float64Array(n);
+      for (let i = 0; i < n; i++) disSudaScore[i] = dis(sudaScore[i]);
+      perRecord = { sudaScore, disSudaScore };
+    }
     const exact = (value: number): MetricOut => ({ value, ci95: null, n });
-    const combos = [...tally.byCombination]
+    const combos = found.byMask
+      .map(({ mask, msus: count }): [number, number] => [mask, count])
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, TOP_COMBINATIONS)
       .map(([mask, count]) => ({ columns: names.filter((_, c) => mask & (1 << c)), msus: count }));
@@ -159,7 +186,7 @@ export const suda: Attack = {
         `SUDA stopped at its work bound of ${par.maxMsus} minimal sample uniques (maxMsus): MSU counts, SUDA and DIS-SUDA scores and the records at risk are lower bounds`,
       );
     }
-    const missing = cols.filter((c) => c.codes.includes(-1)).map((c) => c.name);
+    const missing = found.missingIn;
     if (missing.length > 0) {
       warnings.push(
         `missing values in ${missing.join(', ')} are never part of a minimal sample unique and match no other value (sdcMicro's treatment)`,
@@ -169,7 +196,7 @@ export const suda: Attack = {
       metrics: {
         recordsWithMsu: exact(withMsu),
         recordsWithMsuFraction: exact(withMsu / n),
-        msuCount: exact(tally.msus),
+        msuCount: exact(msus),
         sudaScoreMax: exact(scoreMax),
         sudaScoreMean: exact(scoreSum / n),
         disSudaScoreMax: exact(disMax),
@@ -177,7 +204,7 @@ export const suda: Attack = {
         recordsAtRisk: exact(atRisk),
         recordsAtRiskFraction: exact(atRisk / n),
       },
-      perRecord: { sudaScore, disSudaScore },
+      perRecord,
       histograms: [{ label: 'DIS-SUDA score', bins: DIS_BINS, classes, records }],
       tables: [
         {
@@ -190,7 +217,7 @@ export const suda: Attack = {
           title: 'Contribution of each quasi-identifier to the SUDA scores',
           columns: ['QI', 'share of SUDA score'],
           rows: names
-            .map((name, c): [string, number] => [name, scoreSum > 0 ? tally.columnWeight[c] / scoreSum : 0])
+            .map((name, c): [string, number] => [name, scoreSum > 0 ? columnWeight[c] / scoreSum : 0])
             .sort((a, b) => b[1] - a[1]),
         },
       ],
@@ -201,21 +228,20 @@ export const suda: Attack = {
         disFraction: par.disFraction,
         disExponent: disExponent(par.att),
         maxMsus: par.maxMsus,
-        msusBySize: Object.fromEntries(tally.bySize.map((c, k) => [String(k), c]).slice(1)),
+        msusBySize: Object.fromEntries(bySize.map((c, k) => [String(k), c]).slice(1)),
         msuWeights: Object.fromEntries([...weights].map((w, k) => [String(k), w]).slice(1)),
         attributeContributions: Object.fromEntries(
-          names.map((name, c) => [name, scoreSum > 0 ? tally.columnWeight[c] / scoreSum : 0]),
+          names.map((name, c) => [name, scoreSum > 0 ? columnWeight[c] / scoreSum : 0]),
         ),
         topCombinations: combos,
-        sampleUniques: prep.sampleUniques,
-        recordsInClassesOfTwo: prep.pairRecords,
-        equivalenceClasses: prep.classes,
-        searchNodes: shards.reduce((a, s) => a + s.nodes, 0),
+        sampleUniques: found.sampleUniques,
+        recordsInClassesOfTwo: found.pairRecords,
+        equivalenceClasses: found.classes,
         recordThreshold: ctx.recordThreshold,
       },
       warnings,
       method: [
-        'Exact SUDA2 search for minimal sample uniques' +
+        'Exact search for minimal sample uniques (the SUDA2 recursive search on --engine local; on DuckDB and ClickHouse a count of every QI subset, level by level, in SQL: the same MSUs)' +
           (par.searchSize < m ? ` up to size ${par.searchSize}` : ' of every size') +
           `; SUDA scores with sdcMicro 5.8.1's original_scores weights (ATT = ${par.att}${m < 3 ? ', padded to 3 as sdcMicro pads one or two key variables' : ''}) and DIS-SUDA scores with DisFraction ${par.disFraction}.`,
         'Missing values are not part of any MSU and match nothing (as in sdcMicro);',
@@ -223,7 +249,9 @@ export const suda: Attack = {
           ? 'wildcards match every value of their column and are not part of any MSU (sample uniques and classes of two for DIS-SUDA count exact values).'
           : 'suppressed tokens are ordinary values.',
         'DIS-SUDA is evaluated in double precision (sdcMicro rounds part of it to single precision, which can differ by about 1e-8).',
-        truncated ? 'The search hit its work bound: figures are lower bounds.' : '',
+        truncated
+          ? 'The search hit its work bound: figures are lower bounds.'
+          : `The work bound maxMsus (${par.maxMsus}) applies to the local search only; the SQL count finds every MSU.`,
       ]
         .filter((s) => s)
         .join(' '),

@@ -47,31 +47,29 @@ export function disExponent(att: number): number {
 }
 
 /**
- * DIS-SUDA scores.
- * @param score - SUDA score per record
+ * The DIS-SUDA score as a function of the SUDA score, from the file's scores (rows by score, as the
+ * engines answer them: A = Σ records × score^−Q, summed in ascending score order on every engine).
+ * @param scores - rows by SUDA score (scores > 0)
  * @param uniques - records unique on all QIs (U)
  * @param pairRecords - records in classes of size 2 (D)
  * @param disFraction - the sampling fraction f (0 < f < 1)
  * @param att - number of attributes ATT
+ * @returns DIS_i for a SUDA score s_i (0 for a score of 0, or when U = 0)
  */
-export function disScores(
-  score: Float64Array,
+export function disScorer(
+  scores: ReadonlyArray<{ score: number; records: number }>,
   uniques: number,
   pairRecords: number,
   disFraction: number,
   att: number,
-): Float64Array {
+): (score: number) => number {
   const q = disExponent(att);
-  const out = new Float64Array(score.length);
-  if (uniques === 0) return out;
+  if (uniques === 0) return () => 0;
   const dis = (uniques * disFraction) / (uniques * disFraction + pairRecords * (1 - disFraction));
   const spread = uniques / dis - uniques;
   let adjust = 0;
-  for (let i = 0; i < score.length; i++) if (score[i] > 0) adjust += 1 / score[i] ** q;
-  for (let i = 0; i < score.length; i++) {
-    if (score[i] > 0) out[i] = 1 / (1 + spread / (score[i] ** q * adjust));
-  }
-  return out;
+  for (const s of scores) if (s.score > 0) adjust += s.records / s.score ** q;
+  return (score) => (score > 0 ? 1 / (1 + spread / (score ** q * adjust)) : 0);
 }
 
 /** Upper bounds of sdcMicro's DIS-score table (print.suda2): ==0, (0,0.1], …, (0.6,0.7], >0.7. */
@@ -88,15 +86,10 @@ export const DIS_BINS = [
   '> 0.7',
 ];
 
-/** Counts records per DIS-score bin, with sdcMicro's breaks (each bound + machine epsilon). */
-export function disTable(dis: Float64Array): number[] {
-  const counts = new Array(DIS_BINS.length).fill(0);
-  for (let i = 0; i < dis.length; i++) {
-    let b = DIS_BREAKS.findIndex((x) => dis[i] <= x);
-    if (b === -1) b = DIS_BINS.length - 1;
-    counts[b]++;
-  }
-  return counts;
+/** The DIS-score bin of a score, with sdcMicro's breaks (each bound + machine epsilon). */
+export function disBin(dis: number): number {
+  const b = DIS_BREAKS.findIndex((x) => dis <= x);
+  return b === -1 ? DIS_BINS.length - 1 : b;
 }
 
 /** Number of set bits of a column mask. */

@@ -46,6 +46,7 @@ import {
   wildcardKeySql,
   wildcardMaskSql,
 } from './clickhouse-sql.js';
+import { chSubsetUniques } from './clickhouse-suda.js';
 import { weightTableOf } from './local.js';
 import type {
   ClassQuery,
@@ -59,6 +60,8 @@ import type {
   PositiveNumbers,
   RowsQuery,
   SizeRow,
+  SubsetUniques,
+  SubsetUniquesQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -107,6 +110,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classWeights',
   'classValueCounts',
   'fetchRows',
+  'subsetUniques',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -617,6 +621,12 @@ export class ClickHouseEngine implements Engine {
   /** Rows as released strings (clickhouse-fetch.ts). */
   fetchRows(q: RowsQuery): Promise<FetchedRows> {
     return chFetchRows(this, q, this.opts.wildcard);
+  }
+
+  /** Minimal sample uniques (SUDA) as SQL, level by level, on the coordinator (clickhouse-suda.ts). */
+  subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
+    const t = this.table(q.role);
+    return chSubsetUniques(t, q, (kind) => this.scratchName(t, kind));
   }
 
   async close(): Promise<void> {

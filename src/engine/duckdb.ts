@@ -46,6 +46,7 @@ import {
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
+import { duckSubsetUniques } from './duckdb-suda.js';
 import type {
   ClassQuery,
   ClassSizes,
@@ -65,6 +66,8 @@ import type {
   RareValueCounts,
   RareValuesQuery,
   SizeRow,
+  SubsetUniques,
+  SubsetUniquesQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -99,6 +102,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'fetchRows',
   'codeSetCounts',
   'rareValueCounts',
+  'subsetUniques',
 ]);
 
 /** One line from a DuckDB error (its type and first sentence), for a one-line message. */
@@ -231,11 +235,7 @@ export class DuckDbEngine implements Engine {
   }
 
   /** Streams (row, value) pairs of a query into a typed array indexed by row. */
-  private async streamInto<T extends Int32Array | Float64Array>(
-    sql: string,
-    out: T,
-    doing: string,
-  ): Promise<T> {
+  async streamInto<T extends Int32Array | Float64Array>(sql: string, out: T, doing: string): Promise<T> {
     try {
       const result = await this.conn.stream(sql);
       for (;;) {
@@ -608,6 +608,11 @@ export class DuckDbEngine implements Engine {
   /** Rare values' aggregates as SQL (duckdb-rare.ts), one operation at a time as the others. */
   rareValueCounts(q: RareValuesQuery): Promise<RareValueCounts> {
     return this.exclusive(() => duckRareValueCounts(this, q, this.opts.wildcard));
+  }
+
+  /** Minimal sample uniques (SUDA) as SQL, level by level (duckdb-suda.ts). */
+  subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
+    return this.exclusive(() => duckSubsetUniques(this, this.table(q.role), q, this.scratch++));
   }
 
   describe(): string {

@@ -3,13 +3,15 @@
  *
  * Tables are the encoded shared-memory columns (src/encode); grouping runs the uniqueness kernels
  * on the worker pool (attacks/uniqueness/group.ts, attacks/uniqueness/wildcard.ts), unchanged; weight
- * sums run the population attack's `classWeights` kernel (attacks/population/population-class-sizes.ts).
+ * sums run the population attack's `classWeights` kernel (attacks/population/population-class-sizes.ts);
+ * minimal sample uniques run SUDA's SUDA2 search (attacks/suda/local.ts).
  * Numeric columns that are not encoded (sampling weights) are handed to the engine as Float64Arrays.
  */
 
 import { localCompatibleSets } from '../../attacks/linkage/exact-local.js';
 import { estimatedClassSizes } from '../../attacks/population/population-class-sizes.js';
 import { classIndex } from '../../attacks/shared/classes.js';
+import { localSubsetUniques } from '../../attacks/suda/local.js';
 import type { LinkageInputs } from '../../attacks/types.js';
 import { groupRows } from '../../attacks/uniqueness/group.js';
 import { wildcardSizes } from '../../attacks/uniqueness/wildcard.js';
@@ -29,6 +31,8 @@ import type {
   Engine,
   EngineOp,
   EngineRole,
+  SubsetUniques,
+  SubsetUniquesQuery,
   ValueCountsQuery,
   WeightQuery,
   WeightRow,
@@ -40,6 +44,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classWeights',
   'classValueCounts',
   'compatibleSets',
+  'subsetUniques',
 ]);
 
 /**
@@ -202,6 +207,12 @@ export class LocalEngine implements Engine {
     if (!release || !this.linkage)
       throw new ReidgateError('INTERNAL', 'local engine: no release or linkage targets for compatibleSets');
     return localCompatibleSets(release, this.linkage, this.pool, q);
+  }
+
+  /** Minimal sample uniques by the SUDA2 search on the worker pool (attacks/suda/local.ts). */
+  async subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
+    const { rows, cols } = this.columnsOf(q.role, q.columns);
+    return localSubsetUniques(cols, rows, this.pool, q);
   }
 
   describe(): string {

@@ -23,6 +23,10 @@
  *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb: a join of the
  *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
  *   classes, duckdb-linkage.ts).
+ * - `subsetUniques`: SUDA's minimal sample uniques — per QI subset S (up to a maximum size), the rows
+ *   alone on S that are alone on no proper subset; answered as MSUs per column mask and rows per SUDA
+ *   score (and each row's score on request). Local: the SUDA2 search (attacks/suda/local.ts); duckdb and
+ *   clickhouse: one GROUP BY per subset, level by level (suda-sql.ts). Not under --wildcard on those two.
  *
  * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows in the
  *   blocks of given rows of another table), for attacks that do not reduce to SQL.
@@ -41,22 +45,24 @@
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets), code-sets (codeSetCounts) and rare-values
- * (rareValueCounts) on duckdb (ClickHouse does not hold event tables yet). Attacks whose kernels do
- * not reduce to SQL (linkage's Fellegi–Sunter, distance and linkability methods; membership) declare
- * `fetchable` and run on rows fetched with `fetchRows` (src/engine/fetch-local.ts): every row when
- * each input is under a bound (the figures of --engine local), else, for linkage, a seeded target
- * sample and the release rows in its blocks, which the report declares approximate and the policy
- * never passes; membership is then skipped. DuckDB and ClickHouse answer `fetchRows`.
+ * linkage's exact methods (compatibleSets), suda (subsetUniques; under --wildcard on the local
+ * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb (ClickHouse
+ * does not hold event tables yet). Attacks whose kernels do not reduce to SQL (linkage's
+ * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
+ * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
+ * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
+ * its blocks, which the report declares approximate and the policy never passes; membership is then
+ * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, trajectory
- * counts of relational trials, and relational trials on ClickHouse. Attacks that still read encoded
- * columns and are not `fetchable` run on the local engine only; the run skips them on other engines
- * and says so in the report.
+ * Planned on the same interface (issue 8), not implemented yet: trajectory counts of relational
+ * trials, and relational trials on ClickHouse. Attacks that still read encoded columns and are not
+ * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
+ * report.
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to
- * other missing values; with --wildcard, a wildcard token in the release matches any value.
+ * other missing values; with --wildcard, a wildcard token in the release matches any value. (SUDA
+ * follows sdcMicro instead: a missing value is never part of an MSU and matches no value.)
  */
 
 import type { Table } from 'apache-arrow';
@@ -76,7 +82,8 @@ export type EngineOp =
   | 'compatibleSets'
   | 'fetchRows'
   | 'codeSetCounts'
-  | 'rareValueCounts';
+  | 'rareValueCounts'
+  | 'subsetUniques';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
 export interface SizeRow {
@@ -174,6 +181,12 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails
    */
   rareValueCounts?(q: RareValuesQuery): Promise<RareValueCounts>;
+  /**
+   * Minimal sample uniques (SUDA) over `q.columns` (see SubsetUniquesQuery). Present when `ops` holds
+   * 'subsetUniques'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  subsetUniques?(q: SubsetUniquesQuery): Promise<SubsetUniques>;
   /**
    * Checks a numeric column (sampling weights) as reidgate's loader reads it (`Number(text.trim())`,
    * decimal numbers only): the first bad row and the column's sum. Present on engines that hold the
@@ -458,4 +471,52 @@ export interface RareValueCounts {
   birth: Array<[string, number]> | null;
   /** The latest year among the release's dated events with a (non-suppressed) code; null when none. */
   latestEventYear: number | null;
+}
+
+// ---- minimal sample uniques (SUDA: `subsetUniques`) ----
+
+/**
+ * A question of minimal sample uniques (MSUs): for each row r, the subsets S of `columns` with
+ * |S| ≤ `maxSize` on which r's values occur in no other row while on every proper subset they do.
+ * A missing value is never part of an MSU and matches no value (sdcMicro's `suda2`); with `wildcard`
+ * (local engine only) a wildcard token is not part of an MSU either but matches every value.
+ */
+export interface SubsetUniquesQuery {
+  role: EngineRole;
+  /** The quasi-identifiers (1 … 30: MSUs are column bit masks, bit j = columns[j]). */
+  columns: readonly string[];
+  /** Largest MSU size searched (1 … columns.length). */
+  maxSize: number;
+  /** Weight of an MSU by its size (index = size, 1 … maxSize; whole numbers): a row's score is the sum. */
+  weights: Float64Array;
+  /** Wildcard model (local engine only; other engines skip SUDA under --wildcard). */
+  wildcard?: boolean;
+  /**
+   * Work bound of the local SUDA2 search: it stops after this many MSUs (the answer is then marked
+   * `truncated` and its figures are lower bounds). Engines counting level by level in SQL find every
+   * MSU and ignore it.
+   */
+  maxMsus?: number;
+  /** Also return each row's score, in row order. */
+  perRecord?: boolean;
+}
+
+/** The answer: aggregates of the MSUs found, per-row scores only when asked for. */
+export interface SubsetUniques {
+  records: number;
+  /** Distinct value tuples over all the columns (exact classes; missing equals missing). */
+  classes: number;
+  /** Records in classes of size 1, and of size 2 (DIS-SUDA's U and D), over all the columns. */
+  sampleUniques: number;
+  pairRecords: number;
+  /** MSUs per column combination (bit mask), ascending by mask; combinations without MSUs left out. */
+  byMask: Array<{ mask: number; msus: number }>;
+  /** Rows by score (sum of their MSUs' weights), ascending, rows with score 0 left out. */
+  scores: Array<{ score: number; records: number }>;
+  /** Per row: its score. Only when `perRecord`. */
+  perRecord?: Float64Array;
+  /** Whether the local search stopped at `maxMsus` (the figures are then lower bounds). */
+  truncated: boolean;
+  /** Of the columns, those holding a missing value. */
+  missingIn: string[];
 }

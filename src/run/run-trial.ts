@@ -275,6 +275,7 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     populationTable: trial.populationTable !== undefined,
     // Relational trials: the person view (local) or the event tables the engine holds.
     events: inputs ? (inputs.persons?.tables.length ?? 0) : (opened?.engine.relational?.tables.length ?? 0),
+    wildcard: trial.wildcard.length > 0,
   };
 
   const tLoaded = performance.now();

@@ -1,0 +1,183 @@
+/**
+ * The suda attack on --engine duckdb (and clickhouse when the test cluster runs) gives the same
+ * figures as on --engine local (exact for counts, 1e-9 for scores): minimal sample uniques counted in
+ * SQL level by level against the SUDA2 search, on Adult (sdcMicro's oracle figures), sdcMicro's
+ * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize).
+ */
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { checkSubsetCount, subsetCount, subsetMasksBySize } from '../../src/engine/suda-sql.js';
+import { runTrial } from '../../src/run/run-trial.js';
+import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
+import { ROOT, tmp } from '../cli/helpers.js';
+import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
+import { dataFile, expectSameAttacks, runOn } from './helpers.js';
+
+const TRIALS = join(ROOT, 'datasets/trials');
+const TESTDATA = join(ROOT, 'test/fixtures/sdcmicro/testdata.csv');
+const TESTDATA_QI = 'urbrur,roof,walls,water,electcon,relat,sex';
+
+/** Small releases: missing values, one row, all unique, all equal, duplicates and size-1 MSUs. */
+const EDGE: Record<string, string> = {
+  missing: 'a,b,c\n1,,x\n1,NA,x\n1,?,y\nNA,y,y\n2,,z\n1,x,z\n2,x,z\n2,x,z\n3,y,\n',
+  oneRow: 'a,b,c\n1,2,3\n',
+  allUnique: 'a,b\n1,1\n2,2\n3,3\n4,4\n',
+  allEqual: 'a,b,c\n1,2,3\n1,2,3\n1,2,3\n',
+  mixed: 'a,b,c,d\n1,x,p,0\n1,y,p,0\n2,x,q,0\n2,y,q,1\n1,x,q,1\n2,x,p,1\n2,x,p,1\n3,z,r,0\n',
+};
+
+/** Runs a trial that writes no record-risk.csv (no per-record output, or the attack skipped). */
+async function runBare(engine: 'local' | 'duckdb' | 'clickhouse', flags: RunFlags) {
+  const out = tmp(`reidgate-suda-${engine}-`);
+  return runTrial(resolveTrial(undefined, { workers: '2', format: 'json', ...flags, engine, out }));
+}
+
+/** EDGE.mixed with missing values in an integer column (a) and a text column (b), for typed tables. */
+const TYPED_CSV = EDGE.mixed.replace('3,z,r,0', '3,,r,0').replace('2,y,q,1', ',y,q,1');
+
+const engines: Array<{ name: 'duckdb' | 'clickhouse'; skip: string | null }> = [
+  { name: 'duckdb', skip: null },
+  { name: 'clickhouse', skip: await clusterMissing() },
+];
+
+for (const { name, skip } of engines) {
+  describe.skipIf(skip !== null)(
+    `suda on --engine ${name} = --engine local${skip ? ` (${skip})` : ''}`,
+    () => {
+      it('Adult, 8 QIs: 46,648 MSUs as in sdcMicro, every figure and record-risk.csv', async () => {
+        const { duckdb } = await expectSameAttacks(
+          join(TRIALS, 'adult-raw.yaml'),
+          { attacks: 'suda' },
+          'close',
+          name,
+        );
+        expect(duckdb.report.attacks[0].metrics.msuCount.value).toBe(46648);
+        expect(duckdb.report.attacks[0].details.msusBySize).toMatchObject({ '1': 2, '2': 1198, '8': 5 });
+      }, 300_000);
+
+      it("sdcMicro's testdata, 7 QIs, and with maxMsuSize 3", async () => {
+        const flags = { release: TESTDATA, qi: TESTDATA_QI, attacks: 'suda' };
+        const { duckdb } = await expectSameAttacks(undefined, flags, 'close', name);
+        expect(duckdb.report.attacks[0].details.sampleUniques).toBe(157);
+        await expectSameAttacks(undefined, { ...flags, sudaMaxSize: '3' }, 'close', name);
+      }, 300_000);
+
+      for (const [label, text] of Object.entries(EDGE)) {
+        it(`edge case: ${label}`, async () => {
+          const release = dataFile(`${label}.csv`, text);
+          const qi = text.split('\n')[0];
+          await expectSameAttacks(undefined, { release, qi, attacks: 'suda' }, 'close', name);
+        }, 120_000);
+      }
+
+      it('--no-record-risk: the same figures from aggregates only', async () => {
+        const release = dataFile('mixed.csv', EDGE.mixed);
+        const flags = { release, qi: 'a,b,c,d', attacks: 'suda', recordRisk: false };
+        const local = await runBare('local', flags);
+        const other = await runBare(name, flags);
+        expect(other.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
+      }, 120_000);
+
+      it('--wildcard: skipped with a reason, the verdict fails closed', async () => {
+        const release = dataFile('wild.csv', 'a,b\n1,*\n2,x\n2,y\n');
+        const run = await runBare(name, { release, qi: 'a,b', attacks: 'suda', wildcard: '*' });
+        expect(run.report.attacks[0].status).toBe('skipped');
+        expect(run.report.attacks[0].reason).toMatch(/--wildcard.*--engine local only/);
+        expect(run.report.verdict).not.toBe('pass');
+        expect(run.exitCode).not.toBe(0);
+      }, 120_000);
+    },
+  );
+}
+
+describe('suda on a typed DuckDB table used in place', () => {
+  it('integer and text columns with NULLs give the figures of the same values read from CSV locally', async () => {
+    const csv = dataFile('typed.csv', TYPED_CSV);
+    const db = join(tmp('reidgate-suda-db-'), 'data.duckdb');
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    await conn.run(
+      `CREATE TABLE rel AS SELECT TRY_CAST(a AS INTEGER) AS a, b, c, TRY_CAST(d AS INTEGER) AS d FROM read_csv('${csv}', all_varchar = true, header = true)`,
+    );
+    conn.closeSync();
+    inst.closeSync();
+    const flags = { qi: 'a,b,c,d', attacks: 'suda', recordRisk: false };
+    const local = await runBare('local', { ...flags, release: csv });
+    const inPlace = await runBare('duckdb', { ...flags, release: `${db}#rel` });
+    expect(inPlace.report.attacks[0].status).toBe('ok');
+    expect(inPlace.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
+    expect(inPlace.report.attacks[0].details).toEqual(local.report.attacks[0].details);
+    expect(inPlace.report.attacks[0].warnings).toEqual(local.report.attacks[0].warnings);
+    expect(local.report.attacks[0].metrics.msuCount.value).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+const chMissing = await clusterMissing();
+
+describe.skipIf(chMissing !== null)(
+  `suda on a typed ClickHouse table used in place${chMissing ? ` (${chMissing})` : ''}`,
+  () => {
+    it('Nullable and typed columns give the figures and record-risk.csv of the same values read from CSV locally', async () => {
+      const csv = dataFile('typed.csv', TYPED_CSV);
+      const table = `default.rg_test_suda_${process.pid}`;
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      await sql(
+        URLS[0],
+        `CREATE TABLE ${table} (reidgate_row UInt32, a Nullable(Int32), b Nullable(String), c String, d Int32) ENGINE = MergeTree ORDER BY c`,
+      );
+      await sql(
+        URLS[0],
+        `INSERT INTO ${table} FORMAT TabSeparated`,
+        '7\t3\t\\N\tr\t0\n0\t1\tx\tp\t0\n1\t1\ty\tp\t0\n2\t2\tx\tq\t0\n3\t\\N\ty\tq\t1\n4\t1\tx\tq\t1\n5\t2\tx\tp\t1\n6\t2\tx\tp\t1\n',
+      );
+      try {
+        const flags = { qi: 'a,b,c,d', attacks: 'suda' };
+        const local = await runOn('local', undefined, { ...flags, release: csv });
+        const inPlace = await runOn('clickhouse', undefined, {
+          ...flags,
+          release: `clickhouse://${new URL(URLS[0]).host}/${table}`,
+        });
+        const [a, b] = [local.report.attacks[0], inPlace.report.attacks[0]];
+        expect(b.status, b.reason).toBe('ok');
+        expect(b.metrics).toEqual(a.metrics);
+        expect(b.details).toEqual(a.details);
+        expect(b.warnings).toEqual(a.warnings);
+        expect(a.metrics.msuCount.value).toBeGreaterThan(0);
+        expect(inPlace.recordRisk).toBe(local.recordRisk);
+      } finally {
+        await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      }
+    }, 120_000);
+  },
+);
+
+describe('the subsets the SQL plan counts', () => {
+  it('every subset of 1 … k of m columns once, by size then mask; wide searches refused', () => {
+    const levels = subsetMasksBySize(5, 3);
+    expect(levels.map((l) => l.length)).toEqual([5, 10, 10]);
+    for (const [i, level] of levels.entries()) {
+      expect(level).toEqual([...level].sort((a, b) => a - b));
+      for (const mask of level) expect(mask.toString(2).replaceAll('0', '').length).toBe(i + 1);
+    }
+    expect(new Set(levels.flat()).size).toBe(25);
+    expect(subsetMasksBySize(30, 1).flat()).toEqual(Array.from({ length: 30 }, (_, j) => 2 ** j));
+    expect(subsetCount(10, 10)).toBe(1023);
+    expect(() => checkSubsetCount('duckdb', 16, 16)).not.toThrow();
+    expect(() => checkSubsetCount('duckdb', 17, 17)).toThrow(/131071 QI subsets.*--suda-max-size/);
+    expect(() => checkSubsetCount('duckdb', 30, 3)).not.toThrow();
+  });
+
+  it('a run with too many subsets stops with exit 2 naming --suda-max-size, and runs when bounded', async () => {
+    const names = Array.from({ length: 17 }, (_, j) => `q${j}`);
+    const rows = [0, 1, 2].map((i) => names.map((_, j) => (i * (j + 1)) % 3).join(','));
+    const release = dataFile('wide.csv', `${[names.join(','), ...rows].join('\n')}\n`);
+    const flags = { release, qi: names.join(','), attacks: 'suda' };
+    await expect(runBare('duckdb', flags)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/131071 QI subsets.*--suda-max-size/),
+    });
+    const bounded = await runBare('duckdb', { ...flags, sudaMaxSize: '2' });
+    expect(bounded.report.attacks[0].status).toBe('ok');
+  }, 120_000);
+});
