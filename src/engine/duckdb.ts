@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
-import { duckFetchRows } from './duckdb-fetch.js';
 import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
 import type { DuckRelational } from './duckdb-events.js';
+import { duckFetchRows } from './duckdb-fetch.js';
 import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
 import { duckRareValueCounts } from './duckdb-rare.js';
 import {
@@ -60,11 +60,11 @@ import type {
   EngineOp,
   EngineRole,
   FetchedRows,
-  RowsQuery,
   PersonCodes,
   PersonCodesQuery,
   RareValueCounts,
   RareValuesQuery,
+  RowsQuery,
   SizeRow,
   SubsetUniques,
   SubsetUniquesQuery,
