@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
+import { chCompatibleSets } from './clickhouse-linkage.js';
 import {
   compatiblePartSql,
   MASK,
@@ -44,12 +45,15 @@ import {
   wildcardKeySql,
   wildcardMaskSql,
 } from './clickhouse-sql.js';
+import type { Hierarchies } from './linkage-relation.js';
 import { weightTableOf } from './local.js';
 import type {
   ClassQuery,
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CompatibleSets,
+  CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
@@ -90,9 +94,16 @@ export interface ClickHouseOptions {
   memoryLimit?: string;
   /** Wildcard tokens (release only). */
   wildcard: readonly string[];
+  /** Generalization hierarchies by QI (--hierarchy), for exact linkage. */
+  hierarchies?: Hierarchies;
 }
 
-const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>(['classSizes', 'classWeights', 'classValueCounts']);
+const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
+  'classSizes',
+  'classWeights',
+  'classValueCounts',
+  'compatibleSets',
+]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
 export class ClickHouseEngine implements Engine {
@@ -153,7 +164,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   /** A fresh scratch table name on the table's server; dropped after use (and on close). */
-  private scratchName(t: ClickHouseTable, kind: string): string {
+  scratchName(t: ClickHouseTable, kind: string): string {
     const name = `${t.scratchDb}.${this.prefix}_${kind}${this.scratch++}`;
     this.created.push([t.server, name]);
     return name;
@@ -568,6 +579,11 @@ export class ClickHouseEngine implements Engine {
       missingIn: await this.missingIn(q.role, t, q.columns),
       wildcardIn: await this.wildcardIn(t, q.columns),
     };
+  }
+
+  /** Exact compatible-set linkage (clickhouse-linkage.ts). */
+  compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
+    return chCompatibleSets(this, q, { wildcard: this.opts.wildcard, hierarchies: this.opts.hierarchies });
   }
 
   describe(): string {

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
-import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
+import { duckCompatibleSets } from './duckdb-linkage.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -42,6 +42,7 @@ import {
   sizeHistogramOfGroupsSql,
   wildcardMaskSql,
 } from './duckdb-sql.js';
+import type { Hierarchies } from './linkage-relation.js';
 import type {
   ClassQuery,
   ClassSizes,
