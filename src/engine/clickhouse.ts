@@ -25,7 +25,8 @@
  * come back ordered by first row and the pairs ordered by class then first row, and reidgate counts
  * the ids. `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
  * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
- * 18.16's own float parser is not correctly rounded).
+ * 18.16's own float parser is not correctly rounded). `compatibleSets` (exact linkage) joins the
+ * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';

@@ -20,13 +20,14 @@
  *   of each value; on request each row's class (diversity).
  * - `compatibleSets`: exact compatible-set linkage — per sampled target, the number of release rows
  *   compatible with it on every known QI (generalizations understood), whether its true record is
- *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb: a join of the
- *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
- *   classes, duckdb-linkage.ts).
+ *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb and clickhouse: a
+ *   join of the targets, per-QI compatibility tables built from the columns' distinct values
+ *   (linkage-relation.ts), and the release's classes, duckdb-linkage.ts and clickhouse-linkage.ts).
  *
- * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
- * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets; its other methods read encoded columns).
+ * Every engine answers all four (duckdb and clickhouse by SQL). Attacks counting through the engine:
+ * uniqueness (classSizes), population (classWeights; its --population-table knowledge is joined on the
+ * local engine only), diversity (classValueCounts), linkage's exact methods (compatibleSets; its other
+ * methods read encoded columns).
  *
  * Planned on the same interface (issue 8), not implemented yet: SUDA's subset counts, code-set and
  * trajectory counts of relational trials, rare values, and seeded candidate sets for attacks that do
