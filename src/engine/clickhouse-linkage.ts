@@ -88,6 +88,14 @@ function rowsSql(t: ClickHouseTable, select: string, where: string): string {
   return `SELECT * FROM (SELECT ${t.row} AS ${ROW}, ${select} FROM ${t.relation}) WHERE ${where}`;
 }
 
+/**
+ * A filter on the row numbers listed in `table` (column `trow`). Both sides as UInt64: 18.16 wants
+ * IN's types equal, and a table in place numbers rows as UInt64 (or by its own reidgate_row type).
+ */
+function rowIn(table: string): string {
+  return `toUInt64(${ROW}) GLOBAL IN (SELECT toUInt64(trow) FROM ${table})`;
+}
+
 /** Reads TabSeparated lines of a row number then `n` keys. */
 async function readKeyed(
   t: ClickHouseTable,
@@ -251,7 +259,7 @@ export async function chCompatibleSets(
     const tgtSelect = names.map((c, j) => `${keyOf(tgt, c)} AS ${K[j]}`).join(', ');
     await readKeyed(
       tgt,
-      rowsSql(tgt, tgtSelect, `${ROW} GLOBAL IN (SELECT trow FROM ${sample})`),
+      rowsSql(tgt, tgtSelect, rowIn(sample)),
       m,
       `${doing} (the targets' values)`,
       (row, keys) => {
@@ -284,7 +292,7 @@ export async function chCompatibleSets(
       });
       await readKeyed(
         rel,
-        rowsSql(rel, relSelect, `${ROW} GLOBAL IN (SELECT trow FROM ${truthTable})`),
+        rowsSql(rel, relSelect, rowIn(truthTable)),
         m,
         `${doing} (the true records' classes)`,
         (row, keys) => {
@@ -477,7 +485,7 @@ export async function chRowsById(
     const rowsOfKey = new Map<string, number[]>();
     await readKeyed(
       tgt,
-      rowsSql(tgt, `${tgt.keys.get(column)!} AS __rg_id`, `${ROW} GLOBAL IN (SELECT trow FROM ${sample})`),
+      rowsSql(tgt, `${tgt.keys.get(column)!} AS __rg_id`, rowIn(sample)),
       1,
       doing,
       (row, [key]) => {

@@ -35,8 +35,9 @@ if (missing) it.skip(`--engine clickhouse linkage tests: ${missing}`, () => {});
 if (!missing) linkageCases('clickhouse');
 
 describe.skipIf(missing !== null)('exact linkage on clickhouse (two shards)', () => {
-  it('a release used in place (clickhouse://, typed and Nullable columns, reidgate_row)', async () => {
+  it('tables used in place (clickhouse://, typed and Nullable columns, with and without reidgate_row)', async () => {
     const table = `default.rg_test_lk_${process.pid}`;
+    const other = `default.rg_test_lko_${process.pid}`;
     const rows = [
       [0, 30, 'x', '2'],
       [1, 30, 'y', null],
@@ -46,17 +47,29 @@ describe.skipIf(missing !== null)('exact linkage on clickhouse (two shards)', ()
       [5, 52, 'z', '3'],
     ];
     const csv = `a,b,c\n${rows.map((r) => `${r[1]},${r[2] ?? ''},${r[3] ?? ''}`).join('\n')}\n`;
+    const tsv = (from: number) =>
+      `${rows
+        .map((r) =>
+          r
+            .slice(from)
+            .map((v) => (v === null ? '\\N' : String(v)))
+            .join('\t'),
+        )
+        .join('\n')}\n`;
     await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+    await sql(URLS[0], `DROP TABLE IF EXISTS ${other}`);
     await sql(
       URLS[0],
       `CREATE TABLE ${table} (reidgate_row UInt32, a Int32, b Nullable(String), c Nullable(String)) ENGINE = MergeTree ORDER BY reidgate_row`,
     );
+    // Without reidgate_row: rows in the order one thread reads the table (one part, insertion order).
+    await sql(
+      URLS[0],
+      `CREATE TABLE ${other} (a Int32, b Nullable(String), c Nullable(String)) ENGINE = MergeTree ORDER BY tuple()`,
+    );
     try {
-      await sql(
-        URLS[0],
-        `INSERT INTO ${table} FORMAT TabSeparated`,
-        `${rows.map((r) => r.map((v) => (v === null ? '\\N' : String(v))).join('\t')).join('\n')}\n`,
-      );
+      await sql(URLS[0], `INSERT INTO ${table} FORMAT TabSeparated`, tsv(0));
+      await sql(URLS[0], `INSERT INTO ${other} FORMAT TabSeparated`, tsv(1));
       const original = file('original.csv', 'a,b,c\n30,x,2\n30,y,\n41,,3\n41,x,3\n30,x,2\n52,z,3\n');
       const flags = { original, aligned: true, qi: 'a,b,c' };
       const { local } = await expectSameLinkage(
@@ -71,8 +84,35 @@ describe.skipIf(missing !== null)('exact linkage on clickhouse (two shards)', ()
       });
       sameDeep(local.report.attacks[0].metrics, inPlace.report.attacks[0].metrics, 'metrics');
       expect(inPlace.targets).toBe(local.targets);
+      // Both in place, the targets' table without reidgate_row; and by --id on a typed key.
+      const both = await runLinkage('clickhouse', undefined, {
+        ...flags,
+        release: `clickhouse://${host}/${table}`,
+        original: `clickhouse://${host}/${other}`,
+      });
+      sameDeep(local.report.attacks[0].metrics, both.report.attacks[0].metrics, 'metrics');
+      expect(both.targets).toBe(local.targets);
+      // By --id on the table's typed key (UInt32 `reidgate_row`, read as text `3`), one target absent.
+      const idFlags = {
+        qi: 'a,b,c',
+        id: 'reidgate_row',
+        original: file('o.csv', 'reidgate_row,a,b,c\n5,52,z,3\n3,41,x,3\n9,30,y,\n0,30,x,2\n2,41,,3\n'),
+      };
+      const releaseCsv = `reidgate_row,${csv.split('\n')[0]}\n${rows.map((r) => r.map((v) => v ?? '').join(',')).join('\n')}\n`;
+      const localById = await runLinkage('local', undefined, {
+        ...idFlags,
+        release: file('r.csv', releaseCsv),
+      });
+      const byId = await runLinkage('clickhouse', undefined, {
+        ...idFlags,
+        release: `clickhouse://${host}/${table}`,
+      });
+      sameDeep(localById.report.attacks[0].metrics, byId.report.attacks[0].metrics, 'metrics by --id');
+      expect(byId.targets).toBe(localById.targets);
+      expect(byId.report.attacks[0].metrics.journalistTargets.value).toBe(5);
     } finally {
       await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${other}`);
     }
   });
 });
