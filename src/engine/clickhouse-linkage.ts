@@ -397,8 +397,9 @@ export async function chCompatibleSets(
       );
       const picked = fresh('lkq');
       await rel.server.exec(
-        `CREATE TABLE ${picked} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${TID}, off, ${K.join(', ')} FROM ${pk} ` +
-          `ANY INNER JOIN (SELECT toUInt64(${FIRST}) AS ${FIRST}, ${K.join(', ')} FROM ${cls}) USING ${FIRST}`,
+        // The classes stream; the picks (≤ one per target) are the hash table.
+        `CREATE TABLE ${picked} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${TID}, off, ${K.join(', ')} ` +
+          `FROM (SELECT toUInt64(${FIRST}) AS ${FIRST}, ${K.join(', ')} FROM ${cls}) ALL INNER JOIN ${pk} USING ${FIRST}`,
         what,
       );
       const tuple = m === 1 ? K[0] : `(${K.join(', ')})`;
