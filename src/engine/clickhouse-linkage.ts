@@ -4,9 +4,10 @@
  * the --id questions of the linkage targets (linkage-targets.ts).
  *
  * As duckdb-linkage.ts, with what 18.16 allows:
- * 1. Per known QI, the distinct values of every role (a GROUP BY per column, aggregated on the shards)
- *    go through the local encoder (linkage-relation.ts): key → code tables for the release and the
- *    targets' side, and the compatible (target code, release code) pairs, uploaded to the release's
+ * 1. Per known QI, the distinct values of every role (one scan per role: each row's keys ARRAY JOINed
+ *    as (column, key) pairs and grouped on the shards) go through the local encoder
+ *    (linkage-relation.ts): key → code tables for the release and the targets' side, and the
+ *    compatible (target code, release code) pairs, uploaded (one table each, all QIs) to the release's
  *    server.
  * 2. The release's classes: a GROUP BY of the QIs' keys (wildcard tokens as one key, `'*'`) with size
  *    and first row, merged on the coordinator from the shards' partial aggregates, then given each
@@ -149,20 +150,24 @@ export async function chCompatibleSets(
   const values: Array<DistinctValues['values']> = names.map(() => ({}));
   for (const role of ['release', 'original', 'control', 'auxiliary'] as EngineRole[]) {
     const t = engine.tables.get(role);
-    if (!t) continue;
-    for (const [j, c] of names.entries()) {
-      if (!t.columns.includes(c)) continue;
-      const list: Array<string | null> = [];
-      await t.server.streamLines(
-        `SELECT ${keyOf(t, c)} AS __rg_v FROM ${t.relation} GROUP BY __rg_v`,
-        `${doing} (distinct values of --${role})`,
-        (line) => {
-          const key = unescapeTsv(line);
-          list.push(key === '' ? null : key.slice(1));
-        },
-      );
-      values[j][role] = list;
-    }
+    const held = names.map((_, j) => j).filter((j) => t?.columns.includes(names[j]));
+    if (!t || held.length === 0) continue;
+    // One scan for every column: each row's keys as (column, key) pairs, grouped.
+    const list = `[${held.map((j) => keyOf(t, names[j])).join(', ')}]`;
+    for (const j of held) values[j][role] = [];
+    const what = `${doing} (distinct values of --${role})`;
+    await t.server.streamLines(
+      `SELECT __rg_j, __rg_v FROM ${t.relation} ARRAY JOIN arrayEnumerate(${list}) AS __rg_j, ${list} AS __rg_v ` +
+        'GROUP BY __rg_j, __rg_v',
+      what,
+      (line) => {
+        const tab = line.indexOf('\t');
+        const j = held[Number(line.slice(0, tab)) - 1];
+        if (tab < 0 || j === undefined) throw t.server.unexpected(line, what);
+        const key = unescapeTsv(line.slice(tab + 1));
+        (values[j][role] as Array<string | null>).push(key === '' ? null : key.slice(1));
+      },
+    );
   }
   const relations = queryRelations(q, values, opts.wildcard, opts.hierarchies);
   if (!relations) return null;
@@ -203,37 +208,37 @@ export async function chCompatibleSets(
     .map((c, j) => `${wild ? wildcardKeySql(keyOf(rel, c), opts.wildcard) : keyOf(rel, c)} AS ${K[j]}`)
     .join(', ');
   try {
-    // Code tables and pairs, on the release's server.
-    const dict: string[] = [];
-    const pairs: string[] = [];
-    for (const [j, r] of relations.entries()) {
-      const what = `${doing} (uploading the compatibility of ${names[j]})`;
-      dict.push(
-        await put(
-          rel,
-          'lkd',
-          [
-            [K[j], 'String', [...releaseCode[j].keys()]],
-            [C[j], 'Int32', [...releaseCode[j].values()]],
-          ],
-          what,
-        ),
-      );
-      pairs.push(
-        await put(
-          rel,
-          'lkm',
-          [
-            ['tc', 'Int32', r.pairs.map((p) => p[0])],
-            ['rc', 'Int32', r.pairs.map((p) => p[1])],
-          ],
-          what,
-        ),
-      );
-    }
+    // Code tables and pairs of every QI (column j), on the release's server.
+    const what = `${doing} (uploading the compatibility of the QIs)`;
+    const dict = await put(
+      rel,
+      'lkd',
+      [
+        ['j', 'UInt32', releaseCode.flatMap((map, j) => [...map.keys()].map(() => j))],
+        ['key', 'String', releaseCode.flatMap((map) => [...map.keys()])],
+        ['code', 'Int32', releaseCode.flatMap((map) => [...map.values()])],
+      ],
+      what,
+    );
+    const pairsTable = await put(
+      rel,
+      'lkm',
+      [
+        ['j', 'UInt32', relations.flatMap((r, j) => r.pairs.map(() => j))],
+        ['tc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[0]))],
+        ['rc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[1]))],
+      ],
+      what,
+    );
+    const pairs = (j: number, tc = 'tc', rc = 'rc') =>
+      `(SELECT tc${tc === 'tc' ? '' : ` AS ${tc}`}, rc${rc === 'rc' ? '' : ` AS ${rc}`} FROM ${pairsTable} WHERE j = ${j})`;
     // 2. Release classes with their codes.
     let classes = `SELECT ${relSelect}, count() AS ${N}, min(${rel.row}) AS ${FIRST} FROM ${rel.relation} GROUP BY ${K.join(', ')}`;
-    for (let j = 0; j < m; j++) classes = `SELECT * FROM (${classes}) ANY LEFT JOIN ${dict[j]} USING ${K[j]}`;
+    // (Columns listed: with a subquery on the right, 18.16's `SELECT *` repeats the USING column.)
+    for (let j = 0; j < m; j++)
+      classes =
+        `SELECT ${[...K, N, FIRST, ...C.slice(0, j + 1)].join(', ')} FROM (${classes}) ` +
+        `ANY LEFT JOIN (SELECT key AS ${K[j]}, code AS ${C[j]} FROM ${dict} WHERE j = ${j}) USING ${K[j]}`;
     const cls = fresh('lkc');
     await rel.server.exec(
       `CREATE TABLE ${cls} ENGINE = MergeTree ORDER BY tuple() AS ${classes}`,
@@ -339,8 +344,11 @@ export async function chCompatibleSets(
       `${doing} (uploading the targets' codes)`,
     );
     let expanded = `SELECT ${TID}, ${TC.join(', ')} FROM ${tg}`;
-    for (const j of plan.fields)
-      expanded = `SELECT * FROM (${expanded}) ALL INNER JOIN (SELECT tc AS ${TC[j]}, rc AS ${C[j]} FROM ${pairs[j]}) USING ${TC[j]}`;
+    const joined: string[] = [];
+    for (const j of plan.fields) {
+      joined.push(C[j]);
+      expanded = `SELECT ${[TID, ...TC, ...joined].join(', ')} FROM (${expanded}) ALL INNER JOIN ${pairs(j, TC[j], C[j])} USING ${TC[j]}`;
+    }
     const cand = fresh('lkx');
     await rel.server.exec(
       `CREATE TABLE ${cand} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${TID}, ${FIRST}, ${N}` +
@@ -349,7 +357,7 @@ export async function chCompatibleSets(
       `${doing} (candidates)`,
     );
     const verified = `SELECT ${TID}, ${FIRST}, ${N} FROM ${cand}${
-      rest.length === 0 ? '' : ` WHERE ${rest.map((j) => `(${TC[j]}, ${C[j]}) IN ${pairs[j]}`).join(' AND ')}`
+      rest.length === 0 ? '' : ` WHERE ${rest.map((j) => `(${TC[j]}, ${C[j]}) IN ${pairs(j)}`).join(' AND ')}`
     }`;
     const [[candidates]] = await rel.server.numbers(`SELECT count() FROM ${cand}`, doing);
     const [[compatiblePairs]] = await rel.server.numbers(`SELECT count() FROM (${verified})`, doing);
