@@ -7,7 +7,9 @@
  * birth_day suppressed (`*`), occupation masked to its first digit (`1*`); row-aligned, so the
  * ground truth is known. 10,000 seeded targets, all 10 QIs known. Per engine: exact linkage alone
  * (the inputs loaded beforehand, outside the timing), through the same attack code
- * (attacks/linkage/exact.ts → engine.compatibleSets). ENGINES=local,duckdb picks engines.
+ * (attacks/linkage/exact.ts → engine.compatibleSets). ENGINES=local,duckdb picks engines; with
+ * `clickhouse` in ENGINES, also the two-shard cluster of scripts/clickhouse-cluster.sh (both files
+ * loaded into it beforehand; skipped, saying so, when no cluster answers).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +17,47 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Bench } from 'tinybench';
 import { exactLinkage } from '../attacks/linkage/exact.js';
 import type { AttackContext } from '../attacks/types.js';
-import { openDuckDbTrial } from '../src/engine/open.js';
+import { ClickHouseEngine } from '../src/engine/clickhouse.js';
+import {
+  ClickHouseServer,
+  clickhouseCredentials,
+  DEFAULT_CLICKHOUSE_URLS,
+  parseServerUrl,
+} from '../src/engine/clickhouse-http.js';
+import { openClickHouseTrial } from '../src/engine/clickhouse-open.js';
+import { type OpenedEngine, openDuckDbTrial } from '../src/engine/open.js';
 import type { Engine } from '../src/engine/types.js';
 import type { WorkerPool } from '../src/pool/pool.js';
 import { loadInputs } from '../src/run/inputs.js';
 import { resolveTrial } from '../src/trial/resolve.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
+
+/**
+ * Null when the ClickHouse cluster (REIDGATE_CLICKHOUSE_URL or the loopback one of
+ * scripts/clickhouse-cluster.sh, with its default credentials unless set) answers, else why not.
+ */
+export async function clickhouseMissing(): Promise<string | null> {
+  process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
+  process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
+  try {
+    const e = await clickhouseEngine();
+    await e.close();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Connects to the cluster (as clickhouseMissing finds it), without tables. */
+export function clickhouseEngine(): Promise<ClickHouseEngine> {
+  const creds = clickhouseCredentials(undefined);
+  const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
+  return ClickHouseEngine.connect({
+    servers: urls.map((u) => new ClickHouseServer(parseServerUrl(u), creds, {})),
+    cluster: process.env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
+    wildcard: [],
+  });
+}
 
 /** Writes the generalized release of `original` (see the module comment). */
 async function writeRelease(original: string, release: string): Promise<void> {
@@ -64,7 +101,7 @@ export async function registerEngineLinkageBenchmarks(
     if (!existsSync(original)) await writeBenchCsv(original, rows);
     if (!existsSync(release)) await writeRelease(original, release);
     const label = `${rows.toExponential(0)}-row generalized release × 10 QIs, 10^4 targets`;
-    const trial = (engine: 'local' | 'duckdb') =>
+    const trial = (engine: 'local' | 'duckdb' | 'clickhouse') =>
       resolveTrial(undefined, {
         release,
         original,
@@ -88,19 +125,19 @@ export async function registerEngineLinkageBenchmarks(
         await exactLinkage(ctx);
       });
     }
-    if (engines.has('duckdb')) {
+    /** An SQL engine's task: the inputs opened once (first call), then exact linkage alone. */
+    const sqlTask = (name: string, open: () => Promise<OpenedEngine>) => {
       let engine: Engine | undefined;
       let ctx: AttackContext | undefined;
       bench.add(
-        `duckdb ${memoryLimit}: exact linkage, ${label}`,
+        `${name}: exact linkage, ${label}`,
         async () => {
           if (!engine || !ctx) {
-            const t = trial('duckdb');
-            const opened = await openDuckDbTrial(t, () => {});
+            const opened = await open();
             engine = opened.engine;
             ctx = {
               ...base,
-              qi: t.qi,
+              qi: trial('local').qi,
               release: { rows: engine.rows('release'), columns: new Map(), dictionaries: new Map() },
               linkage: opened.linkage,
               engine,
@@ -115,6 +152,14 @@ export async function registerEngineLinkageBenchmarks(
           },
         },
       );
+    };
+    if (engines.has('duckdb'))
+      sqlTask(`duckdb ${memoryLimit}`, () => openDuckDbTrial(trial('duckdb'), () => {}));
+    if (engines.has('clickhouse')) {
+      const missing = await clickhouseMissing();
+      if (missing)
+        console.warn(`engines-linkage: clickhouse skipped (${missing}; scripts/clickhouse-cluster.sh start)`);
+      else sqlTask('clickhouse 2 shards', () => openClickHouseTrial(trial('clickhouse'), () => {}));
     }
   }
 }

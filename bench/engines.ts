@@ -26,20 +26,15 @@ import { population } from '../attacks/population/index.js';
 import type { AttackContext, QiSpec } from '../attacks/types.js';
 import { uniqueness } from '../attacks/uniqueness/index.js';
 import { encodeTable } from '../src/encode/encode.js';
-import { ClickHouseEngine } from '../src/engine/clickhouse.js';
-import {
-  ClickHouseServer,
-  clickhouseCredentials,
-  DEFAULT_CLICKHOUSE_URLS,
-  parseServerUrl,
-} from '../src/engine/clickhouse-http.js';
+import type { ClickHouseEngine } from '../src/engine/clickhouse.js';
+import { DEFAULT_CLICKHOUSE_URLS } from '../src/engine/clickhouse-http.js';
 import { loadFile } from '../src/engine/clickhouse-load.js';
 import { DuckDbEngine } from '../src/engine/duckdb.js';
 import { addInput } from '../src/engine/duckdb-load.js';
 import type { Engine } from '../src/engine/types.js';
 import { loadTable } from '../src/io/index.js';
 import type { WorkerPool } from '../src/pool/pool.js';
-import { registerEngineLinkageBenchmarks } from './engines-linkage.js';
+import { clickhouseEngine, clickhouseMissing, registerEngineLinkageBenchmarks } from './engines-linkage.js';
 import { BENCH_COLUMNS, writeBenchCsv } from './generate.js';
 
 /**
@@ -161,24 +156,13 @@ async function registerClickHouse(
   names: string[],
   ctx: Omit<Parameters<typeof uniqueness.run>[0], 'release'>,
 ): Promise<void> {
-  process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
-  process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
-  const creds = clickhouseCredentials(undefined);
-  const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
-  const open = () =>
-    ClickHouseEngine.connect({
-      servers: urls.map((u) => new ClickHouseServer(parseServerUrl(u), creds, {})),
-      cluster: process.env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
-      wildcard: [],
-    });
-  try {
-    await (await open()).close();
-  } catch (e) {
-    console.warn(
-      `engines: clickhouse skipped (${(e as Error).message}; scripts/clickhouse-cluster.sh start)`,
-    );
+  const missing = await clickhouseMissing();
+  if (missing) {
+    console.warn(`engines: clickhouse skipped (${missing}; scripts/clickhouse-cluster.sh start)`);
     return;
   }
+  const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
+  const open = clickhouseEngine;
   let engine: ClickHouseEngine | undefined;
   const ready = async () => {
     if (!engine) {

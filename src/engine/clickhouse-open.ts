@@ -16,8 +16,11 @@ import {
   DEFAULT_CLICKHOUSE_URLS,
   parseServerUrl,
 } from './clickhouse-http.js';
+import { chKeyProblem, chRowsById } from './clickhouse-linkage.js';
 import { attachTable, loadFile } from './clickhouse-load.js';
 import { DuckDbEngine } from './duckdb.js';
+
+import { engineLinkageInputs, readHierarchies } from './linkage-targets.js';
 import { loadTrialInputs, type OpenedEngine } from './open.js';
 import { isClickHouseUri } from './paths.js';
 
@@ -84,6 +87,7 @@ export async function openClickHouseTrial(
     cluster: env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
     memoryLimit: trial.memoryLimit,
     wildcard: trial.wildcard,
+    hierarchies: readHierarchies(trial),
   });
   let duck: DuckDbEngine | undefined;
   try {
@@ -96,7 +100,17 @@ export async function openClickHouseTrial(
       duck ??= await DuckDbEngine.open({ threads: trial.workers, wildcard: [] });
       return loadFile(engine, duck, role, path, opts);
     });
-    return { engine, ...loaded };
+    const linkage = await engineLinkageInputs(
+      {
+        engine,
+        columns: (role) => engine.tables.get(role)?.columns,
+        keyProblem: (role, column) => chKeyProblem(engine.tables.get(role)!, column, role),
+        rowsById: (role, rows, column) => chRowsById(engine, role, rows, column),
+      },
+      trial,
+      loaded.info,
+    );
+    return { engine, ...loaded, linkage };
   } catch (e) {
     await engine.close();
     throw e;

@@ -26,13 +26,15 @@
  * the ids. `fetchRows` (clickhouse-fetch.ts) brings rows back for attacks that do not reduce to SQL.
  * `positiveNumbers` checks and sums --weights on the cluster as DuckDB does; the numbers are
  * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
- * 18.16's own float parser is not correctly rounded).
+ * 18.16's own float parser is not correctly rounded). `compatibleSets` (exact linkage) joins the
+ * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
 import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
+import { chCompatibleSets } from './clickhouse-linkage.js';
 import {
   compatiblePartSql,
   MASK,
@@ -47,12 +49,15 @@ import {
   wildcardMaskSql,
 } from './clickhouse-sql.js';
 import { chSubsetUniques } from './clickhouse-suda.js';
+import type { Hierarchies } from './linkage-relation.js';
 import { weightTableOf } from './local.js';
 import type {
   ClassQuery,
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CompatibleSets,
+  CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
@@ -103,6 +108,8 @@ export interface ClickHouseOptions {
   memoryLimit?: string;
   /** Wildcard tokens (release only). */
   wildcard: readonly string[];
+  /** Generalization hierarchies by QI (--hierarchy), for exact linkage. */
+  hierarchies?: Hierarchies;
 }
 
 const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
@@ -111,6 +118,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'classValueCounts',
   'fetchRows',
   'subsetUniques',
+  'compatibleSets',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -172,7 +180,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   /** A fresh scratch table name on the table's server; dropped after use (and on close). */
-  private scratchName(t: ClickHouseTable, kind: string): string {
+  scratchName(t: ClickHouseTable, kind: string): string {
     const name = `${t.scratchDb}.${this.prefix}_${kind}${this.scratch++}`;
     this.created.push([t.server, name]);
     return name;
@@ -610,6 +618,11 @@ export class ClickHouseEngine implements Engine {
       missingIn: await this.missingIn(q.role, t, q.columns),
       wildcardIn: await this.wildcardIn(t, q.columns),
     };
+  }
+
+  /** Exact compatible-set linkage (clickhouse-linkage.ts). */
+  compatibleSets(q: CompatibleSetsQuery): Promise<CompatibleSets | null> {
+    return chCompatibleSets(this, q, { wildcard: this.opts.wildcard, hierarchies: this.opts.hierarchies });
   }
 
   describe(): string {

@@ -100,7 +100,7 @@ async function checkPersons(
   requireColumn(t, path, key, what);
   const p = await firstKeyProblem(engine, t, key, `checking ${what}`);
   if (!p) return;
-  if (p.first === undefined)
+  if (p.kind === 'none')
     throw new ReidgateError('INPUT_PARSE', `${what}: row ${p.row + 1} of ${path} has no key`);
   throw new ReidgateError(
     'INPUT_PARSE',

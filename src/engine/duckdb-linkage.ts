@@ -25,16 +25,15 @@ import { MISSING, WILDCARD } from '../encode/types.js';
 import { ReidgateError } from '../errors.js';
 import type { DuckDbEngine, DuckTable } from './duckdb.js';
 import { ident, lit } from './duckdb-sql.js';
-import { columnRelation, type DistinctValues } from './linkage-relation.js';
+import {
+  blockingStats,
+  columnRelation,
+  type DistinctValues,
+  type Hierarchies,
+  pickPositions,
+  planBlocking,
+} from './linkage-relation.js';
 import type { CompatibleSets, CompatibleSetsQuery, EngineRole, LinkageRelation } from './types.js';
-
-/** Expected bucket size at which blocking stops adding QIs (as attacks/linkage/exact-local.ts). */
-const BUDGET = 4;
-/** At most this many compatible codes per target, multiplied over the blocking QIs. */
-const MAX_KEYS = 64;
-
-/** Hierarchies by QI (read from the trial's --hierarchy files). */
-export type Hierarchies = ReadonlyMap<string, { map: Map<string, Set<string>>; source: string }>;
 
 /** What the DuckDB engine passes in besides the query. */
 export interface DuckLinkageOptions {
@@ -88,34 +87,6 @@ async function distinct(engine: DuckDbEngine, t: DuckTable, columns: readonly st
   } catch (e) {
     throw engine.failure(e, doing);
   }
-}
-
-/** Plans the blocking QIs from class counts per release code and target code counts. */
-function planBlocking(
-  classes: number,
-  stats: ReadonlyArray<{ collision: number; missing: number; meanKeys: number }>,
-): { fields: number[]; estimate: number } {
-  const order = stats
-    .map((_, j) => j)
-    .filter((j) => stats[j].missing <= 0.01 && stats[j].collision < 1)
-    .sort((a, b) => stats[a].collision - stats[b].collision || a - b);
-  const fields: number[] = [];
-  let estimate = classes;
-  let keys = 1;
-  for (const j of order) {
-    if (estimate <= BUDGET) break;
-    if (fields.length > 0 && keys * stats[j].meanKeys > MAX_KEYS) continue;
-    fields.push(j);
-    estimate *= stats[j].collision;
-    keys *= stats[j].meanKeys;
-  }
-  // Some QI must drive the join: the most discriminating one, even if targets lack it at times.
-  if (fields.length === 0 && stats.length > 0) {
-    const j = stats.map((_, i) => i).sort((a, b) => stats[a].collision - stats[b].collision || a - b)[0];
-    fields.push(j);
-    estimate *= stats[j].collision;
-  }
-  return { fields, estimate };
 }
 
 /** Scratch tables of one operation: named uniquely, dropped by `drop` (also on failure). */
@@ -340,18 +311,16 @@ export async function linkClasses(
   const stats = [];
   for (const [j, r] of relations.entries()) {
     const byCode = await engine.all(`SELECT count(*)::DOUBLE FROM ${cls} GROUP BY ${C[j]}`, doing);
-    let collision = 0;
-    for (const [n] of byCode) collision += ((n as number) / (classCount as number)) ** 2;
-    const perCode = new Map<number, number>();
-    for (const [tc] of r.pairs) perCode.set(tc, (perCode.get(tc) ?? 0) + 1);
     const tcs = await engine.all(`SELECT ${C[j]}, count(*)::DOUBLE FROM ${tg} GROUP BY 1`, doing);
-    let missing = 0;
-    let keysSum = 0;
-    for (const [tc, n] of tcs) {
-      if (tc === MISSING) missing += n as number;
-      keysSum += (n as number) * (perCode.get(tc as number) ?? 0);
-    }
-    stats.push({ collision, missing: missing / Math.max(1, T), meanKeys: keysSum / Math.max(1, T) });
+    stats.push(
+      blockingStats(
+        byCode.map(([n]) => n as number),
+        classCount as number,
+        r,
+        tcs.map(([tc, n]) => [tc as number, n as number]),
+        T,
+      ),
+    );
   }
   const plan = planBlocking(classCount as number, stats);
   const inKey = new Set(plan.fields);
@@ -425,14 +394,7 @@ export async function duckCompatibleSets(
       truthInSet[t as number] = hit === true ? 1 : 0;
     }
     // 5. The pick.
-    const ks: number[] = [];
-    const tids: number[] = [];
-    for (let t = 0; t < T; t++) {
-      const s = setSize[t];
-      if (s === 0) continue;
-      tids.push(t);
-      ks.push(Math.min(s - 1, Math.floor(q.uniform[t] * s)));
-    }
+    const { tids, ks } = pickPositions(setSize, q.uniform);
     const claimed = new Int32Array(T).fill(-1);
     if (tids.length > 0) {
       const kt = table('k');

@@ -24,7 +24,7 @@ import { ReidgateError } from '../errors.js';
 import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
 import type { DuckRelational } from './duckdb-events.js';
 import { duckFetchRows } from './duckdb-fetch.js';
-import { duckCompatibleSets, type Hierarchies } from './duckdb-linkage.js';
+import { duckCompatibleSets } from './duckdb-linkage.js';
 import { duckRareValueCounts } from './duckdb-rare.js';
 import {
   classSizeHistogramSql,
@@ -47,6 +47,7 @@ import {
   wildcardMaskSql,
 } from './duckdb-sql.js';
 import { duckSubsetUniques } from './duckdb-suda.js';
+import type { Hierarchies } from './linkage-relation.js';
 import type {
   ClassQuery,
   ClassSizes,

@@ -14,7 +14,7 @@ import { Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { canonicalCodes } from '../../attacks/linkage/codes.js';
 import { encodeJoint } from '../encode/joint.js';
 import { type ColumnKind, MISSING, WILDCARD } from '../encode/types.js';
-import type { EngineRole, LinkageRelation } from './types.js';
+import type { CompatibleSetsQuery, EngineRole, LinkageRelation } from './types.js';
 
 /** A column's distinct values on each role that holds it (null: the role has missing values). */
 export interface DistinctValues {
@@ -120,4 +120,135 @@ export function columnRelation(
     unseenDiffers: loose !== strict,
     releaseDistinct: inRelease.size,
   };
+}
+
+/** Hierarchies by QI (read from the trial's --hierarchy files). */
+export type Hierarchies = ReadonlyMap<string, { map: Map<string, Set<string>>; source: string }>;
+
+/**
+ * The relation of every QI of a query, from the columns' distinct values per role (as the engine
+ * read them: text, null for missing).
+ * @param q - the question (columns, targets' role, relation)
+ * @param values - per QI (in `q.columns` order): its distinct values on each role that holds it
+ * @param wildcard - the trial's --wildcard tokens
+ * @param hierarchies - the trial's --hierarchy files by QI
+ * @returns the relations, or null for 'unseen-as-generalized' when it is the strict relation
+ * @throws ReidgateError('COLUMN') when a hierarchy does not cover a target-side value
+ */
+export function queryRelations(
+  q: CompatibleSetsQuery,
+  values: ReadonlyArray<DistinctValues['values']>,
+  wildcard: readonly string[],
+  hierarchies?: Hierarchies,
+): ColumnRelation[] | null {
+  const wildcards = new Set(wildcard);
+  const relations = q.columns.map((col, j) => {
+    const h = hierarchies?.get(col.name);
+    return columnRelation(
+      {
+        name: col.name,
+        kind: col.kind,
+        values: values[j],
+        hierarchy: h?.map,
+        hierarchySource: h?.source,
+        wildcards,
+      },
+      q.targets,
+      q.relation,
+    );
+  });
+  if (q.relation !== 'strict' && !relations.some((r) => r.unseenDiffers)) return null;
+  return relations;
+}
+
+/** Expected bucket size at which blocking stops adding QIs (as attacks/linkage/exact-local.ts). */
+const BUDGET = 4;
+/** At most this many compatible codes per target, multiplied over the blocking QIs. */
+const MAX_KEYS = 64;
+
+/**
+ * Per QI, what blocking needs to know: `collision`, the chance that two release classes share the
+ * QI's code (Σ over codes of (classes with it / classes)²); `missing`, the share of targets whose
+ * value is unknown; `meanKeys`, the mean number of release codes a target's value is compatible with.
+ */
+export interface BlockingStats {
+  collision: number;
+  missing: number;
+  meanKeys: number;
+}
+
+/**
+ * The blocking statistics of one QI.
+ * @param classesByCode - release classes per release code of the QI
+ * @param classes - release classes
+ * @param relation - the QI's relation (its pairs)
+ * @param targetCodes - the sampled targets' codes of the QI, with how many targets hold each
+ */
+export function blockingStats(
+  classesByCode: Iterable<number>,
+  classes: number,
+  relation: ColumnRelation,
+  targetCodes: Iterable<[number, number]>,
+  targets: number,
+): BlockingStats {
+  let collision = 0;
+  for (const n of classesByCode) collision += (n / classes) ** 2;
+  const perCode = new Map<number, number>();
+  for (const [tc] of relation.pairs) perCode.set(tc, (perCode.get(tc) ?? 0) + 1);
+  let missing = 0;
+  let keysSum = 0;
+  for (const [tc, n] of targetCodes) {
+    if (tc === MISSING) missing += n;
+    keysSum += n * (perCode.get(tc) ?? 0);
+  }
+  return { collision, missing: missing / Math.max(1, targets), meanKeys: keysSum / Math.max(1, targets) };
+}
+
+/**
+ * Plans the blocking QIs: the most discriminating QIs known for nearly every target, until the
+ * expected bucket is small or the keys per target would multiply past MAX_KEYS.
+ * @returns the QIs (indices) to block on, and the expected bucket size
+ */
+export function planBlocking(
+  classes: number,
+  stats: readonly BlockingStats[],
+): { fields: number[]; estimate: number } {
+  const order = stats
+    .map((_, j) => j)
+    .filter((j) => stats[j].missing <= 0.01 && stats[j].collision < 1)
+    .sort((a, b) => stats[a].collision - stats[b].collision || a - b);
+  const fields: number[] = [];
+  let estimate = classes;
+  let keys = 1;
+  for (const j of order) {
+    if (estimate <= BUDGET) break;
+    if (fields.length > 0 && keys * stats[j].meanKeys > MAX_KEYS) continue;
+    fields.push(j);
+    estimate *= stats[j].collision;
+    keys *= stats[j].meanKeys;
+  }
+  // Some QI must drive the join: the most discriminating one, even if targets lack it at times.
+  if (fields.length === 0 && stats.length > 0) {
+    const j = stats.map((_, i) => i).sort((a, b) => stats[a].collision - stats[b].collision || a - b)[0];
+    fields.push(j);
+    estimate *= stats[j].collision;
+  }
+  return { fields, estimate };
+}
+
+/**
+ * The attacker's pick per target with a non-empty set: its position k = ⌊u·|S|⌋ in S (in the order
+ * of types.ts: classes by first row, rows ascending).
+ * @returns the targets (indices) and their positions
+ */
+export function pickPositions(setSize: Int32Array, uniform: Float64Array): { tids: number[]; ks: number[] } {
+  const tids: number[] = [];
+  const ks: number[] = [];
+  for (let t = 0; t < setSize.length; t++) {
+    const s = setSize[t];
+    if (s === 0) continue;
+    tids.push(t);
+    ks.push(Math.min(s - 1, Math.floor(uniform[t] * s)));
+  }
+  return { tids, ks };
 }

@@ -9,7 +9,8 @@ import type { Trial } from '../trial/schema.js';
 import { DuckDbEngine } from './duckdb.js';
 import { loadDuckEvents } from './duckdb-events.js';
 import { addInput } from './duckdb-load.js';
-import { duckLinkageInputs, readHierarchies } from './duckdb-targets.js';
+import { duckLinkageInputs } from './duckdb-targets.js';
+import { readHierarchies } from './linkage-targets.js';
 import type { Engine, EngineRole } from './types.js';
 
 /** An engine opened with a trial's inputs, and what the report says about them. */

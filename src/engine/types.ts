@@ -20,9 +20,9 @@
  *   of each value; on request each row's class (diversity).
  * - `compatibleSets`: exact compatible-set linkage — per sampled target, the number of release rows
  *   compatible with it on every known QI (generalizations understood), whether its true record is
- *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb: a join of the
- *   targets, per-QI compatibility tables built from the columns' distinct values, and the release's
- *   classes, duckdb-linkage.ts).
+ *   among them, and the attacker's seeded pick (local: the linkage kernels; duckdb and clickhouse: a
+ *   join of the targets, per-QI compatibility tables built from the columns' distinct values
+ *   (linkage-relation.ts), and the release's classes, duckdb-linkage.ts and clickhouse-linkage.ts).
  * - `subsetUniques`: SUDA's minimal sample uniques — per QI subset S (up to a maximum size), the rows
  *   alone on S that are alone on no proper subset; answered as MSUs per column mask and rows per SUDA
  *   score (and each row's score on request). Local: the SUDA2 search (attacks/suda/local.ts); duckdb and

@@ -8,12 +8,12 @@ import type { Channel, LinkageInputs } from '../../attacks/types.js';
 import { parseHierarchy } from '../encode/generalized.js';
 import { encodeJoint, type JointEncoding, type JointSpec } from '../encode/joint.js';
 import type { EncodedTable } from '../encode/types.js';
+import { keyError, sampleTargets } from '../engine/linkage-targets.js';
 import { listNames, q, ReidgateError } from '../errors.js';
 import { loadTable } from '../io/index.js';
 import type { LoadedTable } from '../io/types.js';
 import { loadPersonView } from '../relational/load.js';
 import type { PersonView } from '../relational/person-view.js';
-import { deriveSeed, rng, sampleIndices } from '../stats/random.js';
 import type { Trial } from '../trial/schema.js';
 import { resolveRandomization } from './randomization.js';
 
@@ -61,17 +61,10 @@ function keyRows(t: LoadedTable, col: string, role: Role): Map<string, number> {
   const out = new Map<string, number>();
   let i = 0;
   for (const v of t.table.getChild(col)!) {
-    if (v === null || v === undefined) {
-      throw new ReidgateError('INPUT_PARSE', `--id ${q(col)}: row ${i + 1} of the ${role} has no key`);
-    }
+    if (v === null || v === undefined) throw keyError(col, role, { kind: 'none', row: i });
     const k = String(v);
     const prev = out.get(k);
-    if (prev !== undefined) {
-      throw new ReidgateError(
-        'INPUT_PARSE',
-        `--id ${q(col)}: rows ${prev + 1} and ${i + 1} of the ${role} share a key; keys must be unique`,
-      );
-    }
+    if (prev !== undefined) throw keyError(col, role, { kind: 'repeated', first: prev, row: i });
     out.set(k, i++);
   }
   return out;
@@ -223,15 +216,8 @@ export function encodeInputs(
   } else if (targetsRole) {
     const tt = loaded[targetsRole]!;
     const n = tt.table.numRows;
-    const k = trial.targets ?? Math.min(n, 10_000);
-    if (k > n) {
-      throw new ReidgateError(
-        'USAGE',
-        `--targets ${k}: more targets than the ${n} records of --${targetsRole} ${tt.path}`,
-      );
-    }
-    const targetRows = sampleIndices(n, k, rng(deriveSeed(trial.seed, 'targets')));
-    const truth = new Int32Array(k).fill(-1);
+    const targetRows = sampleTargets(trial, n, `--${targetsRole} ${tt.path}`);
+    const truth = new Int32Array(targetRows.length).fill(-1);
     let groundTruth: LinkageInputs['groundTruth'] = 'none';
     if (trial.aligned) {
       groundTruth = 'aligned';

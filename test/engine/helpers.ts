@@ -179,3 +179,75 @@ export const EDGE_CSV = [
   '2.0,y,red,-2,1',
   '3,z,blue,7,8',
 ].join('\n');
+
+export interface LinkageRun {
+  report: Report;
+  exitCode: number;
+  /** linkage-targets.csv */
+  targets: string;
+}
+
+/** Runs exact linkage (`--attacks linkage --option linkage.methods=exact`) on `engine`. */
+export async function runLinkage(
+  engine: 'local' | 'duckdb' | 'clickhouse',
+  trialPath: string | undefined,
+  flags: RunFlags,
+): Promise<LinkageRun> {
+  const out = tmp(`reidgate-engine-linkage-${engine}-`);
+  const trial = resolveTrial(trialPath, {
+    workers: '2',
+    format: 'json',
+    attacks: 'linkage',
+    option: ['linkage.methods=exact'],
+    ...flags,
+    engine,
+    out,
+  });
+  const { report, exitCode } = await runTrial(trial);
+  const a = report.attacks[0];
+  expect(a.status, a.reason).toBe('ok');
+  return { report, exitCode, targets: readFileSync(join(out, 'linkage-targets.csv'), 'utf8') };
+}
+
+/** Per-method details without the figures that describe how an engine found the sets. */
+function linkageMethods(r: LinkageRun): Record<string, Record<string, unknown>> {
+  const m = r.report.attacks[0].details.methods as Record<string, Record<string, unknown>>;
+  const engineOnly = ['blockingQis', 'expectedBucketSize', 'fullScans', 'candidatePairs', 'compatiblePairs'];
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [
+      k,
+      Object.fromEntries(Object.entries(v).filter(([key]) => !engineOnly.includes(key))),
+    ]),
+  );
+}
+
+/**
+ * Runs exact linkage on the local engine and on `engine` and asserts the same numbers: every metric
+ * (exact for counts, 1e-9 for rates), the per-method figures and curves (without the figures of how
+ * an engine found the sets), tables, histograms, series, warnings, verdict, exit code, and
+ * linkage-targets.csv byte for byte (so the attacker's seeded pick is the same record).
+ */
+export async function expectSameLinkage(
+  trialPath: string | undefined,
+  flags: RunFlags,
+  engine: 'duckdb' | 'clickhouse',
+): Promise<{ local: LinkageRun; other: LinkageRun }> {
+  const local = await runLinkage('local', trialPath, flags);
+  const other = await runLinkage(engine, trialPath, flags);
+  const [a] = local.report.attacks;
+  const [b] = other.report.attacks;
+  expect(Object.keys(b.metrics).sort()).toEqual(Object.keys(a.metrics).sort());
+  for (const [k, m] of Object.entries(a.metrics)) same(m.value, b.metrics[k].value, k);
+  expect(linkageMethods(other)).toEqual(linkageMethods(local));
+  expect(b.tables).toEqual(a.tables);
+  expect(b.histograms).toEqual(a.histograms);
+  expect(b.series).toEqual(a.series);
+  expect(b.method).toBe(a.method);
+  const fullScan = (w: string) => !/compared .* with every release row/.test(w);
+  expect(b.warnings.filter(fullScan)).toEqual(a.warnings.filter(fullScan));
+  expect(other.targets).toBe(local.targets);
+  expect(other.report.verdict).toBe(local.report.verdict);
+  expect(other.exitCode).toBe(local.exitCode);
+  expect(other.report.trial.engine).toBe(engine);
+  return { local, other };
+}
