@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, tmp } from './helpers.js';
+import { cli, tmp } from './helpers.js';
 
 const dir = tmp('reidgate-bad-');
 const file = (name: string, content: string | Uint8Array) => {
@@ -130,11 +130,6 @@ describe('population and weights inputs (issue 3) exit 2 naming the problem', ()
     expectInputError(
       ['--release', good, '--qi', 'age', '--population', '100', '--sampling-fraction', '0.1'],
       [/--population/, /--sampling-fraction/],
-    ));
-  it('a relational trial on --engine duckdb (its event attacks do not run there yet)', () =>
-    expectInputError(
-      [join(ROOT, 'test/fixtures/cohort-mini/trial.yaml'), '--engine', 'duckdb'],
-      [/--engine duckdb/, /relational/],
     ));
   it('an attack option out of range, found inside the attack (exit 2, not an attack failure)', () =>
     expectInputError(
