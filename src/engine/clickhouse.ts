@@ -32,6 +32,7 @@
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import { type ChRelational, chCodeSetCounts, chPersonCodes } from './clickhouse-codesets.js';
 import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
@@ -56,12 +57,16 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CodeSetCounts,
+  CodeSetQuery,
   CompatibleSets,
   CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
   FetchedRows,
+  PersonCodes,
+  PersonCodesQuery,
   PositiveNumbers,
   RowsQuery,
   SizeRow,
@@ -119,6 +124,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'fetchRows',
   'subsetUniques',
   'compatibleSets',
+  'codeSetCounts',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -130,6 +136,8 @@ export class ClickHouseEngine implements Engine {
   readonly created: Array<[ClickHouseServer, string]> = [];
   /** A prefix unique to this run for every table the engine creates. */
   readonly prefix = `rg_${randomBytes(6).toString('hex')}`;
+  /** A relational trial's codes and code-sets tables (clickhouse-codesets.ts), once loaded. */
+  relational?: ChRelational;
   private readonly missingCache = new Map<string, boolean>();
   private scratch = 0;
   private closed = false;
@@ -629,6 +637,16 @@ export class ClickHouseEngine implements Engine {
     const n = this.opts.servers.length;
     const limit = this.opts.memoryLimit ? `, memory limit ${this.opts.memoryLimit}` : '';
     return `clickhouse ${this.version} (${n} shard${n === 1 ? '' : 's'}, cluster ${this.opts.cluster}${limit})`;
+  }
+
+  /** The sampled persons' code sets (clickhouse-codesets.ts). */
+  personCodes(q: PersonCodesQuery): Promise<PersonCodes> {
+    return chPersonCodes(this, q);
+  }
+
+  /** km-anonymity counting as SQL on the coordinator (clickhouse-codesets.ts). */
+  codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
+    return chCodeSetCounts(this, q, this.opts.wildcard);
   }
 
   /** Rows as released strings (clickhouse-fetch.ts). */

@@ -1,0 +1,124 @@
+/**
+ * Relational trials on --engine clickhouse (the two-shard loopback cluster of
+ * scripts/clickhouse-cluster.sh): the code-sets attack's counting pushed down to ClickHouse gives the
+ * figures --engine local gives (exact for counts, 1e-9 for rates: metrics, details, tables, method
+ * notes, verdict) on the bundled cohort trials (weak and strong releases, with and without
+ * demographics) and on a release-only trial; rare-values and trajectory are skipped on ClickHouse
+ * with a reason and the verdict fails closed; a bad event table stops the run with the local
+ * loader's message (exit 2). Skips, saying why, when no cluster answers.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor, isReidgateError } from '../../src/errors.js';
+import { runTrial } from '../../src/run/run-trial.js';
+import { resolveTrial } from '../../src/trial/resolve.js';
+import { ROOT, tmp } from '../cli/helpers.js';
+import { BAD_INPUTS, eventsOf, miniCopy } from '../relational/helpers.js';
+import { clusterMissing } from './clickhouse-cluster.js';
+import { expectSameAttacks } from './helpers.js';
+
+const TRIALS = join(ROOT, 'datasets/trials');
+const missing = await clusterMissing();
+
+if (missing) it.skip(`--engine clickhouse relational tests: ${missing}`, () => {});
+
+describe.skipIf(missing !== null)('code-sets on ClickHouse: the same numbers as on the local engine', () => {
+  for (const name of ['cohort-weak', 'cohort-strong']) {
+    it(`${name} (original patients as targets, demographics known)`, async () => {
+      const { duckdb: ch } = await expectSameAttacks(
+        join(TRIALS, `${name}.yaml`),
+        { attacks: 'code-sets,uniqueness' },
+        'bytes',
+        'clickhouse',
+      );
+      const a = ch.report.attacks.find((x) => x.id === 'code-sets')!;
+      expect(a.metrics.targets.value).toBe(5000);
+      expect(a.details.mode).toBe('original');
+      expect(a.details.eventTables).toEqual(['diagnoses', 'prescriptions']);
+      expect(Object.keys(ch.report.inputs)).toContain('events.diagnoses.release');
+    });
+  }
+
+  it('cohort-weak without demographics, m up to 4, one event table', async () => {
+    await expectSameAttacks(
+      join(TRIALS, 'cohort-weak.yaml'),
+      {
+        attacks: 'code-sets,uniqueness',
+        option: ['code-sets.qi=false', 'code-sets.m=4', 'code-sets.tables=prescriptions'],
+      },
+      'bytes',
+      'clickhouse',
+    );
+  });
+
+  it('release-only (no original event tables): release patients as targets, their own class', async () => {
+    const { path } = miniCopy({}, (t) => {
+      for (const e of eventsOf(t)) delete e.original;
+    });
+    const { duckdb: ch } = await expectSameAttacks(
+      path,
+      { attacks: 'code-sets,uniqueness' },
+      'bytes',
+      'clickhouse',
+    );
+    const a = ch.report.attacks.find((x) => x.id === 'code-sets')!;
+    expect(a.details.mode).toBe('release');
+    expect(a.metrics.targets.value).toBe(6);
+    await expectSameAttacks(
+      path,
+      { attacks: 'code-sets,uniqueness', option: ['code-sets.qi=false'] },
+      'bytes',
+      'clickhouse',
+    );
+  });
+
+  it('the mini cohort (original targets, m = 1 … 3)', async () => {
+    const { path } = miniCopy();
+    await expectSameAttacks(path, { attacks: 'code-sets,uniqueness' }, 'bytes', 'clickhouse');
+  });
+});
+
+describe.skipIf(missing !== null)(
+  'relational trials on ClickHouse: what is not pushed down, bad input',
+  () => {
+    it('rare-values and trajectory are skipped with a reason; the verdict fails closed', async () => {
+      const { path } = miniCopy();
+      const trial = resolveTrial(path, {
+        workers: '2',
+        format: 'json',
+        engine: 'clickhouse',
+        out: tmp('reidgate-ch-rel-'),
+        attacks: 'code-sets,rare-values,trajectory',
+      });
+      const r = await runTrial(trial);
+      const byId = new Map(r.report.attacks.map((a) => [a.id, a]));
+      expect(byId.get('code-sets')!.status).toBe('ok');
+      for (const id of ['rare-values', 'trajectory']) {
+        expect(byId.get(id)!.status).toBe('skipped');
+        expect(byId.get(id)!.reason).toMatch(/not yet available on --engine clickhouse/);
+      }
+      expect(r.report.verdict).not.toBe('pass');
+    });
+
+    it("a bad event table stops the run with the local loader's message, exit 2", async () => {
+      const [what, files, edit] = BAD_INPUTS[0];
+      const { path } = miniCopy(files, edit);
+      const attempt = async (engine: 'local' | 'clickhouse') => {
+        const trial = resolveTrial(path, {
+          workers: '2',
+          engine,
+          out: tmp('reidgate-ch-rel-'),
+          attacks: 'code-sets',
+        });
+        return runTrial(trial).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      };
+      const local = await attempt('local');
+      const ch = await attempt('clickhouse');
+      expect(isReidgateError(ch) && exitCodeFor(ch.code), what).toBe(2);
+      expect((ch as Error).message).toBe((local as Error).message);
+    });
+  },
+);
