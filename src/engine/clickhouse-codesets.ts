@@ -256,9 +256,9 @@ export async function chCodeSetCounts(
         m === 1
           ? await make(
               'csc',
-              `SELECT DISTINCT tid, p FROM (SELECT tid, p, cid FROM ` +
-                `(SELECT DISTINCT tid, p FROM ${sets} ALL INNER JOIN ${want} USING code) ANY INNER JOIN ${pcls} USING p) ` +
-                `WHERE (tid, cid) IN (SELECT tid, cid FROM ${pairs})`,
+              // Holders streamed with their class; the hash table: each target's (item, compatible class).
+              `SELECT DISTINCT tid, p FROM (SELECT p, code, cid FROM ${sets} ANY INNER JOIN ${pcls} USING p) ` +
+                `ALL INNER JOIN (SELECT tid, code, cid FROM ${want} ALL INNER JOIN ${pairs} USING tid) USING code, cid`,
             )
           : await make(
               'csc',
