@@ -28,6 +28,9 @@
  * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
  * 18.16's own float parser is not correctly rounded). `compatibleSets` (exact linkage) joins the
  * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
+ * Relational trials: `personCodes` and `codeSetCounts` (code-sets) over the coded (person, code)
+ * pairs uploaded from the embedded DuckDB that checks and codes the event files:
+ * clickhouse-codesets.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
