@@ -19,27 +19,44 @@
  *   their class is among the target's compatible classes; level m: those of level m − 1 holding item m
  *   (a join with the code sets on (person, code)). Per (target, level) the persons and whether the
  *   true person is among them come back: at most targets × M rows, never other persons' codes.
- * Not pushed down yet: rare-values' aggregates (`rareValueCounts`) and trajectory counts; those
- * attacks are skipped on ClickHouse with a reason (the verdict fails closed).
+ * Rare values (`rareValueCounts`): holders per code, patients holding a rare code and rare code pairs
+ * (a self-join of the code sets on the patient over the codes each held by ≥ N patients) as SQL on the
+ * coordinator; the birth column's values and holders from the release on the shards; the value
+ * columns' histograms and the latest event year come from the event files, which ClickHouse does not
+ * hold: DuckDB computes them while loading (duckdb-rare.ts duckEventAggregates), as on --engine duckdb.
+ * Not pushed down yet: trajectory counts (the attack is skipped with a reason; the verdict fails closed).
  */
 import { ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
 import type { Trial } from '../trial/schema.js';
 import type { ClickHouseEngine, ClickHouseTable } from './clickhouse.js';
+import { unescapeTsv } from './clickhouse-http.js';
 import { type Column, chLinkClasses, chRowsById, classKeys, upload } from './clickhouse-linkage.js';
 import { streamInto } from './clickhouse-load.js';
-import { ROW } from './clickhouse-sql.js';
+import { chLit, presentKey, ROW } from './clickhouse-sql.js';
 import type { DuckDbEngine } from './duckdb.js';
 import { codeSetsOf } from './duckdb-codesets.js';
 import { loadDuckEvents } from './duckdb-events.js';
+import { scratchTables } from './duckdb-linkage.js';
 import type { CsvOptions } from './duckdb-load.js';
-import type { CodeSetCounts, CodeSetQuery, PersonCodes, PersonCodesQuery, RelationalCodes } from './types.js';
+import { duckEventAggregates } from './duckdb-rare.js';
+import type {
+  CodeSetCounts,
+  CodeSetQuery,
+  PersonCodes,
+  PersonCodesQuery,
+  RareValueCounts,
+  RareValuesQuery,
+  RelationalCodes,
+} from './types.js';
 
 /** A relational trial on the ClickHouse engine: its codes, and each side's code-sets table (p, code). */
 export interface ChRelational extends RelationalCodes {
   /** The person key of the person tables. */
   key: string;
   sets: Partial<Record<'release' | 'original', string>>;
+  /** The release's value histograms and latest event year, computed by DuckDB when loading. */
+  eventAggregates: Pick<RareValueCounts, 'values' | 'latestEventYear'>;
 }
 
 /**
@@ -84,11 +101,19 @@ export async function loadChEvents(
     );
     sets[side] = name;
   }
+  // The event files' own aggregates (value histograms, latest year): ClickHouse does not hold the rows.
+  const scratch = scratchTables(duck, 'rv', 'counting rare values');
+  let eventAggregates: ChRelational['eventAggregates'];
+  try {
+    eventAggregates = await duckEventAggregates(duck, events.relational, scratch);
+  } finally {
+    await scratch.drop();
+  }
   const { tables, labels, original, key } = events.relational;
   return {
     info: events.info,
     warnings: events.warnings,
-    relational: { tables, labels, original, key, sets },
+    relational: { tables, labels, original, key, sets, eventAggregates },
   };
 }
 
@@ -277,5 +302,110 @@ export async function chCodeSetCounts(
   } finally {
     for (const [t, name] of scratch)
       await t.server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
+  }
+}
+
+/**
+ * The rare-values aggregates (see RareValueCounts and the module comment).
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function chRareValueCounts(
+  engine: ClickHouseEngine,
+  q: RareValuesQuery,
+  wildcard: readonly string[],
+): Promise<RareValueCounts> {
+  const { rel: relational, sets } = relationalOf(engine, 'release');
+  const rel = engine.tables.get('release');
+  if (!rel) throw new ReidgateError('INTERNAL', 'clickhouse engine: no release table');
+  const server = engine.coordinator;
+  const doing = 'counting rare values';
+  const T = relational.tables.length;
+  const tableOfCode = new Int32Array(relational.labels.length);
+  for (const [i, t] of relational.tables.entries()) tableOfCode.fill(i, t.base, t.suppressed + 1);
+  const scratch: string[] = [];
+  const list = async (codes: number[]) => {
+    const name = await upload(
+      engine,
+      rel,
+      'rvc',
+      [
+        ['code', 'Int32', codes],
+        ['t', 'UInt32', codes.map((c) => tableOfCode[c])],
+      ],
+      doing,
+    );
+    scratch.push(name);
+    return name;
+  };
+  try {
+    const holders = new Float64Array(relational.labels.length);
+    for (const [c, n] of await server.numbers(`SELECT code, count() FROM ${sets} GROUP BY code`, doing))
+      holders[c] = n;
+    const isSuppressed = (c: number) => relational.tables[tableOfCode[c]].suppressed === c;
+    const codesWhere = (keep: (c: number) => boolean) => {
+      const codes: number[] = [];
+      for (let c = 0; c < holders.length; c++) if (keep(c)) codes.push(c);
+      return codes;
+    };
+    const rare = await list(codesWhere((c) => !isSuppressed(c) && holders[c] > 0 && holders[c] < q.n));
+    const patientsWithRareCode = new Array<number>(T).fill(0);
+    for (const [t, n] of await server.numbers(
+      `SELECT t, uniqExact(p) FROM ${sets} ALL INNER JOIN ${rare} USING code GROUP BY t`,
+      doing,
+    ))
+      patientsWithRareCode[t] = n;
+    const [[withRareCode]] = await server.numbers(
+      `SELECT uniqExact(p) FROM ${sets} WHERE code IN (SELECT code FROM ${rare})`,
+      doing,
+    );
+    let pairs: number[] | null = null;
+    if (q.pairs) {
+      pairs = new Array<number>(T * T).fill(0);
+      const common = await list(codesWhere((c) => !isSuppressed(c) && holders[c] >= q.n));
+      const held = engine.scratchName(rel, 'rvh');
+      scratch.push(held);
+      await server.exec(
+        `CREATE TABLE ${held} ENGINE = MergeTree ORDER BY p AS SELECT p, code, t FROM ${sets} ALL INNER JOIN ${common} USING code`,
+        doing,
+      );
+      for (const [ta, tb, n] of await server.numbers(
+        `SELECT ta, tb, count() FROM (SELECT ta, tb, ca, cb, count() AS n FROM ` +
+          `(SELECT p, code AS ca, t AS ta FROM ${held}) ALL INNER JOIN (SELECT p, code AS cb, t AS tb FROM ${held}) USING p ` +
+          `WHERE cb > ca GROUP BY ta, tb, ca, cb) WHERE n < ${q.n} GROUP BY ta, tb`,
+        `${doing} (code pairs)`,
+      ))
+        pairs[ta * T + tb] = n;
+    }
+    let birth: Array<[string, number]> | null = null;
+    if (q.birth !== undefined) {
+      const k = rel.keys.get(q.birth);
+      if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${q.birth}`);
+      const tokens = wildcard.map((w) => chLit(presentKey(w))).join(', ');
+      birth = [];
+      const what = `${doing} (birth values)`;
+      await rel.server.streamLines(
+        `SELECT count(), ${k} AS __rg_v FROM ${rel.relation} WHERE __rg_v != ''` +
+          (tokens ? ` AND __rg_v NOT IN (${tokens})` : '') +
+          ' GROUP BY __rg_v',
+        what,
+        (line) => {
+          const tab = line.indexOf('\t');
+          const n = Number(line.slice(0, tab));
+          if (tab < 0 || !Number.isInteger(n)) throw rel.server.unexpected(line, what);
+          birth!.push([unescapeTsv(line.slice(tab + 1)).slice(1), n]);
+        },
+      );
+    }
+    return {
+      holders,
+      patientsWithRareCode,
+      withRareCode,
+      pairs,
+      ...relational.eventAggregates,
+      birth,
+    };
+  } finally {
+    for (const name of scratch)
+      await server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
   }
 }

@@ -35,7 +35,12 @@
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
-import { type ChRelational, chCodeSetCounts, chPersonCodes } from './clickhouse-codesets.js';
+import {
+  type ChRelational,
+  chCodeSetCounts,
+  chPersonCodes,
+  chRareValueCounts,
+} from './clickhouse-codesets.js';
 import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
@@ -71,6 +76,8 @@ import type {
   PersonCodes,
   PersonCodesQuery,
   PositiveNumbers,
+  RareValueCounts,
+  RareValuesQuery,
   RowsQuery,
   SizeRow,
   SubsetUniques,
@@ -128,6 +135,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'subsetUniques',
   'compatibleSets',
   'codeSetCounts',
+  'rareValueCounts',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -650,6 +658,11 @@ export class ClickHouseEngine implements Engine {
   /** km-anonymity counting as SQL on the coordinator (clickhouse-codesets.ts). */
   codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
     return chCodeSetCounts(this, q, this.opts.wildcard);
+  }
+
+  /** Rare values' aggregates (clickhouse-codesets.ts). */
+  rareValueCounts(q: RareValuesQuery): Promise<RareValueCounts> {
+    return chRareValueCounts(this, q, this.opts.wildcard);
   }
 
   /** Rows as released strings (clickhouse-fetch.ts). */

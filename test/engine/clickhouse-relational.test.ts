@@ -3,9 +3,9 @@
  * scripts/clickhouse-cluster.sh): the code-sets attack's counting pushed down to ClickHouse gives the
  * figures --engine local gives (exact for counts, 1e-9 for rates: metrics, details, tables, method
  * notes, verdict) on the bundled cohort trials (weak and strong releases, with and without
- * demographics) and on a release-only trial; rare-values and trajectory are skipped on ClickHouse
- * with a reason and the verdict fails closed; a bad event table stops the run with the local
- * loader's message (exit 2). Skips, saying why, when no cluster answers.
+ * demographics) and on a release-only trial; rare-values' aggregates too (the cohort trials, the mini
+ * cohort with its options); trajectory is skipped on ClickHouse with a reason and the verdict fails
+ * closed; a bad event table stops the run with the local loader's message (exit 2). Skips, saying why, when no cluster answers.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe.skipIf(missing !== null)('code-sets on ClickHouse: the same numbers as 
     it(`${name} (original patients as targets, demographics known)`, async () => {
       const { duckdb: ch } = await expectSameAttacks(
         join(TRIALS, `${name}.yaml`),
-        { attacks: 'code-sets,uniqueness' },
+        { attacks: 'code-sets,rare-values,uniqueness' },
         'bytes',
         'clickhouse',
       );
@@ -79,9 +79,39 @@ describe.skipIf(missing !== null)('code-sets on ClickHouse: the same numbers as 
 });
 
 describe.skipIf(missing !== null)(
+  'rare-values on ClickHouse: the same numbers as on the local engine',
+  () => {
+    it('the mini cohort: N = 2 (rare codes, an extreme BMI), pairs, ages ≥ 100 with a reference year', async () => {
+      const { path } = miniCopy();
+      const { duckdb: ch } = await expectSameAttacks(
+        path,
+        { attacks: 'rare-values,uniqueness', option: ['rare-values.n=2'] },
+        'bytes',
+        'clickhouse',
+      );
+      const a = ch.report.attacks.find((x) => x.id === 'rare-values')!;
+      // As test/attacks/code-sets.test.ts finds on the local engine.
+      expect(a.metrics.rareCodes.value).toBe(3);
+      expect(a.metrics.rareExtremeValues.value).toBe(1);
+      expect(a.metrics.rareValues.value).toBe(4);
+      const old = await expectSameAttacks(
+        path,
+        {
+          attacks: 'rare-values,uniqueness',
+          option: ['rare-values.referenceYear=2055', 'rare-values.pairs=false'],
+        },
+        'bytes',
+        'clickhouse',
+      );
+      expect(old.duckdb.report.attacks[0].metrics.rareAges.value).toBe(1);
+    });
+  },
+);
+
+describe.skipIf(missing !== null)(
   'relational trials on ClickHouse: what is not pushed down, bad input',
   () => {
-    it('rare-values and trajectory are skipped with a reason; the verdict fails closed', async () => {
+    it('trajectory is skipped with a reason; the verdict fails closed', async () => {
       const { path } = miniCopy();
       const trial = resolveTrial(path, {
         workers: '2',
@@ -93,10 +123,9 @@ describe.skipIf(missing !== null)(
       const r = await runTrial(trial);
       const byId = new Map(r.report.attacks.map((a) => [a.id, a]));
       expect(byId.get('code-sets')!.status).toBe('ok');
-      for (const id of ['rare-values', 'trajectory']) {
-        expect(byId.get(id)!.status).toBe('skipped');
-        expect(byId.get(id)!.reason).toMatch(/not yet available on --engine clickhouse/);
-      }
+      expect(byId.get('rare-values')!.status).toBe('ok');
+      expect(byId.get('trajectory')!.status).toBe('skipped');
+      expect(byId.get('trajectory')!.reason).toMatch(/not yet available on --engine clickhouse/);
       expect(r.report.verdict).not.toBe('pass');
     });
 
