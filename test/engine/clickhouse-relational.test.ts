@@ -5,7 +5,8 @@
  * notes, verdict) on the bundled cohort trials (weak and strong releases, with and without
  * demographics) and on a release-only trial; rare-values' aggregates too (the cohort trials, the mini
  * cohort with its options); trajectory is skipped on ClickHouse with a reason and the verdict fails
- * closed; a bad event table stops the run with the local loader's message (exit 2). Skips, saying why, when no cluster answers.
+ * closed; a bad event table stops the run with the local loader's message (exit 2), and person
+ * tables used in place (clickhouse://) are refused (exit 2). Skips, saying why, when no cluster answers.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { runTrial } from '../../src/run/run-trial.js';
 import { resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
 import { BAD_INPUTS, eventsOf, miniCopy } from '../relational/helpers.js';
-import { clusterMissing } from './clickhouse-cluster.js';
+import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
 import { expectSameAttacks } from './helpers.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
@@ -127,6 +128,37 @@ describe.skipIf(missing !== null)(
       expect(byId.get('trajectory')!.status).toBe('skipped');
       expect(byId.get('trajectory')!.reason).toMatch(/not yet available on --engine clickhouse/);
       expect(r.report.verdict).not.toBe('pass');
+    });
+
+    it('person tables used in place (clickhouse://) are refused, exit 2', async () => {
+      const table = `default.rg_test_relp_${process.pid}`;
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      await sql(
+        URLS[0],
+        `CREATE TABLE ${table} (pid String, sex String, birth_ym String, pref String) ENGINE = Memory`,
+      );
+      await sql(URLS[0], `INSERT INTO ${table} FORMAT TSV`, 'p1\tF\t1950\t13\n');
+      try {
+        const { path } = miniCopy({}, (t) => {
+          t.release = `clickhouse://${new URL(URLS[0]).host}/${table}`;
+        });
+        const trial = resolveTrial(path, {
+          workers: '2',
+          engine: 'clickhouse',
+          out: tmp('reidgate-ch-rel-'),
+          attacks: 'code-sets',
+        });
+        const e = await runTrial(trial).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(isReidgateError(e) && exitCodeFor(e.code)).toBe(2);
+        expect((e as Error).message).toMatch(
+          /relational trial \(events:\) reads its person tables from files/,
+        );
+      } finally {
+        await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+      }
     });
 
     it("a bad event table stops the run with the local loader's message, exit 2", async () => {
