@@ -9,7 +9,8 @@
  * nested, so the attacker at m+1 knows what it knew at m); S_{t,m} = release patients demographically
  * compatible with t (linkage's exact relation: equal values or covering generalizations) and holding
  * all m codes, counted exactly: on the local engine over an inverted index (code → patients sorted by
- * demographic class) on the pool; on --engine duckdb as SQL (src/engine/duckdb-codesets.ts, engine
+ * demographic class) on the pool; on --engine duckdb and clickhouse as SQL (src/engine/duckdb-codesets.ts,
+ * clickhouse-codesets.ts; engine
  * operations `personCodes` and `codeSetCounts`: only the sampled targets' own codes and per-target
  * counts come back). A
  * release patient with a suppressed code (`*`) in the same event table may hold the known code, so

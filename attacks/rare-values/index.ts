@@ -19,7 +19,9 @@
  * Counting: on the local engine from the person view (pairs on the pool); on --engine duckdb from SQL
  * aggregates (src/engine/duckdb-rare.ts, engine operation `rareValueCounts`): patients per code, rare
  * pairs by table pair, a histogram per value column (Tukey's quantiles are taken from it), birth values
- * with their holders. Both give the same figures.
+ * with their holders; on --engine clickhouse likewise (src/engine/clickhouse-codesets.ts: the code
+ * aggregates and birth values as ClickHouse SQL, the value histograms and latest event year computed
+ * by DuckDB while loading the event files). All give the same figures.
  *
  * Sources: MHLW, 匿名レセプト情報・匿名特定健診等情報の提供に関するガイドライン and the NDB Open Data
  * publication rules (counts under 10 are not published); 特異な記述 as in the 個人情報保護委員会's

@@ -54,10 +54,34 @@ const FIRST = '__rg_first';
 const TID = '__rg_tid';
 
 /** A scratch table's column: name, ClickHouse type, values. */
-type Column = [string, 'UInt32' | 'Int32' | 'UInt64' | 'String', ArrayLike<number> | readonly string[]];
+export type Column = [
+  string,
+  'UInt32' | 'Int32' | 'UInt64' | 'String',
+  ArrayLike<number> | readonly string[],
+];
+
+/**
+ * The release's class keys over `names` (every wildcard token as the one key `'*'`): their column
+ * names K and the SELECT list making them from the release's columns.
+ */
+export function classKeys(
+  rel: ClickHouseTable,
+  names: readonly string[],
+  wildcard: readonly string[],
+): { K: string[]; relSelect: string } {
+  const K = names.map((_, j) => `__rg_k${j}`);
+  const relSelect = names
+    .map((c, j) => {
+      const k = rel.keys.get(c);
+      if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${c}`);
+      return `${wildcard.length > 0 ? wildcardKeySql(k, wildcard) : k} AS ${K[j]}`;
+    })
+    .join(', ');
+  return { K, relSelect };
+}
 
 /** Creates a scratch table on `t`'s server and inserts the columns' values (all equally long). */
-async function upload(
+export async function upload(
   engine: ClickHouseEngine,
   t: ClickHouseTable,
   kind: string,
@@ -134,233 +158,13 @@ export async function chCompatibleSets(
   q: CompatibleSetsQuery,
   opts: ChLinkageOptions,
 ): Promise<CompatibleSets | null> {
-  const rel = engine.tables.get('release');
-  const tgt = engine.tables.get(q.targets);
-  if (!rel || !tgt)
-    throw new ReidgateError('INTERNAL', `clickhouse engine: no release or ${q.targets} table`);
-  const names = q.columns.map((c) => c.name);
-  const m = names.length;
-  const doing = `linking --${q.targets} to the release on ${names.join(', ')}`;
-  const keyOf = (t: ClickHouseTable, c: string) => {
-    const k = t.keys.get(c);
-    if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${c}`);
-    return k;
-  };
-  // 1. The relation per QI, from distinct values (keys: '' missing, '+value').
-  const values: Array<DistinctValues['values']> = names.map(() => ({}));
-  for (const role of ['release', 'original', 'control', 'auxiliary'] as EngineRole[]) {
-    const t = engine.tables.get(role);
-    const held = names.map((_, j) => j).filter((j) => t?.columns.includes(names[j]));
-    if (!t || held.length === 0) continue;
-    // One scan for every column: each row's keys as (column, key) pairs, grouped.
-    const list = `[${held.map((j) => keyOf(t, names[j])).join(', ')}]`;
-    for (const j of held) values[j][role] = [];
-    const what = `${doing} (distinct values of --${role})`;
-    await t.server.streamLines(
-      `SELECT __rg_j, __rg_v FROM ${t.relation} ARRAY JOIN arrayEnumerate(${list}) AS __rg_j, ${list} AS __rg_v ` +
-        'GROUP BY __rg_j, __rg_v',
-      what,
-      (line) => {
-        const tab = line.indexOf('\t');
-        const j = held[Number(line.slice(0, tab)) - 1];
-        if (tab < 0 || j === undefined) throw t.server.unexpected(line, what);
-        const key = unescapeTsv(line.slice(tab + 1));
-        (values[j][role] as Array<string | null>).push(key === '' ? null : key.slice(1));
-      },
-    );
-  }
-  const relations = queryRelations(q, values, opts.wildcard, opts.hierarchies);
-  if (!relations) return null;
-  const wild = opts.wildcard.length > 0;
-  // Key → code per QI: the release's keys as classes group them (every wildcard token is '*').
-  const releaseCode = relations.map((r) => {
-    const map = new Map<string, number>([['', MISSING]]);
-    for (const [v, c] of r.releaseCodes) map.set(`+${v}`, c);
-    if (wild) map.set(WILDCARD_KEY.slice(1, -1), WILDCARD);
-    return map;
-  });
-  const targetCode = relations.map((r) => {
-    const map = new Map<string, number>([['', MISSING]]);
-    for (const [v, c] of r.targetCodes) map.set(`+${v}`, c);
-    return map;
-  });
-  const code = (map: Map<string, number>, key: string, t: ClickHouseTable) => {
-    const c = map.get(key);
-    if (c === undefined) throw t.server.unexpected('', doing);
-    return c;
-  };
-  const T = q.targetRows.length;
   const scratch: Array<[ClickHouseTable, string]> = [];
-  const put = async (t: ClickHouseTable, kind: string, cols: readonly Column[], what = doing) => {
-    const name = await upload(engine, t, kind, cols, what);
-    scratch.push([t, name]);
-    return name;
-  };
-  const fresh = (kind: string) => {
-    const name = engine.scratchName(rel, kind);
-    scratch.push([rel, name]);
-    return name;
-  };
-  const K = names.map((_, j) => `__rg_k${j}`);
-  const C = names.map((_, j) => `__rg_c${j}`);
-  const TC = names.map((_, j) => `__rg_t${j}`);
-  const relSelect = names
-    .map((c, j) => `${wild ? wildcardKeySql(keyOf(rel, c), opts.wildcard) : keyOf(rel, c)} AS ${K[j]}`)
-    .join(', ');
   try {
-    // Code tables and pairs of every QI (column j), on the release's server.
-    const what = `${doing} (uploading the compatibility of the QIs)`;
-    const dict = await put(
-      rel,
-      'lkd',
-      [
-        ['j', 'UInt32', releaseCode.flatMap((map, j) => [...map.keys()].map(() => j))],
-        ['key', 'String', releaseCode.flatMap((map) => [...map.keys()])],
-        ['code', 'Int32', releaseCode.flatMap((map) => [...map.values()])],
-      ],
-      what,
-    );
-    const pairsTable = await put(
-      rel,
-      'lkm',
-      [
-        ['j', 'UInt32', relations.flatMap((r, j) => r.pairs.map(() => j))],
-        ['tc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[0]))],
-        ['rc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[1]))],
-      ],
-      what,
-    );
-    const pairs = (j: number, tc = 'tc', rc = 'rc') =>
-      `(SELECT tc${tc === 'tc' ? '' : ` AS ${tc}`}, rc${rc === 'rc' ? '' : ` AS ${rc}`} FROM ${pairsTable} WHERE j = ${j})`;
-    // 2. Release classes with their codes.
-    let classes = `SELECT ${relSelect}, count() AS ${N}, min(${rel.row}) AS ${FIRST} FROM ${rel.relation} GROUP BY ${K.join(', ')}`;
-    // (Columns listed: with a subquery on the right, 18.16's `SELECT *` repeats the USING column.)
-    for (let j = 0; j < m; j++)
-      classes =
-        `SELECT ${[...K, N, FIRST, ...C.slice(0, j + 1)].join(', ')} FROM (${classes}) ` +
-        `ANY LEFT JOIN (SELECT key AS ${K[j]}, code AS ${C[j]} FROM ${dict} WHERE j = ${j}) USING ${K[j]}`;
-    const cls = fresh('lkc');
-    await rel.server.exec(
-      `CREATE TABLE ${cls} ENGINE = MergeTree ORDER BY tuple() AS ${classes}`,
-      `${doing} (the release's classes)`,
-      rel.rowSettings,
-    );
-    const [[classCount]] = await rel.server.numbers(`SELECT count() FROM ${cls}`, doing);
-    // 3. The sampled targets' codes and their true rows' codes.
-    const tcodes = names.map(() => new Int32Array(T));
-    const sample = await put(
-      tgt,
-      'lks',
-      [['trow', 'UInt32', q.targetRows]],
-      `${doing} (uploading the targets)`,
-    );
-    const posOf = new Map<number, number[]>();
-    q.targetRows.forEach((r, t) => {
-      const list = posOf.get(r);
-      if (list) list.push(t);
-      else posOf.set(r, [t]);
-    });
-    let seen = 0;
-    const tgtSelect = names.map((c, j) => `${keyOf(tgt, c)} AS ${K[j]}`).join(', ');
-    await readKeyed(
-      tgt,
-      rowsSql(tgt, tgtSelect, rowIn(sample)),
-      m,
-      `${doing} (the targets' values)`,
-      (row, keys) => {
-        for (const t of posOf.get(row) ?? []) {
-          for (let j = 0; j < m; j++) tcodes[j][t] = code(targetCode[j], keys[j], tgt);
-          seen++;
-        }
-      },
-    );
-    if (seen !== T)
-      throw new ReidgateError(
-        'ENGINE',
-        `--engine clickhouse (${tgt.server.where}): ${seen} of ${T} sampled targets came back while ${doing}`,
-      );
-    const truthCodes = names.map(() => new Int32Array(T));
-    const truthRows = [...new Set(Array.from(q.truth).filter((r) => r >= 0))];
-    if (truthRows.length > 0) {
-      const truthTable = await put(
-        rel,
-        'lkr',
-        [['trow', 'UInt32', truthRows]],
-        `${doing} (uploading the truth)`,
-      );
-      const byRow = new Map<number, number[]>();
-      q.truth.forEach((r, t) => {
-        if (r < 0) return;
-        const list = byRow.get(r);
-        if (list) list.push(t);
-        else byRow.set(r, [t]);
-      });
-      await readKeyed(
-        rel,
-        rowsSql(rel, relSelect, rowIn(truthTable)),
-        m,
-        `${doing} (the true records' classes)`,
-        (row, keys) => {
-          for (const t of byRow.get(row) ?? [])
-            for (let j = 0; j < m; j++) truthCodes[j][t] = code(releaseCode[j], keys[j], rel);
-        },
-      );
-    }
-    const compatible = relations.map((r) => new Set(r.pairs.map(([tc, rc]) => `${tc},${rc}`)));
-    const truthInSet = new Int32Array(T);
-    for (let t = 0; t < T; t++) {
-      if (q.truth[t] < 0) continue;
-      let ok = 1;
-      for (let j = 0; j < m && ok; j++) if (!compatible[j].has(`${tcodes[j][t]},${truthCodes[j][t]}`)) ok = 0;
-      truthInSet[t] = ok;
-    }
-    // Blocking statistics from aggregates.
-    const stats = [];
-    for (const [j, r] of relations.entries()) {
-      const byCode = await rel.server.numbers(`SELECT count() FROM ${cls} GROUP BY ${C[j]}`, doing);
-      const perTarget = new Map<number, number>();
-      for (const c of tcodes[j]) perTarget.set(c, (perTarget.get(c) ?? 0) + 1);
-      stats.push(
-        blockingStats(
-          byCode.map(([n]) => n),
-          classCount,
-          r,
-          perTarget,
-          T,
-        ),
-      );
-    }
-    const plan = planBlocking(classCount, stats);
-    const inKey = new Set(plan.fields);
-    const rest = names.map((_, j) => j).filter((j) => !inKey.has(j));
-    // 4. Candidates: the targets expanded through the blocking QIs' pairs, joined with the classes.
-    const tg = await put(
-      rel,
-      'lkt',
-      [
-        [TID, 'UInt32', Int32Array.from({ length: T }, (_, t) => t)],
-        ...names.map((_, j): Column => [TC[j], 'Int32', tcodes[j]]),
-      ],
-      `${doing} (uploading the targets' codes)`,
-    );
-    let expanded = `SELECT ${TID}, ${TC.join(', ')} FROM ${tg}`;
-    const joined: string[] = [];
-    for (const j of plan.fields) {
-      joined.push(C[j]);
-      expanded = `SELECT ${[TID, ...TC, ...joined].join(', ')} FROM (${expanded}) ALL INNER JOIN ${pairs(j, TC[j], C[j])} USING ${TC[j]}`;
-    }
-    const cand = fresh('lkx');
-    await rel.server.exec(
-      `CREATE TABLE ${cand} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${TID}, ${FIRST}, ${N}` +
-        rest.map((j) => `, ${TC[j]}, ${C[j]}`).join('') +
-        ` FROM ${cls} ALL INNER JOIN (${expanded}) USING ${plan.fields.map((j) => C[j]).join(', ')}`,
-      `${doing} (candidates)`,
-    );
-    const verified = `SELECT ${TID}, ${FIRST}, ${N} FROM ${cand}${
-      rest.length === 0 ? '' : ` WHERE ${rest.map((j) => `(${TC[j]}, ${C[j]}) IN ${pairs(j)}`).join(' AND ')}`
-    }`;
-    const [[candidates]] = await rel.server.numbers(`SELECT count() FROM ${cand}`, doing);
-    const [[compatiblePairs]] = await rel.server.numbers(`SELECT count() FROM (${verified})`, doing);
+    const linked = await chLinkClasses(engine, q, opts, scratch);
+    if (!linked) return null;
+    const { rel, cls, K, relSelect, verified, put, fresh, doing } = linked;
+    const T = q.targetRows.length;
+    const m = K.length;
     const setSize = new Int32Array(T);
     for (const [t, size] of await rel.server.numbers(
       `SELECT ${TID}, sum(${N}) FROM (${verified}) GROUP BY ${TID}`,
@@ -427,21 +231,289 @@ export async function chCompatibleSets(
     }
     return {
       setSize,
-      truthInSet,
+      truthInSet: linked.truthInSet,
       claimed,
-      releaseClasses: classCount,
-      blockingQis: plan.fields.map((j) => names[j]),
-      details: {
-        expectedBucketSize: plan.estimate,
-        candidatePairs: candidates,
-        compatiblePairs,
-      },
+      releaseClasses: linked.classCount,
+      blockingQis: linked.blockingQis,
+      details: linked.details,
       warnings: [],
     };
   } finally {
     for (const [t, name] of scratch)
       await t.server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
   }
+}
+
+/** The compatible classes of the sampled targets (steps 1–4), their scratch tables and SQL. */
+export interface ChLinked {
+  rel: ClickHouseTable;
+  /** The release's classes: keys K, size N, first row FIRST, codes. */
+  cls: string;
+  /** Key column names of `cls`, and the SELECT list making them from the release's columns. */
+  K: string[];
+  relSelect: string;
+  /** SQL of the compatible (TID, FIRST, N) triples: each target's compatible classes. */
+  verified: string;
+  classCount: number;
+  truthInSet: Int32Array;
+  blockingQis: string[];
+  details: Record<string, unknown>;
+  put: (t: ClickHouseTable, kind: string, cols: readonly Column[], what?: string) => Promise<string>;
+  fresh: (kind: string) => string;
+  doing: string;
+}
+
+/**
+ * Steps 1–4 of the module comment: the release's classes and each sampled target's compatible
+ * classes (exact linkage's join), as scratch tables pushed onto `scratch` (the caller drops them).
+ * @returns null for 'unseen-as-generalized' when no released value is unseen
+ */
+export async function chLinkClasses(
+  engine: ClickHouseEngine,
+  q: CompatibleSetsQuery,
+  opts: ChLinkageOptions,
+  scratch: Array<[ClickHouseTable, string]>,
+): Promise<ChLinked | null> {
+  const rel = engine.tables.get('release');
+  const tgt = engine.tables.get(q.targets);
+  if (!rel || !tgt)
+    throw new ReidgateError('INTERNAL', `clickhouse engine: no release or ${q.targets} table`);
+  const names = q.columns.map((c) => c.name);
+  const m = names.length;
+  const doing = `linking --${q.targets} to the release on ${names.join(', ')}`;
+  const keyOf = (t: ClickHouseTable, c: string) => {
+    const k = t.keys.get(c);
+    if (k === undefined) throw new ReidgateError('INTERNAL', `clickhouse engine: no column ${c}`);
+    return k;
+  };
+  // 1. The relation per QI, from distinct values (keys: '' missing, '+value').
+  const values: Array<DistinctValues['values']> = names.map(() => ({}));
+  for (const role of ['release', 'original', 'control', 'auxiliary'] as EngineRole[]) {
+    const t = engine.tables.get(role);
+    const held = names.map((_, j) => j).filter((j) => t?.columns.includes(names[j]));
+    if (!t || held.length === 0) continue;
+    // One scan for every column: each row's keys as (column, key) pairs, grouped.
+    const list = `[${held.map((j) => keyOf(t, names[j])).join(', ')}]`;
+    for (const j of held) values[j][role] = [];
+    const what = `${doing} (distinct values of --${role})`;
+    await t.server.streamLines(
+      `SELECT __rg_j, __rg_v FROM ${t.relation} ARRAY JOIN arrayEnumerate(${list}) AS __rg_j, ${list} AS __rg_v ` +
+        'GROUP BY __rg_j, __rg_v',
+      what,
+      (line) => {
+        const tab = line.indexOf('\t');
+        const j = held[Number(line.slice(0, tab)) - 1];
+        if (tab < 0 || j === undefined) throw t.server.unexpected(line, what);
+        const key = unescapeTsv(line.slice(tab + 1));
+        (values[j][role] as Array<string | null>).push(key === '' ? null : key.slice(1));
+      },
+    );
+  }
+  const relations = queryRelations(q, values, opts.wildcard, opts.hierarchies);
+  if (!relations) return null;
+  const wild = opts.wildcard.length > 0;
+  // Key → code per QI: the release's keys as classes group them (every wildcard token is '*').
+  const releaseCode = relations.map((r) => {
+    const map = new Map<string, number>([['', MISSING]]);
+    for (const [v, c] of r.releaseCodes) map.set(`+${v}`, c);
+    if (wild) map.set(WILDCARD_KEY.slice(1, -1), WILDCARD);
+    return map;
+  });
+  const targetCode = relations.map((r) => {
+    const map = new Map<string, number>([['', MISSING]]);
+    for (const [v, c] of r.targetCodes) map.set(`+${v}`, c);
+    return map;
+  });
+  const code = (map: Map<string, number>, key: string, t: ClickHouseTable) => {
+    const c = map.get(key);
+    if (c === undefined) throw t.server.unexpected('', doing);
+    return c;
+  };
+  const T = q.targetRows.length;
+  const put = async (t: ClickHouseTable, kind: string, cols: readonly Column[], what = doing) => {
+    const name = await upload(engine, t, kind, cols, what);
+    scratch.push([t, name]);
+    return name;
+  };
+  const fresh = (kind: string) => {
+    const name = engine.scratchName(rel, kind);
+    scratch.push([rel, name]);
+    return name;
+  };
+  const { K, relSelect } = classKeys(rel, names, opts.wildcard);
+  const C = names.map((_, j) => `__rg_c${j}`);
+  const TC = names.map((_, j) => `__rg_t${j}`);
+  // Code tables and pairs of every QI (column j), on the release's server.
+  const what = `${doing} (uploading the compatibility of the QIs)`;
+  const dict = await put(
+    rel,
+    'lkd',
+    [
+      ['j', 'UInt32', releaseCode.flatMap((map, j) => [...map.keys()].map(() => j))],
+      ['key', 'String', releaseCode.flatMap((map) => [...map.keys()])],
+      ['code', 'Int32', releaseCode.flatMap((map) => [...map.values()])],
+    ],
+    what,
+  );
+  const pairsTable = await put(
+    rel,
+    'lkm',
+    [
+      ['j', 'UInt32', relations.flatMap((r, j) => r.pairs.map(() => j))],
+      ['tc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[0]))],
+      ['rc', 'Int32', relations.flatMap((r) => r.pairs.map((p) => p[1]))],
+    ],
+    what,
+  );
+  const pairs = (j: number, tc = 'tc', rc = 'rc') =>
+    `(SELECT tc${tc === 'tc' ? '' : ` AS ${tc}`}, rc${rc === 'rc' ? '' : ` AS ${rc}`} FROM ${pairsTable} WHERE j = ${j})`;
+  // 2. Release classes with their codes.
+  let classes = `SELECT ${relSelect}, count() AS ${N}, min(${rel.row}) AS ${FIRST} FROM ${rel.relation} GROUP BY ${K.join(', ')}`;
+  // (Columns listed: with a subquery on the right, 18.16's `SELECT *` repeats the USING column.)
+  for (let j = 0; j < m; j++)
+    classes =
+      `SELECT ${[...K, N, FIRST, ...C.slice(0, j + 1)].join(', ')} FROM (${classes}) ` +
+      `ANY LEFT JOIN (SELECT key AS ${K[j]}, code AS ${C[j]} FROM ${dict} WHERE j = ${j}) USING ${K[j]}`;
+  const cls = fresh('lkc');
+  await rel.server.exec(
+    `CREATE TABLE ${cls} ENGINE = MergeTree ORDER BY tuple() AS ${classes}`,
+    `${doing} (the release's classes)`,
+    rel.rowSettings,
+  );
+  const [[classCount]] = await rel.server.numbers(`SELECT count() FROM ${cls}`, doing);
+  // 3. The sampled targets' codes and their true rows' codes.
+  const tcodes = names.map(() => new Int32Array(T));
+  const sample = await put(
+    tgt,
+    'lks',
+    [['trow', 'UInt32', q.targetRows]],
+    `${doing} (uploading the targets)`,
+  );
+  const posOf = new Map<number, number[]>();
+  q.targetRows.forEach((r, t) => {
+    const list = posOf.get(r);
+    if (list) list.push(t);
+    else posOf.set(r, [t]);
+  });
+  let seen = 0;
+  const tgtSelect = names.map((c, j) => `${keyOf(tgt, c)} AS ${K[j]}`).join(', ');
+  await readKeyed(
+    tgt,
+    rowsSql(tgt, tgtSelect, rowIn(sample)),
+    m,
+    `${doing} (the targets' values)`,
+    (row, keys) => {
+      for (const t of posOf.get(row) ?? []) {
+        for (let j = 0; j < m; j++) tcodes[j][t] = code(targetCode[j], keys[j], tgt);
+        seen++;
+      }
+    },
+  );
+  if (seen !== T)
+    throw new ReidgateError(
+      'ENGINE',
+      `--engine clickhouse (${tgt.server.where}): ${seen} of ${T} sampled targets came back while ${doing}`,
+    );
+  const truthCodes = names.map(() => new Int32Array(T));
+  const truthRows = [...new Set(Array.from(q.truth).filter((r) => r >= 0))];
+  if (truthRows.length > 0) {
+    const truthTable = await put(
+      rel,
+      'lkr',
+      [['trow', 'UInt32', truthRows]],
+      `${doing} (uploading the truth)`,
+    );
+    const byRow = new Map<number, number[]>();
+    q.truth.forEach((r, t) => {
+      if (r < 0) return;
+      const list = byRow.get(r);
+      if (list) list.push(t);
+      else byRow.set(r, [t]);
+    });
+    await readKeyed(
+      rel,
+      rowsSql(rel, relSelect, rowIn(truthTable)),
+      m,
+      `${doing} (the true records' classes)`,
+      (row, keys) => {
+        for (const t of byRow.get(row) ?? [])
+          for (let j = 0; j < m; j++) truthCodes[j][t] = code(releaseCode[j], keys[j], rel);
+      },
+    );
+  }
+  const compatible = relations.map((r) => new Set(r.pairs.map(([tc, rc]) => `${tc},${rc}`)));
+  const truthInSet = new Int32Array(T);
+  for (let t = 0; t < T; t++) {
+    if (q.truth[t] < 0) continue;
+    let ok = 1;
+    for (let j = 0; j < m && ok; j++) if (!compatible[j].has(`${tcodes[j][t]},${truthCodes[j][t]}`)) ok = 0;
+    truthInSet[t] = ok;
+  }
+  // Blocking statistics from aggregates.
+  const stats = [];
+  for (const [j, r] of relations.entries()) {
+    const byCode = await rel.server.numbers(`SELECT count() FROM ${cls} GROUP BY ${C[j]}`, doing);
+    const perTarget = new Map<number, number>();
+    for (const c of tcodes[j]) perTarget.set(c, (perTarget.get(c) ?? 0) + 1);
+    stats.push(
+      blockingStats(
+        byCode.map(([n]) => n),
+        classCount,
+        r,
+        perTarget,
+        T,
+      ),
+    );
+  }
+  const plan = planBlocking(classCount, stats);
+  const inKey = new Set(plan.fields);
+  const rest = names.map((_, j) => j).filter((j) => !inKey.has(j));
+  // 4. Candidates: the targets expanded through the blocking QIs' pairs, joined with the classes.
+  const tg = await put(
+    rel,
+    'lkt',
+    [
+      [TID, 'UInt32', Int32Array.from({ length: T }, (_, t) => t)],
+      ...names.map((_, j): Column => [TC[j], 'Int32', tcodes[j]]),
+    ],
+    `${doing} (uploading the targets' codes)`,
+  );
+  let expanded = `SELECT ${TID}, ${TC.join(', ')} FROM ${tg}`;
+  const joined: string[] = [];
+  for (const j of plan.fields) {
+    joined.push(C[j]);
+    expanded = `SELECT ${[TID, ...TC, ...joined].join(', ')} FROM (${expanded}) ALL INNER JOIN ${pairs(j, TC[j], C[j])} USING ${TC[j]}`;
+  }
+  const cand = fresh('lkx');
+  await rel.server.exec(
+    `CREATE TABLE ${cand} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${TID}, ${FIRST}, ${N}` +
+      rest.map((j) => `, ${TC[j]}, ${C[j]}`).join('') +
+      ` FROM ${cls} ALL INNER JOIN (${expanded}) USING ${plan.fields.map((j) => C[j]).join(', ')}`,
+    `${doing} (candidates)`,
+  );
+  const verified = `SELECT ${TID}, ${FIRST}, ${N} FROM ${cand}${
+    rest.length === 0 ? '' : ` WHERE ${rest.map((j) => `(${TC[j]}, ${C[j]}) IN ${pairs(j)}`).join(' AND ')}`
+  }`;
+  const [[candidates]] = await rel.server.numbers(`SELECT count() FROM ${cand}`, doing);
+  const [[compatiblePairs]] = await rel.server.numbers(`SELECT count() FROM (${verified})`, doing);
+  return {
+    rel,
+    cls,
+    K,
+    relSelect,
+    verified,
+    classCount,
+    truthInSet,
+    blockingQis: plan.fields.map((j) => names[j]),
+    details: {
+      expectedBucketSize: plan.estimate,
+      candidatePairs: candidates,
+      compatiblePairs,
+    },
+    put,
+    fresh,
+    doing,
+  };
 }
 
 /**

@@ -71,36 +71,7 @@ export async function loadFile(
     (c) => `CASE WHEN t.${ident(c)} IS NULL THEN '' ELSE '+' || ${esc(`CAST(t.${ident(c)} AS VARCHAR)`)} END`,
   );
   const sql = `SELECT concat_ws(chr(9), CAST(${t.row} AS VARCHAR), ${fields.join(', ')}) FROM ${t.relation} AS t`;
-  let batch: string[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const body = `${batch.join('\n')}\n`;
-    batch = [];
-    bytes = 0;
-    await engine.coordinator.insert(dist, body, doing, { insert_distributed_sync: '1' });
-  };
-  try {
-    const result = await duck.conn.stream(sql);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const v = chunk.getColumnVector(0);
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const line = v.getItem(i) as string;
-        batch.push(line);
-        bytes += line.length + 1;
-      }
-      if (bytes >= BATCH_BYTES) await flush();
-    }
-  } catch (e) {
-    if (e instanceof ReidgateError) throw e;
-    throw new ReidgateError(
-      'ENGINE',
-      `--engine clickhouse: reading ${added.info.path} failed (${duckMessage(e)})`,
-    );
-  }
-  await flush();
+  await streamInto(engine, duck, sql, dist, doing, `reading ${added.info.path}`);
   const [[n]] = await engine.coordinator.numbers(`SELECT count() FROM ${dist}`, doing);
   if (n !== added.info.rows)
     throw new ReidgateError(
@@ -118,6 +89,49 @@ export async function loadFile(
     scratchDb: DB,
   });
   return added;
+}
+
+/**
+ * Inserts the result of a DuckDB query — one TabSeparated line per row, in its one column — into a
+ * ClickHouse table on the coordinator, in batches (synchronously on the shards for a Distributed one).
+ * @param reading - what DuckDB was doing, for its failure's message
+ * @throws ReidgateError('ENGINE') when DuckDB or the server fails
+ */
+export async function streamInto(
+  engine: ClickHouseEngine,
+  duck: DuckDbEngine,
+  sql: string,
+  table: string,
+  doing: string,
+  reading: string,
+): Promise<void> {
+  let batch: string[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const body = `${batch.join('\n')}\n`;
+    batch = [];
+    bytes = 0;
+    await engine.coordinator.insert(table, body, doing, { insert_distributed_sync: '1' });
+  };
+  try {
+    const result = await duck.conn.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const v = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const line = v.getItem(i) as string;
+        batch.push(line);
+        bytes += line.length + 1;
+      }
+      if (bytes >= BATCH_BYTES) await flush();
+    }
+  } catch (e) {
+    if (e instanceof ReidgateError) throw e;
+    throw new ReidgateError('ENGINE', `--engine clickhouse: ${reading} failed (${duckMessage(e)})`);
+  }
+  await flush();
 }
 
 /**

@@ -10,6 +10,7 @@
 import { ReidgateError } from '../errors.js';
 import type { Trial } from '../trial/schema.js';
 import { ClickHouseEngine } from './clickhouse.js';
+import { loadChEvents } from './clickhouse-codesets.js';
 import {
   ClickHouseServer,
   clickhouseCredentials,
@@ -110,7 +111,17 @@ export async function openClickHouseTrial(
       trial,
       loaded.info,
     );
-    return { engine, ...loaded, linkage };
+    if (!trial.events?.length || trial.key === undefined) return { engine, ...loaded, linkage };
+    // Event tables: checked and coded in DuckDB, their (person, code) pairs uploaded (clickhouse-codesets.ts).
+    const events = await loadChEvents(engine, duck, trial, opts, progress);
+    engine.relational = events.relational;
+    return {
+      engine,
+      ...loaded,
+      warnings: [...loaded.warnings, ...events.warnings],
+      linkage,
+      eventInfo: events.info,
+    };
   } catch (e) {
     await engine.close();
     throw e;

@@ -28,10 +28,19 @@
  * read exactly as JavaScript reads them up to 15 significant digits (clickhouse-sql.ts numberSql:
  * 18.16's own float parser is not correctly rounded). `compatibleSets` (exact linkage) joins the
  * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
+ * Relational trials: `personCodes` and `codeSetCounts` (code-sets) over the coded (person, code)
+ * pairs uploaded from the embedded DuckDB that checks and codes the event files:
+ * clickhouse-codesets.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
+import {
+  type ChRelational,
+  chCodeSetCounts,
+  chPersonCodes,
+  chRareValueCounts,
+} from './clickhouse-codesets.js';
 import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
@@ -56,13 +65,19 @@ import type {
   ClassSizes,
   ClassValueCounts,
   ClassWeights,
+  CodeSetCounts,
+  CodeSetQuery,
   CompatibleSets,
   CompatibleSetsQuery,
   Engine,
   EngineOp,
   EngineRole,
   FetchedRows,
+  PersonCodes,
+  PersonCodesQuery,
   PositiveNumbers,
+  RareValueCounts,
+  RareValuesQuery,
   RowsQuery,
   SizeRow,
   SubsetUniques,
@@ -119,6 +134,8 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'fetchRows',
   'subsetUniques',
   'compatibleSets',
+  'codeSetCounts',
+  'rareValueCounts',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -130,6 +147,8 @@ export class ClickHouseEngine implements Engine {
   readonly created: Array<[ClickHouseServer, string]> = [];
   /** A prefix unique to this run for every table the engine creates. */
   readonly prefix = `rg_${randomBytes(6).toString('hex')}`;
+  /** A relational trial's codes and code-sets tables (clickhouse-codesets.ts), once loaded. */
+  relational?: ChRelational;
   private readonly missingCache = new Map<string, boolean>();
   private scratch = 0;
   private closed = false;
@@ -629,6 +648,21 @@ export class ClickHouseEngine implements Engine {
     const n = this.opts.servers.length;
     const limit = this.opts.memoryLimit ? `, memory limit ${this.opts.memoryLimit}` : '';
     return `clickhouse ${this.version} (${n} shard${n === 1 ? '' : 's'}, cluster ${this.opts.cluster}${limit})`;
+  }
+
+  /** The sampled persons' code sets (clickhouse-codesets.ts). */
+  personCodes(q: PersonCodesQuery): Promise<PersonCodes> {
+    return chPersonCodes(this, q);
+  }
+
+  /** km-anonymity counting as SQL on the coordinator (clickhouse-codesets.ts). */
+  codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
+    return chCodeSetCounts(this, q, this.opts.wildcard);
+  }
+
+  /** Rare values' aggregates (clickhouse-codesets.ts). */
+  rareValueCounts(q: RareValuesQuery): Promise<RareValueCounts> {
+    return chRareValueCounts(this, q, this.opts.wildcard);
   }
 
   /** Rows as released strings (clickhouse-fetch.ts). */

@@ -18,6 +18,7 @@ import { coarsen, parseEventDate } from '../relational/dates.js';
 import { eventValue } from '../relational/load.js';
 import type { DuckDbEngine } from './duckdb.js';
 import { codeSetsOf, keyed, relationalOf } from './duckdb-codesets.js';
+import type { DuckRelational } from './duckdb-events.js';
 import { scratchTables, upload } from './duckdb-linkage.js';
 import { ident } from './duckdb-sql.js';
 import type { RareValueCounts, RareValuesQuery } from './types.js';
@@ -106,42 +107,6 @@ export async function duckRareValueCounts(
       ))
         pairs[(ta as number) * T + (tb as number)] = n as number;
     }
-    // Value columns: a histogram of each.
-    const values: RareValueCounts['values'] = [];
-    const persons = keyed(release, rel.key);
-    for (const e of rel.events) {
-      const side = e.sides.release;
-      if (!side) continue;
-      for (const v of e.values) {
-        const t = side.table;
-        const raws = await engine.all(
-          `SELECT DISTINCT CAST(t.${ident(v.name)} AS VARCHAR) FROM ${t.relation} AS t WHERE t.${ident(v.name)} IS NOT NULL`,
-          doing,
-        );
-        const map: Array<[string, number]> = [];
-        for (const [raw] of raws) {
-          // Validated when loading: a value here is a number, blank or suppressed.
-          const x = eventValue(String(raw), rel.suppressed, () => 0, v.name, e.info.name);
-          if (!Number.isNaN(x)) map.push([String(raw), x]);
-        }
-        const mt = s.table('vmap');
-        try {
-          await upload(engine.conn, mt, [
-            ['raw', 'VARCHAR', map.map((m) => m[0])],
-            ['x', 'DOUBLE', map.map((m) => m[1])],
-          ]);
-        } catch (err) {
-          throw engine.failure(err, doing);
-        }
-        const histogram = (await engine.all(
-          `SELECT m.x, count(*)::DOUBLE, count(DISTINCT p.p)::DOUBLE FROM ${t.relation} AS t ` +
-            `JOIN ${mt} AS m ON m.raw = CAST(t.${ident(v.name)} AS VARCHAR) ` +
-            `JOIN ${persons} AS p ON p.k = CAST(t.${ident(e.key)} AS VARCHAR) GROUP BY m.x ORDER BY m.x`,
-          doing,
-        )) as Array<[number, number, number]>;
-        values.push({ table: e.info.name, column: v.name, min: v.min, max: v.max, histogram });
-      }
-    }
     // Birth values and their holders.
     let birth: Array<[string, number]> | null = null;
     if (q.birth !== undefined) {
@@ -156,26 +121,7 @@ export async function duckRareValueCounts(
         )
       ).map(([v, n]) => [String(v), n as number]);
     }
-    // The latest year of a dated event with a code.
-    let latestEventYear: number | null = null;
-    for (const e of rel.events) {
-      const side = e.sides.release;
-      if (!side?.codeMap || !e.code || !e.date || !e.info.dated) continue;
-      const t = side.table;
-      for (const [raw] of await engine.all(
-        `SELECT DISTINCT CAST(t.${ident(e.date)} AS VARCHAR) FROM ${t.relation} AS t ` +
-          `JOIN ${side.codeMap} AS m ON m.raw = CAST(t.${ident(e.code)} AS VARCHAR) ` +
-          `WHERE m.code <> ${e.info.suppressed} AND t.${ident(e.date)} IS NOT NULL`,
-        doing,
-      )) {
-        const text = String(raw);
-        if (rel.suppressed.has(text.trim()) || text.trim() === '') continue;
-        const d = parseEventDate(text);
-        if (!d) continue;
-        const y = yearOf(coarsen(d.first, e.precision), e.precision);
-        if (latestEventYear === null || y > latestEventYear) latestEventYear = y;
-      }
-    }
+    const { values, latestEventYear } = await duckEventAggregates(engine, rel, s);
     return {
       holders,
       patientsWithRareCode,
@@ -188,4 +134,77 @@ export async function duckRareValueCounts(
   } finally {
     await s.drop();
   }
+}
+
+/**
+ * The aggregates of a release's event files that the rare-values attack needs besides the code sets:
+ * a histogram of each value column, and the latest event year (see RareValueCounts). Shared with
+ * the ClickHouse engine, which does not hold the event rows (clickhouse-codesets.ts).
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function duckEventAggregates(
+  engine: DuckDbEngine,
+  rel: DuckRelational,
+  s: ReturnType<typeof scratchTables>,
+): Promise<Pick<RareValueCounts, 'values' | 'latestEventYear'>> {
+  const doing = 'counting rare values';
+  const release = engine.tables.get('release');
+  if (!release) throw new ReidgateError('INTERNAL', 'duckdb engine: no release table');
+  // Value columns: a histogram of each.
+  const values: RareValueCounts['values'] = [];
+  const persons = keyed(release, rel.key);
+  for (const e of rel.events) {
+    const side = e.sides.release;
+    if (!side) continue;
+    for (const v of e.values) {
+      const t = side.table;
+      const raws = await engine.all(
+        `SELECT DISTINCT CAST(t.${ident(v.name)} AS VARCHAR) FROM ${t.relation} AS t WHERE t.${ident(v.name)} IS NOT NULL`,
+        doing,
+      );
+      const map: Array<[string, number]> = [];
+      for (const [raw] of raws) {
+        // Validated when loading: a value here is a number, blank or suppressed.
+        const x = eventValue(String(raw), rel.suppressed, () => 0, v.name, e.info.name);
+        if (!Number.isNaN(x)) map.push([String(raw), x]);
+      }
+      const mt = s.table('vmap');
+      try {
+        await upload(engine.conn, mt, [
+          ['raw', 'VARCHAR', map.map((m) => m[0])],
+          ['x', 'DOUBLE', map.map((m) => m[1])],
+        ]);
+      } catch (err) {
+        throw engine.failure(err, doing);
+      }
+      const histogram = (await engine.all(
+        `SELECT m.x, count(*)::DOUBLE, count(DISTINCT p.p)::DOUBLE FROM ${t.relation} AS t ` +
+          `JOIN ${mt} AS m ON m.raw = CAST(t.${ident(v.name)} AS VARCHAR) ` +
+          `JOIN ${persons} AS p ON p.k = CAST(t.${ident(e.key)} AS VARCHAR) GROUP BY m.x ORDER BY m.x`,
+        doing,
+      )) as Array<[number, number, number]>;
+      values.push({ table: e.info.name, column: v.name, min: v.min, max: v.max, histogram });
+    }
+  }
+  // The latest year of a dated event with a code.
+  let latestEventYear: number | null = null;
+  for (const e of rel.events) {
+    const side = e.sides.release;
+    if (!side?.codeMap || !e.code || !e.date || !e.info.dated) continue;
+    const t = side.table;
+    for (const [raw] of await engine.all(
+      `SELECT DISTINCT CAST(t.${ident(e.date)} AS VARCHAR) FROM ${t.relation} AS t ` +
+        `JOIN ${side.codeMap} AS m ON m.raw = CAST(t.${ident(e.code)} AS VARCHAR) ` +
+        `WHERE m.code <> ${e.info.suppressed} AND t.${ident(e.date)} IS NOT NULL`,
+      doing,
+    )) {
+      const text = String(raw);
+      if (rel.suppressed.has(text.trim()) || text.trim() === '') continue;
+      const d = parseEventDate(text);
+      if (!d) continue;
+      const y = yearOf(coarsen(d.first, e.precision), e.precision);
+      if (latestEventYear === null || y > latestEventYear) latestEventYear = y;
+    }
+  }
+  return { values, latestEventYear };
 }

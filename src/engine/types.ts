@@ -37,17 +37,20 @@
  *   relation) holding its first m codes (or their table's suppressed code), and whether its true
  *   person is among them (duckdb: duckdb-events.ts loads and codes the event tables as
  *   src/relational/load.ts does, duckdb-codesets.ts counts; the local engine answers through the
- *   person view and the pool, attacks/person-match).
+ *   person view and the pool, attacks/person-match; clickhouse: the event tables are checked and
+ *   coded in the embedded DuckDB that reads the files, their (person, code) pairs uploaded to the
+ *   coordinator, and clickhouse-codesets.ts counts there in SQL).
  *
  * - `rareValueCounts` (relational trials): the release's patients per code, per table the patients
  *   holding a rare code, rare code pairs by table pair, value columns' histograms, the birth column's
- *   values with their holders, the latest event year (duckdb: duckdb-rare.ts; local: the person view).
+ *   values with their holders, the latest event year (duckdb: duckdb-rare.ts; local: the person view;
+ *   clickhouse: clickhouse-codesets.ts, the code aggregates and birth values in ClickHouse SQL, the
+ *   value histograms and latest event year from DuckDB while it loads the event files).
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
  * linkage's exact methods (compatibleSets), suda (subsetUniques; under --wildcard on the local
- * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb (ClickHouse
- * does not hold event tables yet). Attacks whose kernels do not reduce to SQL (linkage's
+ * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
@@ -55,7 +58,7 @@
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
  * Planned on the same interface (issue 8), not implemented yet: trajectory counts of relational
- * trials, and relational trials on ClickHouse. Attacks that still read encoded columns and are not
+ * trials. Attacks that still read encoded columns and are not
  * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
  * report.
  *

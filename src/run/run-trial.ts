@@ -231,13 +231,6 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
     }
   }
 
-  if (trial.engine === 'clickhouse' && (trial.events?.length ?? 0) > 0) {
-    // ClickHouse does not hold event tables yet: refuse rather than run the person tables alone.
-    throw new ReidgateError(
-      'USAGE',
-      `--engine ${trial.engine}: relational trials (events:) run on --engine local or duckdb only for now`,
-    );
-  }
   // --engine duckdb / clickhouse: the engine holds the inputs (src/engine); otherwise they load into memory.
   const onLoad = (detail: string) => progress({ stage: 'load', detail });
   const opened =

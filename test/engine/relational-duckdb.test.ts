@@ -5,7 +5,8 @@
  * demographics), on a release-only trial, and on Parquet event files read in place; rare-values'
  * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory is
  * skipped on DuckDB with a reason and the verdict fails closed; bad event tables stop the run with the
- * local loader's one-line message (exit 2); ClickHouse refuses relational trials.
+ * local loader's one-line message (exit 2). (Relational trials on ClickHouse:
+ * clickhouse-relational.test.ts.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,20 +115,6 @@ describe('the other person-level attacks on DuckDB', () => {
     expect(a.status).toBe('skipped');
     expect(a.reason).toMatch(/not yet available on --engine duckdb/);
     expect(r.report.verdict).not.toBe('pass');
-  });
-
-  it('a relational trial on --engine clickhouse is refused (exit 2) before any server is asked', async () => {
-    const { path } = miniCopy();
-    const out = tmp('reidgate-relational-clickhouse-');
-    const trial = resolveTrial(path, { workers: '2', engine: 'clickhouse', out });
-    const e = await runTrial(trial).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(isReidgateError(e) && exitCodeFor(e.code)).toBe(2);
-    expect(String((e as Error).message)).toMatch(
-      /relational trials \(events:\) run on --engine local or duckdb/,
-    );
   });
 
   it('are skipped, failing closed, also when not asked for by name (every attack planned)', async () => {
