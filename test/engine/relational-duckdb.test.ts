@@ -5,7 +5,7 @@
  * demographics), on a release-only trial, and on Parquet event files read in place; rare-values'
  * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory's
  * counting pushed down too (weak and strong cohorts, with and without demographics, declared date
- * shifts with windows clipped, release-only); bad event tables stop the run with the
+ * shifts with windows clipped, release-only, event files in reversed row order); bad event tables stop the run with the
  * local loader's one-line message (exit 2); ClickHouse refuses relational trials.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -155,6 +155,29 @@ describe('trajectory on DuckDB: the same numbers as on the local engine', () => 
     const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
     expect(a.method).toMatch(/shift ≤ 3 days/);
     expect(a.warnings.join(' ')).toMatch(/clipped to the first 400/);
+  });
+
+  it("the known events depend on neither the event files' row order nor the code numbering", async () => {
+    const dir = tmp('reidgate-trajectory-reversed-');
+    const reversed = (file: string, tag: string) => {
+      const [head, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+      const out = join(dir, `${tag}-${file.split('/').pop()}`);
+      writeFileSync(out, `${[head, ...rows.reverse()].join('\n')}\n`);
+      return out;
+    };
+    const path = cohortCopy('cohort-weak', (events) => {
+      for (const e of events.slice(0, 2)) {
+        e.release = reversed(String(e.release), 'release');
+        e.original = reversed(String(e.original), 'original');
+      }
+    });
+    const flags = { attacks: 'trajectory,uniqueness' };
+    const { local } = await expectSameAttacks(path, flags);
+    const { result } = await attempt('local', join(TRIALS, 'cohort-weak.yaml'), flags);
+    const [a, b] = [local.report.attacks[0], result!.report.attacks[0]];
+    expect(a.id).toBe('trajectory');
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.tables).toEqual(b.tables);
   });
 
   it('release-only (no original event tables): release patients as targets', async () => {
