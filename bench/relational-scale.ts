@@ -1,7 +1,7 @@
 /**
  * @module bench/relational-scale — a relational trial at claims scale (issue 8): code-sets (m ≤ 3, at most
- * 10,000 original patients as targets, demographics known) on the local engine and on DuckDB under a memory
- * limit (suite `relational-scale`).
+ * 10,000 original patients as targets, demographics known) and trajectory (k ≤ 4 dated events, the same
+ * targets, no demographics) on the local engine and on DuckDB under a memory limit (suite `relational-scale`).
  *
  * Data: the cohort's claims table (datasets/cohort/claims.ts, seed 1) as Parquet, generated into
  * `.bench-data/claims/N/claims.parquet` when missing (shared with bench/scale.ts), and its person table
@@ -9,11 +9,11 @@
  * by DuckDB. The trial: person table and event table are release and original at once (an unprotected
  * claims release: the attacker knows a patient's demographics and m of its codes), key `pid`, one event
  * table `claims` (`code`, code system `any`, dates to the day). Each task runs the whole trial
- * (`runTrial`: load, checks, code-sets, report) with --no-record-risk and records wall time, the phases and
- * the peak RSS of the process (DuckDB runs in-process); the tasks also check that both engines give the same
- * code-sets metrics.
+ * (`runTrial`: load, checks, the one attack, report) with --no-record-risk and records wall time, the phases
+ * and the peak RSS of the process (DuckDB runs in-process); the tasks also check that both engines give the
+ * same metrics.
  *
- * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ENGINES (default local,duckdb); REL_SCALE_LOCAL_MAX (default
+ * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ATTACKS (default code-sets,trajectory); REL_SCALE_ENGINES (default local,duckdb); REL_SCALE_LOCAL_MAX (default
  * 1e7) caps the local engine; SCALE_MEMORY (default 2GB) DuckDB's limit; SCALE_JSON=FILE merges the figures
  * into FILE as bench/scale.ts does. Run with BENCH_ITER=1 BENCH_WARMUP=0.
  */
@@ -83,7 +83,12 @@ export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: s
   const engines = new Set((process.env.REL_SCALE_ENGINES ?? 'local,duckdb').split(','));
   const localMax = Number(process.env.REL_SCALE_LOCAL_MAX ?? 1e7);
   const memoryLimit = process.env.SCALE_MEMORY ?? '2GB';
-  const metrics = new Map<number, Map<string, string>>();
+  const attacks = (process.env.REL_SCALE_ATTACKS ?? 'code-sets,trajectory').split(',');
+  const what: Record<string, [string, string]> = {
+    'code-sets': ['code-sets trial (m ≤ 3, 10k targets)', 'uniqueShareM1'],
+    trajectory: ['trajectory trial (k ≤ 4, 10k targets, no demographics)', 'uniqueShareK1'],
+  };
+  const metrics = new Map<string, Map<string, string>>();
   for (const rows of sizes) {
     const dir = join(dataDir, 'claims', String(rows));
     const claims = join(dir, 'claims.parquet');
@@ -91,58 +96,60 @@ export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: s
     await personTable(claims, join(dir, 'persons.parquet'));
     const trialPath = trialFile(dir);
     const mb = (statSync(claims).size / 2 ** 20).toFixed(0);
-    for (const engine of ['local', 'duckdb'] as const) {
-      if (!engines.has(engine) || (engine === 'local' && rows > localMax)) continue;
-      const limit = engine === 'duckdb' ? memoryLimit : null;
-      const name = `${engine === 'duckdb' ? `duckdb ${memoryLimit}` : 'local, 2 workers'}: code-sets trial (m ≤ 3, 10k targets), ${exp(rows)} event rows (${mb} MB Parquet)`;
-      bench.add(name, async () => {
-        let peak = process.memoryUsage().rss;
-        const timer = setInterval(() => {
-          peak = Math.max(peak, process.memoryUsage().rss);
-        }, 25);
-        const t0 = performance.now();
-        try {
-          const { report, manifest } = await runTrial(
-            resolveTrial(trialPath, {
-              attacks: 'code-sets',
-              engine,
-              memoryLimit: limit ?? undefined,
-              recordRisk: false,
-              workers: '2',
-              format: 'json',
-              out: join(dir, `out-relational-${engine}`),
-            }),
-          );
-          const a = report.attacks[0];
-          if (a.status !== 'ok') throw new Error(`code-sets on ${engine}: ${a.reason}`);
-          const got = JSON.stringify(a.metrics);
-          const seen = metrics.get(rows) ?? new Map<string, string>();
-          metrics.set(rows, seen);
-          seen.set(engine, got);
-          if (seen.size === 2 && new Set(seen.values()).size !== 1)
-            throw new Error(`code-sets at ${rows} rows: local and duckdb metrics differ`);
-          const t = manifest.timings;
-          const r2 = (x: number) => Number(x.toFixed(2));
-          const fig: ScaleFigure = {
-            task: name,
-            series: `code-sets ${engine}`,
-            rows,
-            seconds: r2((performance.now() - t0) / 1000),
-            peakRssMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
-            memoryLimit: limit,
-            measuredAt: new Date().toISOString(),
-            loadAverage: Number(loadavg()[0].toFixed(1)),
-            phases: { load: r2(t.loadSeconds), attacks: r2(t.attacksSeconds), write: r2(t.writeSeconds) },
-          };
-          console.error(
-            `relational-scale: ${name}: ${fig.seconds} s (load ${fig.phases?.load}, code-sets ${fig.phases?.attacks}), ` +
-              `peak RSS ${fig.peakRssMiB} MiB, load average ${fig.loadAverage}, uniqueShareM1 ${a.metrics.uniqueShareM1?.value}`,
-          );
-          if (process.env.SCALE_JSON) saveFigures(process.env.SCALE_JSON, [fig]);
-        } finally {
-          clearInterval(timer);
-        }
-      });
-    }
+    for (const attack of attacks)
+      for (const engine of ['local', 'duckdb'] as const) {
+        if (!engines.has(engine) || (engine === 'local' && rows > localMax)) continue;
+        const limit = engine === 'duckdb' ? memoryLimit : null;
+        const [title, first] = what[attack] ?? [`${attack} trial`, 'targets'];
+        const name = `${engine === 'duckdb' ? `duckdb ${memoryLimit}` : 'local, 2 workers'}: ${title}, ${exp(rows)} event rows (${mb} MB Parquet)`;
+        bench.add(name, async () => {
+          let peak = process.memoryUsage().rss;
+          const timer = setInterval(() => {
+            peak = Math.max(peak, process.memoryUsage().rss);
+          }, 25);
+          const t0 = performance.now();
+          try {
+            const { report, manifest } = await runTrial(
+              resolveTrial(trialPath, {
+                attacks: attack,
+                engine,
+                memoryLimit: limit ?? undefined,
+                recordRisk: false,
+                workers: '2',
+                format: 'json',
+                out: join(dir, `out-relational-${engine}`),
+              }),
+            );
+            const a = report.attacks[0];
+            if (a.status !== 'ok') throw new Error(`${attack} on ${engine}: ${a.reason}`);
+            const got = JSON.stringify(a.metrics);
+            const seen = metrics.get(`${attack} ${rows}`) ?? new Map<string, string>();
+            metrics.set(`${attack} ${rows}`, seen);
+            seen.set(engine, got);
+            if (seen.size === 2 && new Set(seen.values()).size !== 1)
+              throw new Error(`${attack} at ${rows} rows: local and duckdb metrics differ`);
+            const t = manifest.timings;
+            const r2 = (x: number) => Number(x.toFixed(2));
+            const fig: ScaleFigure = {
+              task: name,
+              series: `${attack} ${engine}`,
+              rows,
+              seconds: r2((performance.now() - t0) / 1000),
+              peakRssMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+              memoryLimit: limit,
+              measuredAt: new Date().toISOString(),
+              loadAverage: Number(loadavg()[0].toFixed(1)),
+              phases: { load: r2(t.loadSeconds), attacks: r2(t.attacksSeconds), write: r2(t.writeSeconds) },
+            };
+            console.error(
+              `relational-scale: ${name}: ${fig.seconds} s (load ${fig.phases?.load}, ${attack} ${fig.phases?.attacks}), ` +
+                `peak RSS ${fig.peakRssMiB} MiB, load average ${fig.loadAverage}, ${first} ${a.metrics[first]?.value}`,
+            );
+            if (process.env.SCALE_JSON) saveFigures(process.env.SCALE_JSON, [fig]);
+          } finally {
+            clearInterval(timer);
+          }
+        });
+      }
   }
 }

@@ -30,10 +30,10 @@ import { invertTokens, tableOf } from '../../src/relational/person-view.js';
 import { deriveSeed, rng } from '../../src/stats/random.js';
 import {
   countMatches,
+  engineTargets,
   intOption,
   needsEvents,
   pickFirst,
-  releaseTargets,
   setupMatch,
   sharedCsr,
   summarizeLevels,
@@ -199,12 +199,13 @@ async function countOnEngine(ctx: AttackContext, M: number, useQi: boolean): Pro
   if (!engine?.personCodes || !engine.codeSetCounts || !rel)
     throw new ReidgateError('INTERNAL', `${ID}: no person view and no engine counting code sets`);
   const keep = tableFilter(ctx, ID, rel, false);
-  const lk = ctx.linkage;
-  const original = rel.original && lk !== undefined && lk.targetsRole === 'original';
-  const targets = original ? lk.targetRows : releaseTargets(ctx, ID, engine.rows('release'));
-  const kinds = new Map(ctx.qi.map((q) => [q.name, q.kind]));
-  const qiNames = !useQi ? [] : original ? lk.knownQi : ctx.qi.map((q) => q.name);
-  const side = original ? 'original' : 'release';
+  const { original, side, targets, qiNames, knownQi } = engineTargets(
+    ctx,
+    ID,
+    rel,
+    engine.rows('release'),
+    useQi,
+  );
   const codes = await engine.personCodes({ side, rows: targets });
   const T = targets.length;
   const random = rng(deriveSeed(ctx.seed, 'known-codes'));
@@ -221,7 +222,7 @@ async function countOnEngine(ctx: AttackContext, M: number, useQi: boolean): Pro
   const counts = await engine.codeSetCounts({
     side,
     targetRows: targets,
-    knownQi: qiNames.map((name) => ({ name, kind: kinds.get(name) ?? 'categorical' })),
+    knownQi,
     sameClass: !original,
     itemOffsets,
     items: Int32Array.from(items),

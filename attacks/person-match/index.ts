@@ -187,6 +187,43 @@ export async function setupMatch(ctx: AttackContext, useQi: boolean, attack: str
   };
 }
 
+/** The targets of a person-level attack counted on an engine, and what the attacker knows of them. */
+export interface EngineTargets {
+  /** Original persons (truth by the person key) or release persons (each its own truth). */
+  original: boolean;
+  side: 'release' | 'original';
+  targets: Int32Array;
+  /** The known QIs' names, and with their kinds (the engine query's `knownQi`). */
+  qiNames: string[];
+  knownQi: Array<{ name: string; kind: AttackContext['qi'][number]['kind'] }>;
+}
+
+/**
+ * The targets setupMatch would choose, for counting on an engine: linkage's original targets when
+ * some event table has an original, else a seeded sample of release persons; the QIs known with
+ * `useQi` (linkage's known QIs, or every QI for release targets).
+ */
+export function engineTargets(
+  ctx: AttackContext,
+  attack: string,
+  rel: { original: boolean },
+  releaseRows: number,
+  useQi: boolean,
+): EngineTargets {
+  const lk = ctx.linkage;
+  const original = rel.original && lk !== undefined && lk.targetsRole === 'original';
+  const targets = original ? lk.targetRows : releaseTargets(ctx, attack, releaseRows);
+  const kinds = new Map(ctx.qi.map((q) => [q.name, q.kind]));
+  const qiNames = !useQi ? [] : original ? lk.knownQi : ctx.qi.map((q) => q.name);
+  return {
+    original,
+    side: original ? 'original' : 'release',
+    targets,
+    qiNames,
+    knownQi: qiNames.map((name) => ({ name, kind: kinds.get(name) ?? 'categorical' })),
+  };
+}
+
 /** Known items per target (CSR of items, each a CSR of alternative tokens). */
 export interface KnownItems {
   itemOffsets: Int32Array;

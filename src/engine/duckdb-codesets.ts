@@ -39,6 +39,13 @@ export function relationalOf(engine: DuckDbEngine): DuckRelational {
   return engine.relational;
 }
 
+/** The suppressed code of a combined code's event table. */
+export function suppressedOf(rel: DuckRelational, c: number): number {
+  const t = rel.tables.find((x) => c >= x.base && c < x.suppressed);
+  if (!t) throw new ReidgateError('INTERNAL', `duckdb engine: code ${c} is no event table's code`);
+  return t.suppressed;
+}
+
 /** (person row, key text) of a side's person table. */
 export function keyed(t: DuckTable, key: string): string {
   return `(SELECT (${t.row})::INTEGER AS p, CAST(t.${ident(key)} AS VARCHAR) AS k FROM ${t.relation} AS t)`;
@@ -81,7 +88,7 @@ export function codeSetsOf(engine: DuckDbEngine, side: 'release' | 'original'): 
 }
 
 /** Uploads `cols` as scratch table `name`, engine failures named. */
-async function uploadAs(
+export async function uploadAs(
   engine: DuckDbEngine,
   s: Scratch,
   name: string,
@@ -134,6 +141,107 @@ export async function duckPersonCodes(engine: DuckDbEngine, q: PersonCodesQuery)
   }
 }
 
+/** The targets' truth and demographic compatibility on the engine (see TargetClasses). */
+export interface TargetClasses {
+  /** Per target its true release person row, or −1; and the scratch table (tid, truth). */
+  truth: Int32Array;
+  truthT: string;
+  /** Scratch tables: each release person's class (p, cid); each target's compatible classes (tid, cid). */
+  pcls: string;
+  pairs: string;
+  /** Engine figures for the report's details. */
+  details: Record<string, unknown>;
+}
+
+/**
+ * The targets' true release persons (by the person key for original targets) and their
+ * demographically compatible release classes (exact linkage's strict relation via `linkClasses`, or
+ * the target's own class for release targets; one class holding everyone without known QIs), as
+ * scratch tables in `s` — what code-sets and trajectory share.
+ * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
+ */
+export async function targetClasses(
+  engine: DuckDbEngine,
+  q: Pick<CodeSetQuery, 'side' | 'targetRows' | 'knownQi' | 'sameClass'>,
+  opts: DuckLinkageOptions,
+  s: Scratch,
+  doing: string,
+): Promise<TargetClasses> {
+  const rel = relationalOf(engine);
+  const release = engine.tables.get('release');
+  const side = engine.tables.get(q.side);
+  if (!release || !side) throw new ReidgateError('INTERNAL', `duckdb engine: no release or ${q.side} table`);
+  const T = q.targetRows.length;
+  // Truth: the release person with the target's key (original side), or the target itself.
+  const tg = await uploadAs(
+    engine,
+    s,
+    'tg',
+    [
+      ['tid', 'INTEGER', Int32Array.from({ length: T }, (_, t) => t)],
+      ['trow', 'INTEGER', q.targetRows],
+    ],
+    doing,
+  );
+  const truth = new Int32Array(T).fill(-1);
+  if (q.side === 'release') truth.set(q.targetRows);
+  else {
+    for (const [t, row] of await engine.all(
+      `SELECT s.tid, r.p FROM ${tg} AS s JOIN ${keyed(side, rel.key)} AS o ON o.p = s.trow ` +
+        `JOIN ${keyed(release, rel.key)} AS r ON r.k = o.k`,
+      `${doing} (the targets' release patients)`,
+    ))
+      truth[t as number] = row as number;
+  }
+  const truthT = await uploadAs(
+    engine,
+    s,
+    'truth',
+    [
+      ['tid', 'INTEGER', Int32Array.from({ length: T }, (_, t) => t)],
+      ['truth', 'INTEGER', truth],
+    ],
+    doing,
+  );
+  // Demographics: each release person's class, and each target's compatible classes (one class
+  // holding everyone without known QIs).
+  const pcls = s.table('pcls');
+  let pairs: string;
+  let details: Record<string, unknown> = {};
+  if (q.knownQi.length > 0) {
+    const linked = await linkClasses(
+      engine,
+      {
+        targets: q.side,
+        columns: q.knownQi,
+        targetRows: q.targetRows,
+        truth,
+        relation: 'strict',
+        sameClass: q.sameClass,
+      },
+      opts,
+      s,
+      doing,
+    );
+    if (!linked) throw new ReidgateError('INTERNAL', 'person-match: no classes for the strict relation');
+    details = { releaseClasses: linked.classCount, blockingQis: linked.blockingQis, ...linked.details };
+    const K = linked.keyNames;
+    await s.run(
+      `CREATE TEMP TABLE ${pcls} AS SELECT r.__rg_row::INTEGER AS p, c.__rg_cid AS cid FROM ` +
+        `(SELECT r.__rg_row, ${linked.relKeys.map((e, j) => `${e} AS ${K[j]}`).join(', ')} FROM ${withRow(release)} AS r) AS r ` +
+        `JOIN ${linked.cls} AS c ON ${K.map((k) => `r.${k} IS NOT DISTINCT FROM c.${k}`).join(' AND ')}`,
+    );
+    pairs = linked.pairs;
+  } else {
+    await s.run(
+      `CREATE TEMP TABLE ${pcls} AS SELECT (${release.row})::INTEGER AS p, 0 AS cid FROM ${release.relation} AS t`,
+    );
+    pairs = s.table('pairs');
+    await s.run(`CREATE TEMP TABLE ${pairs} AS SELECT tid, 0 AS cid FROM ${tg}`);
+  }
+  return { truth, truthT, pcls, pairs, details };
+}
+
 /**
  * km-anonymity counts (see CodeSetQuery and the module comment).
  * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
@@ -144,56 +252,19 @@ export async function duckCodeSetCounts(
   opts: DuckLinkageOptions,
 ): Promise<CodeSetCounts> {
   const rel = relationalOf(engine);
-  const release = engine.tables.get('release');
-  const side = engine.tables.get(q.side);
-  if (!release || !side) throw new ReidgateError('INTERNAL', `duckdb engine: no release or ${q.side} table`);
   const doing = `counting code sets of ${q.targetRows.length} targets`;
   const sets = await codeSetsOf(engine, 'release');
   const s = scratchTables(engine, 'cs', doing);
   const T = q.targetRows.length;
   const M = q.levels;
   try {
-    // Truth: the release person with the target's key (original side), or the target itself.
-    const tg = await uploadAs(
-      engine,
-      s,
-      'tg',
-      [
-        ['tid', 'INTEGER', Int32Array.from({ length: T }, (_, t) => t)],
-        ['trow', 'INTEGER', q.targetRows],
-      ],
-      doing,
-    );
-    const truth = new Int32Array(T).fill(-1);
-    if (q.side === 'release') truth.set(q.targetRows);
-    else {
-      for (const [t, row] of await engine.all(
-        `SELECT s.tid, r.p FROM ${tg} AS s JOIN ${keyed(side, rel.key)} AS o ON o.p = s.trow ` +
-          `JOIN ${keyed(release, rel.key)} AS r ON r.k = o.k`,
-        `${doing} (the targets' release patients)`,
-      ))
-        truth[t as number] = row as number;
-    }
-    const truthT = await uploadAs(
-      engine,
-      s,
-      'truth',
-      [
-        ['tid', 'INTEGER', Int32Array.from({ length: T }, (_, t) => t)],
-        ['truth', 'INTEGER', truth],
-      ],
-      doing,
-    );
+    const { truth, truthT, pcls, pairs, details } = await targetClasses(engine, q, opts, s, doing);
     // The known items (tid, item, code, supp: the code's table's suppressed code) and their alternatives.
     const tid: number[] = [];
     const item: number[] = [];
     const code: number[] = [];
     const alt: number[] = [];
-    const supp = (c: number) => {
-      const t = rel.tables.find((x) => c >= x.base && c < x.suppressed);
-      if (!t) throw new ReidgateError('INTERNAL', `code-sets: code ${c} is no table's code`);
-      return t.suppressed;
-    };
+    const supp = (c: number) => suppressedOf(rel, c);
     for (let t = 0; t < T; t++) {
       for (let i = q.itemOffsets[t]; i < q.itemOffsets[t + 1]; i++) {
         tid.push(t);
@@ -218,42 +289,6 @@ export async function duckCodeSetCounts(
     await s.run(
       `CREATE TEMP TABLE ${alts} AS SELECT tid, item, code FROM ${items} UNION ALL SELECT tid, item, supp FROM ${items}`,
     );
-    // Demographics: each release person's class, and each target's compatible classes (one class
-    // holding everyone without known QIs).
-    const pcls = s.table('pcls');
-    let pairs: string;
-    let details: Record<string, unknown> = {};
-    if (q.knownQi.length > 0) {
-      const linked = await linkClasses(
-        engine,
-        {
-          targets: q.side,
-          columns: q.knownQi,
-          targetRows: q.targetRows,
-          truth,
-          relation: 'strict',
-          sameClass: q.sameClass,
-        },
-        opts,
-        s,
-        doing,
-      );
-      if (!linked) throw new ReidgateError('INTERNAL', 'code-sets: no classes for the strict relation');
-      details = { releaseClasses: linked.classCount, blockingQis: linked.blockingQis, ...linked.details };
-      const K = linked.keyNames;
-      await s.run(
-        `CREATE TEMP TABLE ${pcls} AS SELECT r.__rg_row::INTEGER AS p, c.__rg_cid AS cid FROM ` +
-          `(SELECT r.__rg_row, ${linked.relKeys.map((e, j) => `${e} AS ${K[j]}`).join(', ')} FROM ${withRow(release)} AS r) AS r ` +
-          `JOIN ${linked.cls} AS c ON ${K.map((k) => `r.${k} IS NOT DISTINCT FROM c.${k}`).join(' AND ')}`,
-      );
-      pairs = linked.pairs;
-    } else {
-      await s.run(
-        `CREATE TEMP TABLE ${pcls} AS SELECT (${release.row})::INTEGER AS p, 0 AS cid FROM ${release.relation} AS t`,
-      );
-      pairs = s.table('pairs');
-      await s.run(`CREATE TEMP TABLE ${pairs} AS SELECT tid, 0 AS cid FROM ${tg}`);
-    }
     const size = new Int32Array(T * M);
     const truthIn = new Int32Array(T * M);
     const nItems = (t: number) => q.itemOffsets[t + 1] - q.itemOffsets[t];

@@ -14,6 +14,11 @@
  * JS; the raw → combined code mapping is uploaded, and each side's code sets — (person row, combined
  * code), distinct — are materialized in DuckDB on first use (duckdb-codesets.ts). The numbering is
  * this engine's own: attacks compare codes across engines by label, never by number.
+ *
+ * Dates: each distinct date string of a side's event table gets its window at the release's precision
+ * in JS (relational/load.ts `dateEntryWindows`: the date itself on the release, widened by a declared
+ * shift on the original), and the raw → (lo, hi) mapping is uploaded beside the codes; each side's
+ * dated events are materialized in DuckDB on first use (duckdb-trajectory.ts).
  */
 import { listNames, q, ReidgateError } from '../errors.js';
 import { labelFor } from '../io/file.js';
@@ -51,7 +56,8 @@ export interface DuckEventTable {
   precision: DatePrecision;
   /** Numeric value columns of the release (rare extreme values). */
   values: EventTableSpec['values'];
-  sides: Partial<Record<Side, { table: DuckTable; codeMap?: string }>>;
+  /** Per side its loaded table, raw → combined code table, and raw date → (lo, hi) window table. */
+  sides: Partial<Record<Side, { table: DuckTable; codeMap?: string; dateMap?: string }>>;
 }
 
 /** A relational trial on the engine. */
@@ -222,6 +228,19 @@ export async function loadDuckEvents(
         if (side === 'release') releaseRange = [w.min, w.max];
         else if (releaseRange && Number.isFinite(w.min))
           checkShift(spec, releaseRange, dates, precision, what);
+        // Each distinct date's window at the release precision (relational/load.ts dateWindows).
+        const kept = d.values.map((_, c) => c).filter((c) => dates.parsed[c] !== null);
+        const name = `rg_datemap_${i}_${side}`;
+        try {
+          await upload(engine.conn, name, [
+            ['raw', 'VARCHAR', kept.map((c) => d.values[c])],
+            ['lo', 'INTEGER', kept.map((c) => w.perLo[c])],
+            ['hi', 'INTEGER', kept.map((c) => w.perHi[c])],
+          ]);
+        } catch (e) {
+          throw engine.failure(e, `uploading the dates of events ${q(spec.name)}`);
+        }
+        sides[side].dateMap = name;
       }
       if (side === 'release') {
         for (const v of spec.values) {
@@ -256,6 +275,8 @@ export async function loadDuckEvents(
         codes: dict.labels.length,
         suppressed: supp,
         dated: spec.date !== undefined && spec.code !== undefined,
+        precision,
+        shiftDays: spec.dateShift,
       },
       key: evKey,
       code: spec.code,

@@ -47,6 +47,7 @@ import {
   wildcardMaskSql,
 } from './duckdb-sql.js';
 import { duckSubsetUniques } from './duckdb-suda.js';
+import { duckPersonEvents, duckTrajectoryCounts } from './duckdb-trajectory.js';
 import type { Hierarchies } from './linkage-relation.js';
 import type {
   ClassQuery,
@@ -63,12 +64,14 @@ import type {
   FetchedRows,
   PersonCodes,
   PersonCodesQuery,
+  PersonEvents,
   RareValueCounts,
   RareValuesQuery,
   RowsQuery,
   SizeRow,
   SubsetUniques,
   SubsetUniquesQuery,
+  TrajectoryQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -103,6 +106,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'fetchRows',
   'codeSetCounts',
   'rareValueCounts',
+  'trajectoryCounts',
   'subsetUniques',
 ]);
 
@@ -604,6 +608,16 @@ export class DuckDbEngine implements Engine {
   /** km-anonymity counting as SQL (duckdb-codesets.ts), one operation at a time as the others. */
   codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
     return this.exclusive(() => duckCodeSetCounts(this, q, this.opts));
+  }
+
+  /** The sampled persons' dated events (duckdb-trajectory.ts), one operation at a time as the others. */
+  personEvents(q: PersonCodesQuery): Promise<PersonEvents> {
+    return this.exclusive(() => duckPersonEvents(this, q));
+  }
+
+  /** Trajectory counting as SQL (duckdb-trajectory.ts), one operation at a time as the others. */
+  trajectoryCounts(q: TrajectoryQuery): Promise<CodeSetCounts> {
+    return this.exclusive(() => duckTrajectoryCounts(this, q, this.opts));
   }
 
   /** Rare values' aggregates as SQL (duckdb-rare.ts), one operation at a time as the others. */

@@ -41,6 +41,15 @@
  *   coded in the embedded DuckDB that reads the files, their (person, code) pairs uploaded to the
  *   coordinator, and clickhouse-codesets.ts counts there in SQL).
  *
+ * - `trajectoryCounts` (relational trials; with `relational` and `personEvents`): "unique in the
+ *   crowd" — the sampled targets' own dated events (the attack chooses the known points in JS), then
+ *   per target and k = 1 … K the number of release persons demographically compatible with it holding
+ *   its first k points (the code or its table's suppressed code, dated within the point's window), and
+ *   whether its true person is among them. A separate operation from `codeSetCounts` because items
+ *   are matched against the dated sequences with a window, not against code sets (whose level-1
+ *   per-(class, code) aggregates do not apply); the targets' truth and classes are shared
+ *   (duckdb-codesets.ts `targetClasses`; duckdb: duckdb-trajectory.ts; local: the person view).
+ *
  * - `rareValueCounts` (relational trials): the release's patients per code, per table the patients
  *   holding a rare code, rare code pairs by table pair, value columns' histograms, the birth column's
  *   values with their holders, the latest event year (duckdb: duckdb-rare.ts; local: the person view;
@@ -50,15 +59,16 @@
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
  * linkage's exact methods (compatibleSets), suda (subsetUniques; under --wildcard on the local
- * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
+ * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and
+ * clickhouse, trajectory (trajectoryCounts) on duckdb. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
  * its blocks, which the report declares approximate and the policy never passes; membership is then
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: trajectory counts of relational
- * trials. Attacks that still read encoded columns and are not
+ * Planned on the same interface (issue 8), not implemented yet: trajectory counts on ClickHouse, and
+ * the sparse linkage method on engines. Attacks that still read encoded columns and are not
  * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
  * report.
  *
@@ -69,6 +79,7 @@
  */
 
 import type { Table } from 'apache-arrow';
+import type { DatePrecision } from '../relational/person-view.js';
 
 /** Engines reidgate can run a trial on. */
 export const ENGINE_NAMES = ['local', 'duckdb', 'clickhouse'] as const;
@@ -86,6 +97,7 @@ export type EngineOp =
   | 'fetchRows'
   | 'codeSetCounts'
   | 'rareValueCounts'
+  | 'trajectoryCounts'
   | 'subsetUniques';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
@@ -179,6 +191,17 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   codeSetCounts?(q: CodeSetQuery): Promise<CodeSetCounts>;
+  /**
+   * Each given person's distinct dated events (as the person view's sequences), and the release's
+   * date range. Present with 'trajectoryCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  personEvents?(q: PersonCodesQuery): Promise<PersonEvents>;
+  /**
+   * Trajectory counting (see TrajectoryQuery). Present with 'trajectoryCounts'.
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  trajectoryCounts?(q: TrajectoryQuery): Promise<CodeSetCounts>;
   /**
    * Rare values' aggregates of a relational release (see RareValueCounts). Present with 'rareValueCounts'.
    * @throws ReidgateError('ENGINE') when the engine fails
@@ -377,6 +400,9 @@ export interface EventTableCodes {
   codes: number;
   suppressed: number;
   dated: boolean;
+  /** The release's date precision and the declared date shift (days), as the person view has them. */
+  precision?: DatePrecision;
+  shiftDays?: number;
 }
 
 /**
@@ -435,6 +461,35 @@ export interface CodeSetCounts {
   truthIn: Int32Array;
   /** Engine figures for the report's details (no record values). */
   details: Record<string, unknown>;
+}
+
+// ---- trajectories of relational trials (issue 8: `trajectoryCounts`) ----
+
+/**
+ * Per asked person (in query order), its distinct dated events sorted by (code, lo, hi) as the person
+ * view's sequences: combined code (suppressed codes included) and date window at the table's
+ * precision; and the release's range of event dates (seqLo), null when it has no dated event.
+ */
+export interface PersonEvents {
+  offsets: Int32Array;
+  codes: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  releaseDates: [number, number] | null;
+  /** Distinct (code, date) points of the release. */
+  releasePoints: number;
+}
+
+/**
+ * A trajectory question: as CodeSetQuery, but an item is a dated point — a code and a window
+ * [lo, hi] (date indices at the code's table's precision, already clipped by the attack) — and a
+ * person holds it when it has an event with that code or its table's suppressed code dated within
+ * the window.
+ */
+export interface TrajectoryQuery extends Omit<CodeSetQuery, 'items'> {
+  items: Int32Array;
+  itemLo: Int32Array;
+  itemHi: Int32Array;
 }
 
 // ---- rare values of relational trials (issue 8: `rareValueCounts`) ----

@@ -3,15 +3,17 @@
  * the figures --engine local gives (exact for counts, 1e-9 for rates: metrics, details, tables,
  * method notes, verdict), on the bundled cohort trials (weak and strong releases, with and without
  * demographics), on a release-only trial, and on Parquet event files read in place; rare-values'
- * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory is
- * skipped on DuckDB with a reason and the verdict fails closed; bad event tables stop the run with the
+ * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory's
+ * counting pushed down too (weak and strong cohorts, with and without demographics, declared date
+ * shifts with windows clipped, release-only, event files in reversed row order); bad event tables stop the run with the
  * local loader's one-line message (exit 2). (Relational trials on ClickHouse:
  * clickhouse-relational.test.ts.)
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { exitCodeFor, isReidgateError } from '../../src/errors.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
@@ -103,28 +105,113 @@ describe('rare-values on DuckDB: the same numbers as on the local engine', () =>
   });
 });
 
-describe('the other person-level attacks on DuckDB', () => {
-  it('are skipped with a reason and the verdict fails closed', async () => {
+/** A copy of a bundled cohort trial with its paths made absolute and `edit` applied to its events. */
+function cohortCopy(name: string, edit: (events: Array<Record<string, unknown>>) => void): string {
+  const trial = YAML.parse(readFileSync(join(TRIALS, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+  for (const k of ['release', 'original'] as const) trial[k] = resolve(TRIALS, String(trial[k]));
+  for (const e of eventsOf(trial)) {
+    for (const k of ['release', 'original'] as const) if (e[k]) e[k] = resolve(TRIALS, String(e[k]));
+  }
+  edit(eventsOf(trial));
+  const path = join(tmp('reidgate-trajectory-'), 'trial.yaml');
+  writeFileSync(path, YAML.stringify(trial));
+  return path;
+}
+
+describe('trajectory on DuckDB: the same numbers as on the local engine', () => {
+  for (const name of ['cohort-weak', 'cohort-strong']) {
+    it(`${name} (no demographics, as de Montjoye et al.)`, async () => {
+      const { duckdb } = await expectSameAttacks(join(TRIALS, `${name}.yaml`), {
+        attacks: 'trajectory,uniqueness',
+      });
+      const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
+      expect(a.metrics.targets.value).toBe(5000);
+      expect(a.details.mode).toBe('original');
+      expect(a.details.releasePoints).toBeGreaterThan(0);
+      // Not vacuous: known dated events single out targets, more of them as k grows.
+      const [k1, max] = [a.metrics.uniqueShareK1.value, a.metrics.uniqueShareMax.value] as number[];
+      expect(max).toBeGreaterThan(0);
+      expect(max).toBeGreaterThan(k1);
+    });
+
+    it(`${name} with demographics, k up to 3`, async () => {
+      const { duckdb } = await expectSameAttacks(join(TRIALS, `${name}.yaml`), {
+        attacks: 'trajectory,uniqueness',
+        option: ['trajectory.qi=true', 'trajectory.k=3'],
+      });
+      const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
+      expect((a.details.knownQi as string[]).length).toBeGreaterThan(0);
+    });
+  }
+
+  it('declared date shifts: windows of several days, and windows clipped to 400 periods', async () => {
+    const path = cohortCopy('cohort-weak', (events) => {
+      events[0].dateShift = 3;
+      events[1].dateShift = 500;
+    });
+    const { duckdb } = await expectSameAttacks(path, {
+      attacks: 'trajectory,uniqueness',
+      option: ['trajectory.tables=diagnoses,prescriptions'],
+    });
+    const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
+    expect(a.method).toMatch(/shift ≤ 3 days/);
+    expect(a.warnings.join(' ')).toMatch(/clipped to the first 400/);
+  });
+
+  it("the known events depend on neither the event files' row order nor the code numbering", async () => {
+    const dir = tmp('reidgate-trajectory-reversed-');
+    const reversed = (file: string, tag: string) => {
+      const [head, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+      const out = join(dir, `${tag}-${file.split('/').pop()}`);
+      writeFileSync(out, `${[head, ...rows.reverse()].join('\n')}\n`);
+      return out;
+    };
+    const path = cohortCopy('cohort-weak', (events) => {
+      for (const e of events.slice(0, 2)) {
+        e.release = reversed(String(e.release), 'release');
+        e.original = reversed(String(e.original), 'original');
+      }
+    });
+    const flags = { attacks: 'trajectory,uniqueness' };
+    const { local } = await expectSameAttacks(path, flags);
+    const { result } = await attempt('local', join(TRIALS, 'cohort-weak.yaml'), flags);
+    const [a, b] = [local.report.attacks[0], result!.report.attacks[0]];
+    expect(a.id).toBe('trajectory');
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.tables).toEqual(b.tables);
+  });
+
+  it('release-only (no original event tables): release patients as targets', async () => {
+    const { path } = miniCopy({}, (t) => {
+      for (const e of eventsOf(t)) delete e.original;
+    });
+    const { duckdb } = await expectSameAttacks(path, { attacks: 'trajectory,uniqueness' });
+    expect(duckdb.report.attacks.find((x) => x.id === 'trajectory')!.details.mode).toBe('release');
+    await expectSameAttacks(path, { attacks: 'trajectory,uniqueness', option: ['trajectory.qi=true'] });
+  });
+});
+
+describe('the person-level attacks on DuckDB', () => {
+  it('code-sets and trajectory run there (no longer skipped)', async () => {
     const { result } = await attempt('duckdb', join(TRIALS, 'cohort-weak.yaml'), {
       attacks: 'code-sets,trajectory',
     });
-    const r = result!;
-    const byId = new Map(r.report.attacks.map((a) => [a.id, a]));
+    const byId = new Map(result!.report.attacks.map((a) => [a.id, a]));
     expect(byId.get('code-sets')!.status).toBe('ok');
-    const a = byId.get('trajectory')!;
-    expect(a.status).toBe('skipped');
-    expect(a.reason).toMatch(/not yet available on --engine duckdb/);
-    expect(r.report.verdict).not.toBe('pass');
+    expect(byId.get('trajectory')!.status).toBe('ok');
   });
 
-  it('are skipped, failing closed, also when not asked for by name (every attack planned)', async () => {
+  it("every attack planned (none asked for by name): none is skipped for the engine, the verdict is local's", async () => {
     const { path } = miniCopy();
-    const { result } = await attempt('duckdb', path, {});
-    const r = result!;
-    const trajectory = r.report.attacks.find((a) => a.id === 'trajectory')!;
-    expect(trajectory.status).toBe('skipped');
-    expect(r.report.verdict).not.toBe('pass');
-    expect(r.exitCode).not.toBe(0);
+    const duck = (await attempt('duckdb', path, {})).result!;
+    const local = (await attempt('local', path, {})).result!;
+    for (const a of duck.report.attacks) expect(a.reason ?? '', a.id).not.toMatch(/not yet available/);
+    expect(duck.report.attacks.find((a) => a.id === 'trajectory')!.status).toBe('ok');
+    expect(duck.report.attacks.map((a) => [a.id, a.status])).toEqual(
+      local.report.attacks.map((a) => [a.id, a.status]),
+    );
+    expect(duck.report.verdict).toBe(local.report.verdict);
+    expect(duck.exitCode).toBe(local.exitCode);
   });
 });
 
