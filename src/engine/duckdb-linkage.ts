@@ -27,11 +27,11 @@ import type { DuckDbEngine, DuckTable } from './duckdb.js';
 import { ident, lit } from './duckdb-sql.js';
 import {
   blockingStats,
-  columnRelation,
   type DistinctValues,
   type Hierarchies,
   pickPositions,
   planBlocking,
+  queryRelations,
 } from './linkage-relation.js';
 import type { CompatibleSets, CompatibleSetsQuery, EngineRole, LinkageRelation } from './types.js';
 
@@ -186,24 +186,8 @@ export async function linkClasses(
       values[names.indexOf(c)][role] = lists[i];
     });
   }
-  const relations = q.sameClass
-    ? []
-    : q.columns.map((col, j) => {
-        const h = opts.hierarchies?.get(col.name);
-        return columnRelation(
-          {
-            name: col.name,
-            kind: col.kind,
-            values: values[j],
-            hierarchy: h?.map,
-            hierarchySource: h?.source,
-            wildcards: new Set(opts.wildcard),
-          },
-          q.targets,
-          q.relation,
-        );
-      });
-  if (!q.sameClass && q.relation !== 'strict' && !relations.some((r) => r.unseenDiffers)) return null;
+  const relations = q.sameClass ? [] : queryRelations(q, values, opts.wildcard, opts.hierarchies);
+  if (!relations) return null;
 
   const T = q.targetRows.length;
   const table = (name: string) => s.table(name);

@@ -136,7 +136,7 @@ export type Hierarchies = ReadonlyMap<string, { map: Map<string, Set<string>>; s
  * @throws ReidgateError('COLUMN') when a hierarchy does not cover a target-side value
  */
 export function queryRelations(
-  q: CompatibleSetsQuery,
+  q: Pick<CompatibleSetsQuery, 'columns' | 'relation'> & { targets: EngineRole },
   values: ReadonlyArray<DistinctValues['values']>,
   wildcard: readonly string[],
   hierarchies?: Hierarchies,
