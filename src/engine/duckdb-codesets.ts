@@ -243,6 +243,44 @@ export async function targetClasses(
 }
 
 /**
+ * The per-(target, level) answer arrays of a level-by-level count: size −1 where a target has fewer
+ * than m items (CodeSetCounts).
+ */
+export function levelArrays(itemOffsets: Int32Array, M: number): { size: Int32Array; truthIn: Int32Array } {
+  const T = itemOffsets.length - 1;
+  const size = new Int32Array(T * M);
+  const truthIn = new Int32Array(T * M);
+  for (let t = 0; t < T; t++)
+    for (let m = itemOffsets[t + 1] - itemOffsets[t] + 1; m <= M; m++) size[t * M + m - 1] = -1;
+  return { size, truthIn };
+}
+
+/**
+ * Reads level m from a table of (tid, p) pairs, the persons compatible with target tid at that level:
+ * per target the set size and whether its true person (`truthT`: tid, truth) is among them.
+ * @throws ReidgateError('INTERNAL') when a count does not fit an Int32
+ */
+export async function readLevel(
+  engine: DuckDbEngine,
+  cur: string,
+  truthT: string,
+  m: number,
+  M: number,
+  out: { size: Int32Array; truthIn: Int32Array },
+  doing: string,
+): Promise<void> {
+  for (const [t, n, hit] of await engine.all(
+    `SELECT c.tid, count(*)::DOUBLE, bool_or(c.p = tr.truth) FROM ${cur} AS c ` +
+      `JOIN ${truthT} AS tr ON tr.tid = c.tid GROUP BY c.tid`,
+    doing,
+  )) {
+    if ((n as number) > 2 ** 31 - 1) throw new ReidgateError('INTERNAL', `${doing}: count overflow`);
+    out.size[(t as number) * M + m - 1] = n as number;
+    out.truthIn[(t as number) * M + m - 1] = hit === true ? 1 : 0;
+  }
+}
+
+/**
  * km-anonymity counts (see CodeSetQuery and the module comment).
  * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
  */
@@ -289,10 +327,9 @@ export async function duckCodeSetCounts(
     await s.run(
       `CREATE TEMP TABLE ${alts} AS SELECT tid, item, code FROM ${items} UNION ALL SELECT tid, item, supp FROM ${items}`,
     );
-    const size = new Int32Array(T * M);
-    const truthIn = new Int32Array(T * M);
+    const out = levelArrays(q.itemOffsets, M);
+    const { size, truthIn } = out;
     const nItems = (t: number) => q.itemOffsets[t + 1] - q.itemOffsets[t];
-    for (let t = 0; t < T; t++) for (let m = nItems(t) + 1; m <= M; m++) size[t * M + m - 1] = -1;
     // Level 1 from aggregates: per (class, code) its holders, and of a code's holders those also
     // holding their table's suppressed code (counted once in the union).
     const first = `(SELECT code FROM ${items} WHERE item = 1 UNION SELECT supp FROM ${items} WHERE item = 1)`;
@@ -381,15 +418,7 @@ export async function duckCodeSetCounts(
               `SEMI JOIN ${sets} AS h ON h.p = c.p AND h.code = k.code`,
           );
           cur = next;
-          for (const [t, n, hit] of await engine.all(
-            `SELECT c.tid, count(*)::DOUBLE, bool_or(c.p = tr.truth) FROM ${cur} AS c ` +
-              `JOIN ${truthT} AS tr ON tr.tid = c.tid GROUP BY c.tid`,
-            doing,
-          )) {
-            if ((n as number) > 2 ** 31 - 1) throw new ReidgateError('INTERNAL', 'code-sets: count overflow');
-            size[(t as number) * M + m - 1] = n as number;
-            truthIn[(t as number) * M + m - 1] = hit === true ? 1 : 0;
-          }
+          await readLevel(engine, cur, truthT, m, M, out, doing);
         }
       }
     }

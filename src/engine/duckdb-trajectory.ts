@@ -24,7 +24,15 @@
  */
 import { ReidgateError } from '../errors.js';
 import type { DuckDbEngine } from './duckdb.js';
-import { keyed, relationalOf, suppressedOf, targetClasses, uploadAs } from './duckdb-codesets.js';
+import {
+  keyed,
+  levelArrays,
+  readLevel,
+  relationalOf,
+  suppressedOf,
+  targetClasses,
+  uploadAs,
+} from './duckdb-codesets.js';
 import { type DuckLinkageOptions, scratchTables } from './duckdb-linkage.js';
 import { ident } from './duckdb-sql.js';
 import type { CodeSetCounts, PersonCodesQuery, PersonEvents, TrajectoryQuery } from './types.js';
@@ -165,10 +173,7 @@ export async function duckTrajectoryCounts(
       `CREATE TEMP TABLE ${alts} AS SELECT tid, item, code, lo, hi FROM ${items} ` +
         `UNION ALL SELECT tid, item, supp, lo, hi FROM ${items}`,
     );
-    const size = new Int32Array(T * M);
-    const truthIn = new Int32Array(T * M);
-    const nItems = (t: number) => q.itemOffsets[t + 1] - q.itemOffsets[t];
-    for (let t = 0; t < T; t++) for (let m = nItems(t) + 1; m <= M; m++) size[t * M + m - 1] = -1;
+    const out = levelArrays(q.itemOffsets, M);
     let cur = s.table('cur');
     await s.run(
       `CREATE TEMP TABLE ${cur} AS SELECT DISTINCT a.tid, e.p FROM ${alts} AS a ` +
@@ -184,18 +189,9 @@ export async function duckTrajectoryCounts(
         );
         cur = next;
       }
-      for (const [t, count, hit] of await engine.all(
-        `SELECT c.tid, count(*)::DOUBLE, bool_or(c.p = tr.truth) FROM ${cur} AS c ` +
-          `JOIN ${truthT} AS tr ON tr.tid = c.tid GROUP BY c.tid`,
-        doing,
-      )) {
-        if ((count as number) > 2 ** 31 - 1)
-          throw new ReidgateError('INTERNAL', 'trajectory: count overflow');
-        size[(t as number) * M + m - 1] = count as number;
-        truthIn[(t as number) * M + m - 1] = hit === true ? 1 : 0;
-      }
+      await readLevel(engine, cur, truthT, m, M, out, doing);
     }
-    return { truth, size, truthIn, details };
+    return { truth, ...out, details };
   } finally {
     await s.drop();
   }
