@@ -212,6 +212,7 @@ export async function attachTable(
     hashKeys: new Map(
       columns.map((c) => [c, types.get(c) === 'String' ? chIdent(c) : keyExprOf(c, types.get(c)!)]),
     ),
+    neverMissing: new Set(columns.filter((c) => !types.get(c)!.startsWith('Nullable('))),
     direct: false,
     row,
     rowSettings,

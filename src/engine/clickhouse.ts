@@ -103,6 +103,11 @@ export interface ClickHouseTable {
    * hashing a class (classSizes' aggregate query). Absent: the keys.
    */
   hashKeys?: Map<string, string>;
+  /**
+   * Columns that cannot hold a missing value (a table in place's non-Nullable columns: their key is
+   * never `''`), so no scan looks for one.
+   */
+  neverMissing?: ReadonlySet<string>;
   /** Keys are stored columns of the relation (joins then run on the shards, the relation on the left). */
   direct: boolean;
   /** Expression of the 0-based row number. */
@@ -216,6 +221,7 @@ export class ClickHouseEngine implements Engine {
     t: ClickHouseTable,
     columns: readonly string[],
   ): Promise<string[]> {
+    for (const c of columns) if (t.neverMissing?.has(c)) this.missingCache.set(`${role}\u0000${c}`, false);
     const todo = columns.filter((c) => !this.missingCache.has(`${role}\u0000${c}`));
     if (todo.length > 0) {
       const sel = todo.map((c) => `max(${t.keys.get(c)} = '')`).join(', ');

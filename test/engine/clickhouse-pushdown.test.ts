@@ -186,6 +186,55 @@ describe.skipIf(missing !== null)('population and diversity on clickhouse (two s
     }
   });
 
+  it('--no-record-risk: which columns hold missing values, found without per-record sizes', async () => {
+    // 40 columns, missing values in c1 and c35 only; the engine's first question is an aggregate-only
+    // histogram, and later ones mix columns already looked at with new ones.
+    const cols = Array.from({ length: 40 }, (_, j) => `c${j}`);
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      cols.map((_, j) =>
+        (j === 1 && i % 7 === 0) || (j === 35 && i === 3) ? '' : String((i * (j + 1)) % 4),
+      ),
+    );
+    const wide = file('wide.csv', [cols.join(','), ...rows.map((r) => r.join(','))].join('\n'));
+    const pool = new WorkerPool(2);
+    const local = new LocalEngine(
+      {
+        release: encodeTable(
+          (await loadTable(wide)).table,
+          cols.map((name) => ({ name, kind: 'categorical' as const })),
+          'wide',
+        ),
+      },
+      pool,
+    );
+    const asked = async (columnSets: string[][]) => {
+      const trial = resolveTrial(undefined, {
+        release: wide,
+        qi: cols.join(','),
+        engine: 'clickhouse',
+        out: tmp(),
+      });
+      const ch = (await openClickHouseTrial(trial, () => {})).engine as ClickHouseEngine;
+      try {
+        for (const columns of columnSets) {
+          const q = { role: 'release' as const, columns, perRecord: false };
+          const [x, y] = [await local.classSizes(q), await ch.classSizes(q)];
+          expect(y.missingIn, columns.join(',')).toEqual(x.missingIn);
+          expect(y.table).toEqual(x.table);
+        }
+      } finally {
+        await ch.close();
+      }
+    };
+    try {
+      await asked([cols, ['c0', 'c1'], ['c35', 'c2', 'c1'], ['c2', 'c3']]);
+      await asked([['c2', 'c35'], cols]);
+      await asked([['c0', 'c2']]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('weights ClickHouse 18.16 misreads in the last bit (1.84) sum as JavaScript reads them', async () => {
     const rows = Array.from({ length: 400 }, (_, i) => `${i % 5},${(1 + (i % 37) * 0.01 + 0.83).toFixed(2)}`);
     await same(
@@ -247,6 +296,16 @@ describe.skipIf(missing !== null)('population and diversity on clickhouse (two s
         sameDeep(a.histograms, b.histograms, `${a.id}.histograms`);
       }
       expect(inPlace.recordRisk).toBe(local.recordRisk);
+      // The Nullable column's NULL is a missing value; the non-Nullable columns are not scanned for one.
+      const qiFlags = { qi: 'a,s,w', attacks: 'uniqueness', recordRisk: false };
+      const localQi = await runOn('local', undefined, { ...qiFlags, release: csv });
+      const inPlaceQi = await runOn('clickhouse', undefined, {
+        ...qiFlags,
+        release: `clickhouse://${new URL(URLS[0]).host}/${table}`,
+      });
+      expect(inPlaceQi.report.attacks[0].warnings.join(' ')).toMatch(/missing values in s were/);
+      expect(inPlaceQi.report.attacks[0].warnings).toEqual(localQi.report.attacks[0].warnings);
+      sameDeep(localQi.report.attacks[0].metrics, inPlaceQi.report.attacks[0].metrics, 'uniqueness.metrics');
     } finally {
       await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
     }
