@@ -84,6 +84,21 @@ function evaluateCheck(c: PolicyCheck, m: MetricOut | undefined): Check {
  * @param runs - every attack that was planned, with its status and metrics
  * @returns checks, per-attack verdicts and the overall verdict with a one-line summary
  */
+/** A failing check that no metric decides (an attack not run, failed, skipped or approximate). */
+function failing(id: string, attack: string, message: string): Check {
+  return {
+    id,
+    attack,
+    metric: null,
+    op: null,
+    threshold: null,
+    value: null,
+    compared: null,
+    passed: false,
+    message,
+  };
+}
+
 export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation {
   const checks: Check[] = [];
   const attackVerdicts: Evaluation['attackVerdicts'] = {};
@@ -96,17 +111,7 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
     if (!runs.some((r) => r.id === id)) missing.push(id);
   }
   for (const id of missing) {
-    checks.push({
-      id,
-      attack: id,
-      metric: null,
-      op: null,
-      threshold: null,
-      value: null,
-      compared: null,
-      passed: false,
-      message: `the policy requires attack ${id}, but it was not run`,
-    });
+    checks.push(failing(id, id, `the policy requires attack ${id}, but it was not run`));
   }
 
   for (const run of runs) {
@@ -116,20 +121,15 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
       if (optional.has(run.id)) continue;
       if (run.status === 'error') errored.push(run.id);
       if (run.status === 'error' || mustRun) {
-        checks.push({
-          id: run.id,
-          attack: run.id,
-          metric: null,
-          op: null,
-          threshold: null,
-          value: null,
-          compared: null,
-          passed: false,
-          message:
+        checks.push(
+          failing(
+            run.id,
+            run.id,
             run.status === 'error'
               ? `attack ${run.id} failed: ${run.reason ?? 'unknown error'}`
               : `attack ${run.id} was required but skipped: ${run.reason ?? 'no reason given'}`,
-        });
+          ),
+        );
       }
       continue;
     }
@@ -144,17 +144,13 @@ export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation
     if (run.approximate && !optional.has(run.id)) {
       // Fail closed: an approximation of unknown direction never shows the release is safe.
       attackVerdicts[run.id] = 'fail';
-      checks.push({
-        id: `${run.id}.approximate`,
-        attack: run.id,
-        metric: null,
-        op: null,
-        threshold: null,
-        value: null,
-        compared: null,
-        passed: false,
-        message: `${run.approximate}, so they cannot show the release is safe (run it whole: raise --option ${run.id}.fetchRows, or use --engine local)`,
-      });
+      checks.push(
+        failing(
+          `${run.id}.approximate`,
+          run.id,
+          `${run.approximate}, so they cannot show the release is safe (run it whole: raise --option ${run.id}.fetchRows, or use --engine local)`,
+        ),
+      );
     }
   }
 
