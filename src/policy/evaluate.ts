@@ -78,12 +78,6 @@ function evaluateCheck(c: PolicyCheck, m: MetricOut | undefined): Check {
   };
 }
 
-/**
- * Evaluates a policy over attack runs.
- * @param policy - the resolved policy
- * @param runs - every attack that was planned, with its status and metrics
- * @returns checks, per-attack verdicts and the overall verdict with a one-line summary
- */
 /** A failing check that no metric decides (an attack not run, failed, skipped or approximate). */
 function failing(id: string, attack: string, message: string): Check {
   return {
@@ -99,6 +93,12 @@ function failing(id: string, attack: string, message: string): Check {
   };
 }
 
+/**
+ * Evaluates a policy over attack runs.
+ * @param policy - the resolved policy
+ * @param runs - every attack that was planned, with its status and metrics
+ * @returns checks, per-attack verdicts and the overall verdict with a one-line summary
+ */
 export function evaluate(policy: Policy, runs: readonly AttackRun[]): Evaluation {
   const checks: Check[] = [];
   const attackVerdicts: Evaluation['attackVerdicts'] = {};
