@@ -35,18 +35,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ADULT_QI } from './adult-qi.js';
 
 /** Quasi-identifiers, in the order used for level vectors and tie-breaking. */
-const QI = [
-  'age',
-  'sex',
-  'race',
-  'marital-status',
-  'education',
-  'native-country',
-  'workclass',
-  'occupation',
-] as const;
+const QI = ADULT_QI;
 const K = 5;
 const MAX_SUPPRESSION_FRACTION = 0.02;
 const SUPPRESSED = '*';

@@ -5,18 +5,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADULT_QI as QI } from '../../datasets/scripts/adult-qi.js';
 
 /** The eight quasi-identifiers of the Adult release, in the release script's order. */
-export const ADULT_QI: string[] = [
-  'age',
-  'sex',
-  'race',
-  'marital-status',
-  'education',
-  'native-country',
-  'workclass',
-  'occupation',
-];
+export const ADULT_QI: string[] = [...QI];
 
 /** The bundled Adult folder (datasets/adult). */
 export const ADULT_DIR = fileURLToPath(new URL('../../datasets/adult/', import.meta.url));
