@@ -14,6 +14,8 @@
  *   refines the smallest block with a second column when no single QI fits.
  * - The same report figures on duckdb and clickhouse; under a large bound the complete plan equals
  *   --engine local.
+ * - The engine operations themselves on a tiny table with missing values: tupleCounts (with and
+ *   without `within`) and fetchRows by keys, where a null key matches a missing value.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -226,6 +228,62 @@ describe.skipIf(missing !== null)('on --engine clickhouse (two shards)', () => {
     sameDeep(rd.metrics, rc.metrics, 'metrics');
     sameDeep(rd.details, rc.details, 'details');
   });
+});
+
+/** tupleCounts and fetchRows by keys on a tiny table with missing values (null keys match missing). */
+async function nullKeys(engine: 'duckdb' | 'clickhouse') {
+  const tiny = join(tmp('reidgate-compatible-block-tiny-'), 'release.csv');
+  writeFileSync(tiny, 'a,b\nx,p\n,p\nx,\ny,p\n,\nx,p\n');
+  const trial = resolveTrial(undefined, {
+    release: tiny,
+    qi: 'a,b',
+    attacks: 'uniqueness',
+    engine,
+    out: tmp('reidgate-compatible-block-tiny-out-'),
+  });
+  const opened =
+    engine === 'duckdb' ? await openDuckDbTrial(trial, () => {}) : await openClickHouseTrial(trial, () => {});
+  try {
+    const e = opened.engine;
+    const counts = await e.tupleCounts!({
+      role: 'release',
+      columns: ['a', 'b'],
+      within: [[null, 'x'], undefined],
+    });
+    const key = (v: Array<string | null>) => JSON.stringify(v);
+    expect(Object.fromEntries(counts.map((c) => [key(c.values), c.rows]))).toEqual({
+      [key(['x', 'p'])]: 2,
+      [key([null, 'p'])]: 1,
+      [key(['x', null])]: 1,
+      [key([null, null])]: 1,
+    });
+    const one = await e.tupleCounts!({ role: 'release', columns: ['b'] });
+    expect(Object.fromEntries(one.map((c) => [key(c.values), c.rows]))).toEqual({
+      [key(['p'])]: 4,
+      [key([null])]: 2,
+    });
+    const f = await e.fetchRows!({
+      role: 'release',
+      columns: ['a'],
+      block: {
+        on: ['a', 'b'],
+        keys: [
+          [null, 'p'],
+          ['x', null],
+          ['z', 'p'],
+        ],
+      },
+    });
+    expect(Array.from(f.rows)).toEqual([1, 2]);
+    const none = await e.fetchRows!({ role: 'release', columns: ['a'], block: { on: ['a'], keys: [] } });
+    expect(none.rows.length).toBe(0);
+  } finally {
+    await opened.engine.close();
+  }
+}
+
+describe('tupleCounts and blocks by keys: missing values', () => {
+  it.each<'duckdb' | 'clickhouse'>(missing ? ['duckdb'] : ['duckdb', 'clickhouse'])('%s', nullKeys);
 });
 
 describe('under a large bound the complete plan equals --engine local', () => {
