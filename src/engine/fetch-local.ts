@@ -17,11 +17,11 @@
  *   the single known QI whose blocks hold the most release rows within the bound (the nearest to the
  *   complete release), or, when no single QI fits, the smallest block refined greedily column by
  *   column (up to four). Block sizes are counted by the engine from the release's distinct values
- *   (tupleCounts), before any row is fetched. Every figure is then computed against the candidate rows only: a nearest neighbour or
- *   best-weight record found in a block need not be the release's, a target whose true record is
- *   outside its block cannot be re-identified and counts as absent from the release, distance scales
- *   and Fellegi–Sunter's u come from the candidates, and linkability (which needs the whole of
- *   --original and --control) is not tested. The figures are approximations whose direction is not
+ *   (tupleCounts), before any row is fetched. Every figure is then computed against the candidate
+ *   rows only: a nearest neighbour or best-weight record found in a block need not be the release's,
+ *   a target whose true record is outside its block cannot be re-identified and counts as absent
+ *   from the release, distance scales and Fellegi–Sunter's u come from the candidates, and
+ *   linkability (which needs the whole of --original and --control) is not tested. The figures are approximations whose direction is not
  *   known, so the run marks the attack approximate and the verdict cannot pass on it. (Exact
  *   linkage's own sets are those of the candidates too; run `--option linkage.methods=exact` alone
  *   for its figures on the whole release, pushed down as SQL.)
