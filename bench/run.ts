@@ -109,7 +109,7 @@ if (suites.has('linkage')) await registerLinkageBenchmarks(bench, pools);
 if (suites.has('inference')) await registerInferenceBenchmarks(bench, pools);
 if (suites.has('cohort')) await registerCohortBenchmarks(bench, dataDir);
 if (suites.has('engines')) await registerEngineBenchmarks(bench, pools, dataDir);
-if (suites.has('engines-candidates')) registerEngineCandidateBenchmarks(bench, dataDir);
+if (suites.has('engines-candidates')) await registerEngineCandidateBenchmarks(bench, dataDir);
 if (suites.has('engines-suda')) await registerSudaEngineBenchmarks(bench, pools, dataDir);
 if (suites.has('scale')) await registerScaleBenchmarks(bench, dataDir);
 if (suites.has('relational-scale')) await registerRelationalScaleBenchmarks(bench, dataDir);

@@ -20,6 +20,8 @@
  *                      is skipped (failing closed) with a message naming this option otherwise.
  *   fetchRows          engines other than local: inputs up to this many rows are fetched whole
  *                      (default 1,000,000); above it the release rows in the seeded targets' blocks
+ *                      (rows compatible with some target, generalizations understood:
+ *                      src/engine/compatible-block.ts)
  *   blockOn            the blocking columns then (comma-separated known QIs; default chosen)
  * (fetchRows and blockOn are read by the run, src/run/run-trial.ts, not here.)
  */

@@ -41,7 +41,7 @@ import {
   chPersonCodes,
   chRareValueCounts,
 } from './clickhouse-codesets.js';
-import { chFetchRows } from './clickhouse-fetch.js';
+import { chFetchRows, chTupleCounts } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
 import {
@@ -82,6 +82,8 @@ import type {
   SizeRow,
   SubsetUniques,
   SubsetUniquesQuery,
+  TupleCount,
+  TupleCountsQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -673,7 +675,12 @@ export class ClickHouseEngine implements Engine {
 
   /** Rows as released strings (clickhouse-fetch.ts). */
   fetchRows(q: RowsQuery): Promise<FetchedRows> {
-    return chFetchRows(this, q, this.opts.wildcard);
+    return chFetchRows(this, q);
+  }
+
+  /** Distinct tuples and their rows (clickhouse-fetch.ts). */
+  tupleCounts(q: TupleCountsQuery): Promise<TupleCount[]> {
+    return chTupleCounts(this, q);
   }
 
   /** Minimal sample uniques (SUDA) as SQL, level by level, on the coordinator (clickhouse-suda.ts). */

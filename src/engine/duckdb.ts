@@ -23,7 +23,7 @@ import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
 import { ReidgateError } from '../errors.js';
 import { duckCodeSetCounts, duckPersonCodes } from './duckdb-codesets.js';
 import type { DuckRelational } from './duckdb-events.js';
-import { duckFetchRows } from './duckdb-fetch.js';
+import { duckFetchRows, duckTupleCounts } from './duckdb-fetch.js';
 import { duckCompatibleSets } from './duckdb-linkage.js';
 import { duckRareValueCounts } from './duckdb-rare.js';
 import {
@@ -72,6 +72,8 @@ import type {
   SubsetUniques,
   SubsetUniquesQuery,
   TrajectoryQuery,
+  TupleCount,
+  TupleCountsQuery,
   ValueCountsQuery,
   WeightQuery,
 } from './types.js';
@@ -597,7 +599,12 @@ export class DuckDbEngine implements Engine {
 
   /** Rows as released strings (duckdb-fetch.ts), one operation at a time as the others. */
   fetchRows(q: RowsQuery): Promise<FetchedRows> {
-    return this.exclusive(() => duckFetchRows(this, q, this.opts.wildcard));
+    return this.exclusive(() => duckFetchRows(this, q));
+  }
+
+  /** Distinct tuples and their rows (duckdb-fetch.ts), one operation at a time as the others. */
+  tupleCounts(q: TupleCountsQuery): Promise<TupleCount[]> {
+    return this.exclusive(() => duckTupleCounts(this, q));
   }
 
   /** The sampled persons' code sets (duckdb-codesets.ts), one operation at a time as the others. */

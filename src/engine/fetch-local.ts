@@ -9,14 +9,22 @@
  *   default 1,000,000): all rows are fetched, the attack sees what it sees on --engine local, and its
  *   figures are the same (the same seeded targets, the same encodings).
  * - blocked (linkage only): the seeded target sample (the same rows as on --engine local) and, of the
- *   release, only the rows in the targets' blocks: rows equal to some target on the blocking columns
- *   (`--option linkage.blockOn=A,B`; default the single known QI whose blocks hold the most release
- *   rows within the bound — the nearest to the complete release). Every figure is then computed against the candidate rows only: a nearest neighbour or
- *   best-weight record found in a block need not be the release's, a target whose true record is
- *   outside its block cannot be re-identified and counts as absent from the release, distance scales
- *   and Fellegi–Sunter's u come from the candidates, and linkability (which needs the whole of
- *   --original and --control) is not tested. The figures are approximations whose direction is not
- *   known, so the run marks the attack approximate and the verdict cannot pass on it.
+ *   release, only the rows in the targets' blocks: rows compatible with some target on the blocking
+ *   columns under exact linkage's relation (src/engine/compatible-block.ts: equal, a generalization
+ *   covering the target's value — interval, coarser date, mask, hierarchy ancestor, suppression — or
+ *   a --wildcard token; a target's unknown value rules nothing out), so a release generalized on
+ *   every QI still has blocks. The blocking columns: `--option linkage.blockOn=A,B`, or by default
+ *   the single known QI whose blocks hold the most release rows within the bound (the nearest to the
+ *   complete release), or, when no single QI fits, the smallest block refined greedily column by
+ *   column (up to four). Block sizes are counted by the engine from the release's distinct values
+ *   (tupleCounts), before any row is fetched. Every figure is then computed against the candidate
+ *   rows only: a nearest neighbour or best-weight record found in a block need not be the release's,
+ *   a target whose true record is outside its block cannot be re-identified and counts as absent
+ *   from the release, distance scales and Fellegi–Sunter's u come from the candidates, and
+ *   linkability (which needs the whole of --original and --control) is not tested. The figures are approximations whose direction is not
+ *   known, so the run marks the attack approximate and the verdict cannot pass on it. (Exact
+ *   linkage's own sets are those of the candidates too; run `--option linkage.methods=exact` alone
+ *   for its figures on the whole release, pushed down as SQL.)
  * Membership needs the closest record of the whole release for every target; above the bound it is
  * not run (skipped, failing closed), never approximated. On ClickHouse (no linkage inputs kept by the
  * engine) the run draws the same seeded sample itself (src/run/run-trial.ts), with --aligned or no
@@ -28,6 +36,7 @@ import type { LoadedTable } from '../io/types.js';
 import type { InputInfo } from '../report/model.js';
 import { encodeInputs, type Role, type TrialInputs } from '../run/inputs.js';
 import type { Trial } from '../trial/schema.js';
+import { chooseBlocking } from './compatible-block.js';
 import type { Engine, FetchedRows } from './types.js';
 
 /** Default bound on the rows of a table fetched whole (`--option ATTACK.fetchRows`). */
@@ -136,31 +145,28 @@ export async function fetchBlocked(
         `--option linkage.blockOn: ${q(c)} is not a quasi-identifier of both the release and --${role} (known: ${lk.knownQi.join(', ')})`,
       );
   }
-  // Candidate blockings: the one given, else each known QI alone; the one whose blocks hold the most
-  // release rows within the bound wins (the nearest to the whole release).
-  const tries: string[][] = blockOn ? [[...blockOn]] : lk.knownQi.map((c) => [c]);
-  const block = (on: readonly string[]) => ({ on, role, rows: lk.targetRows });
-  const counts: Array<[string[], number]> = [];
-  for (const cols of tries) {
-    const f = await engine.fetchRows!({ role: 'release', columns: [], block: block(cols), limit: 0 });
-    counts.push([cols, f.over ?? 0]);
-  }
-  const fits = counts.filter(([, n]) => n > 0 && n <= bound).sort((x, y) => y[1] - x[1]);
-  if (fits.length === 0) {
-    const tried = counts.map(([c, n]) => `${c.join('+')}: ${n}`).join(', ');
-    return `the release has ${engine.rows('release')} rows, more than --option linkage.fetchRows=${bound}, and no blocking of the ${lk.targetRows.length} targets fits under it with at least one candidate (candidate rows by blocking column: ${tried}): raise the bound, give --option linkage.blockOn=COLUMNS, or use --option linkage.methods=exact`;
-  }
-  const on = fits[0][0];
-  const release = await engine.fetchRows!({
-    role: 'release',
-    columns: columnsFor(trial, info.release!),
-    block: block(on),
-  });
+  // The targets first: their values choose the blocking (compatible-block.ts).
   const targets = await engine.fetchRows!({
     role,
     columns: columnsFor(trial, info[role]!),
     rows: lk.targetRows,
   });
+  const { chosen, tried } = await chooseBlocking(engine, trial, info, lk, targets, bound, blockOn);
+  if (!chosen) {
+    const list = tried.map(([c, n]) => `${c.join('+')}: ${n}`).join(', ');
+    return `the release has ${engine.rows('release')} rows, more than --option linkage.fetchRows=${bound}, and no blocking of the ${lk.targetRows.length} targets fits under it with at least one candidate (release rows compatible with some target, by blocking columns: ${list}): raise the bound, give --option linkage.blockOn=COLUMNS, or use --option linkage.methods=exact`;
+  }
+  const on = chosen.on;
+  const release = await engine.fetchRows!({
+    role: 'release',
+    columns: columnsFor(trial, info.release!),
+    block: { on, keys: chosen.keys },
+  });
+  if (release.rows.length !== chosen.rows)
+    throw new ReidgateError(
+      'ENGINE',
+      `--engine ${engine.name}: ${release.rows.length} release rows came back for a block of ${chosen.rows} rows`,
+    );
   const truth = Int32Array.from(lk.truth, (r) => (r >= 0 ? positionOf(release.rows, r) : -1));
   const inRelease = lk.truth.filter((r) => r >= 0).length;
   const inBlock = truth.filter((r) => r >= 0).length;
@@ -180,8 +186,13 @@ export async function fetchBlocked(
     targets: lk.targetRows.length,
     targetsOf: engine.rows(role),
     blockOn: on,
-    blockChosen: blockOn ? 'option' : 'the known QI whose blocks hold the most release rows within the bound',
-    candidatesByBlocking: Object.fromEntries(counts.map(([c, n]) => [c.join('+'), n])),
+    blockChosen: blockOn
+      ? 'option'
+      : on.length === 1
+        ? 'the known QI whose blocks hold the most release rows within the bound'
+        : 'no single known QI fits the bound: the smallest block refined greedily, column by column',
+    blocking: 'compatible (generalizations and wildcards understood, as exact linkage)',
+    candidatesByBlocking: Object.fromEntries(tried.map(([c, n]) => [c.join('+'), n])),
     candidateRows: release.rows.length,
     ...(lk.groundTruth !== 'none' ? { trueRecordInRelease: inRelease, trueRecordInBlock: inBlock } : {}),
     notTested: 'linkability (needs the whole --original and --control)',
@@ -193,7 +204,7 @@ export async function fetchBlocked(
     approximate,
     note:
       `APPROXIMATE: run on --engine ${engine.name} on a blocked sample, not the whole release (more than ${bound} rows, --option linkage.fetchRows): ` +
-      `the ${lk.targetRows.length} seeded targets (the same as on --engine local) were compared only with the ${release.rows.length} of ${engine.rows('release')} release rows equal to some target on ${on.join(', ')} (blocking; missing equals missing${trial.wildcard.length > 0 ? ', a wildcard token is in every block' : ''}). ` +
+      `the ${lk.targetRows.length} seeded targets (the same as on --engine local) were compared only with the ${release.rows.length} of ${engine.rows('release')} release rows compatible with some target on ${on.join(', ')} (blocking: a released value equal to the target's, a generalization covering it${trial.wildcard.length > 0 ? ' or a wildcard token' : ''}, as exact linkage reads them; a target's unknown value rules nothing out). ` +
       'Nearest neighbours, best Fellegi–Sunter weights and compatible sets are those within the candidates, distance scales and u-probabilities come from the candidates, and the random-guess baseline counts the candidate rows; ' +
       (lk.groundTruth !== 'none'
         ? `${inRelease - inBlock} of the ${inRelease} targets whose record is in the release had it outside their block and count as absent from the release. `

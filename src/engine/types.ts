@@ -28,8 +28,9 @@
  *   score (and each row's score on request). Local: the SUDA2 search (attacks/suda/local.ts); duckdb and
  *   clickhouse: one GROUP BY per subset, level by level (suda-sql.ts). Not under --wildcard on those two.
  *
- * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows in the
- *   blocks of given rows of another table), for attacks that do not reduce to SQL.
+ * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows whose values
+ *   on blocking columns are among given keys), for attacks that do not reduce to SQL; with it
+ *   `tupleCounts` (distinct tuples of released strings and their rows) to choose the blocking.
  *
  * - `codeSetCounts` (relational trials; with `relational` and `personCodes`): km-anonymity — the
  *   sampled targets' own codes (the attack chooses the known codes in JS), then per target and
@@ -171,10 +172,16 @@ export interface Engine {
   compatibleSets?(q: CompatibleSetsQuery): Promise<CompatibleSets | null>;
   /**
    * Rows of a table as an Arrow table of released strings (see RowsQuery): every row, given rows, or
-   * the rows in the blocks of given rows of another table. Present when `ops` holds 'fetchRows'.
+   * the rows whose values on blocking columns are among given keys. Present when `ops` holds 'fetchRows'.
    * @throws ReidgateError('ENGINE') when the engine fails
    */
   fetchRows?(q: RowsQuery): Promise<FetchedRows>;
+  /**
+   * Distinct tuples of released strings with their row counts (see TupleCountsQuery), for choosing
+   * a blocking. Present when `ops` holds 'fetchRows'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  tupleCounts?(q: TupleCountsQuery): Promise<TupleCount[]>;
   /**
    * A relational trial's event tables as the engine holds them (code numbering, which side has
    * events), or undefined when the trial has none or the engine does not hold them. Present with
@@ -371,13 +378,28 @@ export interface RowsQuery {
   /** Only these rows (0-based, ascending, distinct). */
   rows?: Int32Array;
   /**
-   * Blocking: only the rows whose values on every column of `on` equal (as released strings) those
-   * of at least one of the given `rows` of `role`'s table (a missing value equals a missing value);
-   * under --wildcard a release value that is a wildcard token is in every block of its column.
+   * Blocking: only the rows whose released strings on the columns `on` form one of `keys` (each key
+   * one string per column of `on`; null matches a missing value). The caller chooses the keys
+   * (src/engine/compatible-block.ts: the released values compatible with some sampled target).
    */
-  block?: { on: readonly string[]; role: EngineRole; rows: Int32Array };
-  /** Refuse (return null) when more than this many rows match. */
-  limit?: number;
+  block?: { on: readonly string[]; keys: ReadonlyArray<ReadonlyArray<string | null>> };
+}
+
+/**
+ * Distinct tuples of released strings on `columns` of a table, with how many rows hold each
+ * (blocking statistics for src/engine/compatible-block.ts). `within[j]`, when given, keeps only the
+ * rows whose value on `columns[j]` is one of those strings (null: a missing value).
+ */
+export interface TupleCountsQuery {
+  role: EngineRole;
+  columns: readonly string[];
+  within?: ReadonlyArray<ReadonlyArray<string | null> | undefined>;
+}
+
+/** One distinct tuple (null: missing) and its number of rows. */
+export interface TupleCount {
+  values: Array<string | null>;
+  rows: number;
 }
 
 /** The fetched rows: their 0-based rows in the engine's table (ascending), and their values. */
@@ -386,8 +408,6 @@ export interface FetchedRows {
   rows: Int32Array;
   /** Columns as Utf8 (released strings; null is missing), in the query's order. */
   table: Table;
-  /** When `limit` was exceeded: the number of rows that matched (and `table` is empty). */
-  over?: number;
 }
 
 // ---- code sets of relational trials (issue 8: `codeSetCounts`) ----
