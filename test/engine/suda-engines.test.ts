@@ -2,7 +2,9 @@
  * The suda attack on --engine duckdb (and clickhouse when the test cluster runs) gives the same
  * figures as on --engine local (exact for counts, 1e-9 for scores): minimal sample uniques counted in
  * SQL level by level against the SUDA2 search, on Adult (sdcMicro's oracle figures), sdcMicro's
- * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize).
+ * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize); under
+ * --wildcard on small tables (also against the MSUs counted by their definition) and on testdata with
+ * seeded wildcard cells.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
