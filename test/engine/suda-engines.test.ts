@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { msuWeights } from '../../attacks/suda/scores.js';
+import { encodeTable } from '../../src/encode/encode.js';
+import { openClickHouseTrial } from '../../src/engine/clickhouse-open.js';
+import { LocalEngine } from '../../src/engine/local.js';
+import { openDuckDbTrial } from '../../src/engine/open.js';
 import { checkSubsetCount, subsetCount, subsetMasksBySize } from '../../src/engine/suda-sql.js';
+import { loadTable } from '../../src/io/index.js';
+import { WorkerPool } from '../../src/pool/pool.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { rng } from '../../src/stats/random.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
@@ -154,6 +161,57 @@ for (const { name, skip } of engines) {
           expect(b.method).toMatch(/wildcards match every value/);
         }, 120_000);
       }
+
+      it("--wildcard: the engine answers what the local engine answers (MSUs per mask, rows by score, each row's score)", async () => {
+        const cases = [
+          ...Object.entries(WILD).map(([label, text]) => ({
+            release: dataFile(`wild-${label}.csv`, text),
+            qi: text.split('\n')[0],
+          })),
+          { release: wildTestdata(), qi: TESTDATA_QI },
+        ];
+        const pool = new WorkerPool(2);
+        try {
+          for (const { release, qi } of cases) {
+            const trial = resolveTrial(undefined, { release, qi, wildcard: '*,~', engine: name, out: tmp() });
+            const opened =
+              name === 'duckdb'
+                ? await openDuckDbTrial(trial, () => {})
+                : await openClickHouseTrial(trial, () => {});
+            try {
+              const columns = qi.split(',');
+              const wildcards = new Set(['*', '~']);
+              const t = encodeTable(
+                (await loadTable(release)).table,
+                columns.map((c) => ({ name: c, kind: 'categorical' as const, wildcards })),
+                'release',
+              );
+              const local = new LocalEngine({ release: t }, pool);
+              for (const maxSize of [columns.length, 2]) {
+                const q = {
+                  role: 'release' as const,
+                  columns,
+                  maxSize,
+                  weights: msuWeights(Math.max(3, columns.length), maxSize),
+                  wildcard: true,
+                  perRecord: true,
+                };
+                const x = await local.subsetUniques(q);
+                const y = await opened.engine.subsetUniques!(q);
+                expect(x.truncated).toBe(false);
+                expect({ ...y, perRecord: [...y.perRecord!] }, `${release} up to ${maxSize}`).toEqual({
+                  ...x,
+                  perRecord: [...x.perRecord!],
+                });
+              }
+            } finally {
+              await opened.engine.close();
+            }
+          }
+        } finally {
+          await pool.close();
+        }
+      }, 300_000);
 
       it('--wildcard: the matches through wildcards change the MSUs (the test sees them)', async () => {
         const release = dataFile('wild-onlyVia.csv', WILD.onlyViaWildcards);
