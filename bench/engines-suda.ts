@@ -10,6 +10,11 @@
  *   per QI subset, level by level, engine/suda-sql.ts), the CSV loaded once, not timed;
  * - clickhouse (two-shard loopback cluster): the same, the CSV inserted once, not timed.
  * Each engine's MSU count is printed once, so a run also shows the engines agree.
+ *
+ * ENGINES_SUDA_VARIANTS (default `exact,wildcard`): `wildcard` runs the same tasks under --wildcard `*`
+ * on the same CSV with each cell `*` with probability ENGINES_SUDA_WILD (default 0.02, seeded): locally
+ * the SUDA2 search with wildcard rows joining every item list of their column; on the engines the
+ * candidates of each subset less those a wildcard row matches (engine/suda-sql.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,14 +51,37 @@ export async function registerSudaEngineBenchmarks(
   const sizes = (process.env.ENGINES_SUDA_ROWS ?? '100000,1000000').split(',').filter(Boolean).map(Number);
   const engines = new Set((process.env.ENGINES ?? 'local,duckdb').split(','));
   const k = Number(process.env.ENGINES_SUDA_K ?? 3);
-  const qi: QiSpec[] = BENCH_COLUMNS.map(([name]) => ({ name, kind: 'categorical' }));
+  const variants = (process.env.ENGINES_SUDA_VARIANTS ?? 'exact,wildcard').split(',').filter(Boolean);
+  const wildRate = Number(process.env.ENGINES_SUDA_WILD ?? 0.02);
+  for (const rows of sizes)
+    for (const variant of variants)
+      await registerVariant(bench, pools, dataDir, engines, rows, k, wildRate, variant === 'wildcard');
+}
+
+/** Adds one variant's tasks at one size (`wildcard`: the CSV with wildcard cells, under --wildcard). */
+async function registerVariant(
+  bench: Bench,
+  pools: Map<number, WorkerPool>,
+  dataDir: string,
+  engines: ReadonlySet<string>,
+  rows: number,
+  k: number,
+  wildRate: number,
+  wildcard: boolean,
+): Promise<void> {
+  const tokens = wildcard ? ['*'] : [];
+  const qi: QiSpec[] = BENCH_COLUMNS.map(([name]) => ({
+    name,
+    kind: 'categorical',
+    ...(wildcard ? { wildcards: new Set(tokens) } : {}),
+  }));
   const base = {
     qi,
     sensitive: [],
     pool: pools.get(2)!,
     seed: 1,
     recordThreshold: 0.2,
-    wildcard: false,
+    wildcard,
     recordRisk: false,
     suda: { maxMsuSize: k },
   };
@@ -67,79 +95,77 @@ export async function registerSudaEngineBenchmarks(
       shown = true;
     };
   };
-  for (const rows of sizes) {
-    const path = join(dataDir, `bench-${rows}.csv`);
-    if (!existsSync(path)) await writeBenchCsv(path, rows);
-    const label = `${rows.toExponential(0)} rows × 10 QIs, MSUs up to size ${k}`;
-    if (engines.has('local')) {
-      let encoded: ReturnType<typeof encodeTable> | undefined;
-      const run = runOnce(`local ${label}`);
-      bench.add(
-        `local: suda, ${label}, 2 workers`,
-        async () => {
-          encoded ??= encodeTable((await loadTable(path)).table, qi, path);
-          await run({ ...base, release: encoded } as AttackContext);
+  const path = join(dataDir, wildcard ? `bench-${rows}-wild${wildRate}.csv` : `bench-${rows}.csv`);
+  if (!existsSync(path)) await writeBenchCsv(path, rows, 42, wildcard ? wildRate : 0);
+  const label = `${rows.toExponential(0)} rows × 10 QIs${wildcard ? `, ${wildRate * 100}% wildcards (--wildcard)` : ''}, MSUs up to size ${k}`;
+  if (engines.has('local')) {
+    let encoded: ReturnType<typeof encodeTable> | undefined;
+    const run = runOnce(`local ${label}`);
+    bench.add(
+      `local: suda, ${label}, 2 workers`,
+      async () => {
+        encoded ??= encodeTable((await loadTable(path)).table, qi, path);
+        await run({ ...base, release: encoded } as AttackContext);
+      },
+      {
+        afterAll: () => {
+          encoded = undefined;
         },
-        {
-          afterAll: () => {
-            encoded = undefined;
-          },
+      },
+    );
+  }
+  if (engines.has('duckdb')) {
+    let engine: DuckDbEngine | undefined;
+    const run = runOnce(`duckdb ${label}`);
+    bench.add(
+      `duckdb 2GiB: suda, ${label}`,
+      async () => {
+        if (!engine) {
+          engine = await DuckDbEngine.open({ memoryLimit: '2GiB', threads: 2, wildcard: tokens });
+          await addInput(engine, 'release', path, {});
+        }
+        await run({ ...base, release: empty(engine.rows('release')), engine } as AttackContext);
+      },
+      {
+        afterAll: async () => {
+          await engine?.close();
+          engine = undefined;
         },
-      );
-    }
-    if (engines.has('duckdb')) {
-      let engine: DuckDbEngine | undefined;
-      const run = runOnce(`duckdb ${label}`);
-      bench.add(
-        `duckdb 2GiB: suda, ${label}`,
-        async () => {
-          if (!engine) {
-            engine = await DuckDbEngine.open({ memoryLimit: '2GiB', threads: 2, wildcard: [] });
-            await addInput(engine, 'release', path, {});
+      },
+    );
+  }
+  if (engines.has('clickhouse')) {
+    process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
+    process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
+    const creds = clickhouseCredentials(undefined);
+    const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
+    let engine: Engine | undefined;
+    const run = runOnce(`clickhouse ${label}`);
+    bench.add(
+      `clickhouse ${urls.length} shards: suda, ${label}`,
+      async () => {
+        if (!engine) {
+          const e = await ClickHouseEngine.connect({
+            servers: urls.map((u) => new ClickHouseServer(parseServerUrl(u), creds, {})),
+            cluster: process.env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
+            wildcard: tokens,
+          });
+          const duck = await DuckDbEngine.open({ threads: 2, wildcard: [] });
+          try {
+            await loadFile(e, duck, 'release', path, {});
+          } finally {
+            await duck.close();
           }
-          await run({ ...base, release: empty(engine.rows('release')), engine } as AttackContext);
+          engine = e;
+        }
+        await run({ ...base, release: empty(engine.rows('release')), engine } as AttackContext);
+      },
+      {
+        afterAll: async () => {
+          await engine?.close();
+          engine = undefined;
         },
-        {
-          afterAll: async () => {
-            await engine?.close();
-            engine = undefined;
-          },
-        },
-      );
-    }
-    if (engines.has('clickhouse')) {
-      process.env.REIDGATE_CLICKHOUSE_USER ??= 'reidgate';
-      process.env.REIDGATE_CLICKHOUSE_PASSWORD ??= 'reidgate-secret';
-      const creds = clickhouseCredentials(undefined);
-      const urls = (process.env.REIDGATE_CLICKHOUSE_URL ?? DEFAULT_CLICKHOUSE_URLS).split(',');
-      let engine: Engine | undefined;
-      const run = runOnce(`clickhouse ${label}`);
-      bench.add(
-        `clickhouse ${urls.length} shards: suda, ${label}`,
-        async () => {
-          if (!engine) {
-            const e = await ClickHouseEngine.connect({
-              servers: urls.map((u) => new ClickHouseServer(parseServerUrl(u), creds, {})),
-              cluster: process.env.REIDGATE_CLICKHOUSE_CLUSTER || 'reidgate',
-              wildcard: [],
-            });
-            const duck = await DuckDbEngine.open({ threads: 2, wildcard: [] });
-            try {
-              await loadFile(e, duck, 'release', path, {});
-            } finally {
-              await duck.close();
-            }
-            engine = e;
-          }
-          await run({ ...base, release: empty(engine.rows('release')), engine } as AttackContext);
-        },
-        {
-          afterAll: async () => {
-            await engine?.close();
-            engine = undefined;
-          },
-        },
-      );
-    }
+      },
+    );
   }
 }

@@ -35,16 +35,20 @@ export function xorshift(seed: number): () => number {
 
 /**
  * Writes a CSV of `rows` rows with the benchmark columns.
+ * @param wildcard - probability that a cell is the wildcard token `*` instead (drawn from a second
+ *   seeded generator, so the other cells are those of the file without wildcards)
  * @returns the file's path
  */
-export async function writeBenchCsv(path: string, rows: number, seed = 42): Promise<string> {
+export async function writeBenchCsv(path: string, rows: number, seed = 42, wildcard = 0): Promise<string> {
   const rnd = xorshift(seed);
+  const wild = xorshift(seed ^ 0x5bd1e995);
+  const cell = (v: number) => (wildcard > 0 && wild() < wildcard ? '*' : v);
   const out = createWriteStream(path);
   out.write(`${BENCH_COLUMNS.map((c) => c[0]).join(',')}\n`);
   let buf = '';
   for (let i = 0; i < rows; i++) {
     // skewed draws (squared uniform) so classes have realistic, uneven sizes
-    buf += `${BENCH_COLUMNS.map(([, k]) => Math.floor(rnd() * rnd() * k)).join(',')}\n`;
+    buf += `${BENCH_COLUMNS.map(([, k]) => cell(Math.floor(rnd() * rnd() * k))).join(',')}\n`;
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';

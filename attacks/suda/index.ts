@@ -20,8 +20,8 @@
  * The MSUs are counted through the trial's engine (`subsetUniques`, src/engine/types.ts): the SUDA2
  * search on the local engine (local.ts), one GROUP BY per QI subset in SQL on DuckDB and ClickHouse
  * (src/engine/suda-sql.ts); both answer MSUs per column combination and records per SUDA score, from
- * which every figure here is computed the same way. The work bound maxMsus bounds the local search
- * only; under --wildcard the attack runs on the local engine only.
+ * which every figure here is computed the same way, under --wildcard too (the SQL plan then drops the
+ * candidates a wildcard row matches). The work bound maxMsus bounds the local search only.
  */
 import { LocalEngine } from '../../src/engine/local.js';
 import { q, ReidgateError } from '../../src/errors.js';
@@ -105,11 +105,6 @@ export const suda: Attack = {
         : null,
 
   engine: ['subsetUniques'],
-  engineNeeds: (inputs, engine) =>
-    inputs.wildcard
-      ? `SUDA under --wildcard (a wildcard matching every value) is counted on --engine local only (not pushed down to --engine ${engine}): run it with --engine local, or leave it out with --attacks`
-      : null,
-
   async run(ctx: AttackContext): Promise<AttackOutcome> {
     // The subset counting runs on the trial's engine (the SUDA2 search locally, SQL on DuckDB / ClickHouse).
     const engine = ctx.engine ?? new LocalEngine({ release: ctx.release }, ctx.pool);

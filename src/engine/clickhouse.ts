@@ -686,7 +686,7 @@ export class ClickHouseEngine implements Engine {
   /** Minimal sample uniques (SUDA) as SQL, level by level, on the coordinator (clickhouse-suda.ts). */
   subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
     const t = this.table(q.role);
-    return chSubsetUniques(t, q, (kind) => this.scratchName(t, kind));
+    return chSubsetUniques(t, q, (kind) => this.scratchName(t, kind), q.wildcard ? this.opts.wildcard : []);
   }
 
   async close(): Promise<void> {

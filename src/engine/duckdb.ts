@@ -632,6 +632,11 @@ export class DuckDbEngine implements Engine {
     return this.exclusive(() => duckRareValueCounts(this, q, this.opts.wildcard));
   }
 
+  /** The release's wildcard tokens (--wildcard; none without). */
+  get wildcardTokens(): readonly string[] {
+    return this.opts.wildcard;
+  }
+
   /** Minimal sample uniques (SUDA) as SQL, level by level (duckdb-suda.ts). */
   subsetUniques(q: SubsetUniquesQuery): Promise<SubsetUniques> {
     return this.exclusive(() => duckSubsetUniques(this, this.table(q.role), q, this.scratch++));

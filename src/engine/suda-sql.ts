@@ -17,6 +17,22 @@
  * statement, joined by UNION ALL: one level's subsets never contain each other). The work is one GROUP BY per subset:
  * Σ_{k ≤ maxSize} C(m, k) of them (2^m − 1 for a full search), each over the distinct rows; only
  * aggregates come back (MSUs per column mask, rows per score), and each row's score when asked.
+ *
+ * Under --wildcard (a wildcard matches every value of its column and, like a missing value, is never
+ * part of an MSU: attacks/suda/prepare.ts), a row is unique on S when it has a value on every column
+ * of S, its exact group on S has one record, and no row with wildcards on some nonempty W ⊆ S (and
+ * values on S \ W) equals it on S \ W. Since a match on S is a match on every subset of S, uniqueness
+ * still only grows with S and the level-by-level plan stands; a level's subsets take two statements:
+ *
+ *   INSERT INTO cand  (the rows alone on S over exact values, less those owning an MSU inside S: above)
+ *   INSERT INTO msu SELECT … FROM cand WHERE mask = mask(S) AND r NOT IN
+ *     (SELECT r FROM distinct × {W ∩ S : W a wildcard pattern of the table, W ∩ S ≠ ∅}
+ *      WHERE r IN cand(S) AND keys on S with W's keys the wildcard IN (wildcard rows' keys on S))
+ *
+ * — the wildcard rows that match a candidate, found by one semi-join per subset over the candidates
+ * paired with the table's distinct wildcard patterns (at most 2^|S| − 1 of them). The sample uniques
+ * and classes of two (DIS-SUDA's U and D) and the classes count exact values, a wildcard being one
+ * value, as the local engine counts them.
  */
 
 import { ReidgateError } from '../errors.js';
@@ -70,12 +86,26 @@ export function subsetMasksBySize(m: number, maxSize: number): number[][] {
 export interface SudaDialect {
   /** The GROUP BY list for the key columns `cols` of the distinct-rows table. */
   groupBy(cols: readonly number[]): string;
-  /** Whether key column j holds a value (not missing). */
+  /** Whether key column j holds a value (neither missing nor, under --wildcard, the wildcard). */
   present(j: number): string;
   /** `a & b` on integers. */
   bitAnd(a: string, b: string): string;
   /** A DOUBLE (Float64) constant from its decimal text. */
   double(text: string): string;
+}
+
+/** What the wildcard model adds to a dialect (the distinct-rows table then has a pattern column `w`). */
+export interface SudaWildDialect extends SudaDialect {
+  /** One comparable value (a packed number or a tuple) of the columns `cols`, from each one's key expression. */
+  tuple(cols: readonly number[], key: (j: number) => string): string;
+  /** Key column j's name. */
+  key(j: number): string;
+  /** Key column j, or the wildcard key where bit j of the integer expression `p` is set. */
+  masked(j: number, p: string): string;
+  /** Whether key column j is not missing (a value or the wildcard). */
+  notMissing(j: number): string;
+  /** The FROM-clause suffix pairing each row with each pattern `p` of the list. */
+  patterns(list: readonly number[]): string;
 }
 
 /**
@@ -92,10 +122,10 @@ export function subsetMsusSql(
   msu: string,
   m: number,
   masks: readonly number[],
+  into = msu,
 ): string {
   const arms = masks.map((mask) => {
-    const cols: number[] = [];
-    for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
+    const cols = columnsOf(m, mask);
     const where = cols.map((j) => d.present(j)).join(' AND ');
     // (`o`, not `r`: ClickHouse refuses an alias that names the column it aggregates.)
     const alone = `SELECT min(r) AS o FROM ${distinct} WHERE ${where} GROUP BY ${d.groupBy(cols)} HAVING sum(n) = 1`;
@@ -104,6 +134,47 @@ export function subsetMsusSql(
         ? ''
         : ` WHERE o NOT IN (SELECT r FROM ${msu} WHERE ${d.bitAnd('mask', String(mask))} = mask)`;
     return `SELECT o, ${mask}, ${cols.length} FROM (${alone})${lower}`;
+  });
+  return `INSERT INTO ${into} (r, mask, k) ${arms.join(' UNION ALL ')}`;
+}
+
+/** The columns (bit numbers) of a mask over m columns, ascending. */
+function columnsOf(m: number, mask: number): number[] {
+  const cols: number[] = [];
+  for (let j = 0; j < m; j++) if (mask & (1 << j)) cols.push(j);
+  return cols;
+}
+
+/**
+ * Under --wildcard, the statement moving the candidates of some subsets (rows alone on S over exact
+ * values, without an MSU inside S: subsetMsusSql into `cand`) that no wildcard row matches into the
+ * MSU table. A row with wildcards on exactly W ⊆ S (W ≠ ∅, a pattern of `patterns` cut to S) and
+ * values elsewhere on S matches a candidate when it equals it on S \ W: each candidate is paired with
+ * each pattern W, its keys on W replaced by the wildcard key, and looked up among the wildcard rows'
+ * keys on S (a row missing a value on S matches nothing and is left out). One semi-join per subset.
+ * @param patterns - the distinct nonzero wildcard patterns of the distinct rows (column bit masks)
+ */
+export function wildMsusSql(
+  d: SudaWildDialect,
+  distinct: string,
+  cand: string,
+  msu: string,
+  m: number,
+  masks: readonly number[],
+  patterns: readonly number[],
+): string {
+  const arms = masks.map((mask) => {
+    const cols = columnsOf(m, mask);
+    const mine = `SELECT r, mask, k FROM ${cand} WHERE mask = ${mask}`;
+    const cut = [...new Set(patterns.map((w) => w & mask).filter((w) => w !== 0))].sort((a, b) => a - b);
+    if (cut.length === 0) return mine;
+    const wildKeys =
+      `SELECT ${d.tuple(cols, (j) => d.key(j))} FROM ${distinct} ` +
+      `WHERE ${d.bitAnd('w', String(mask))} != 0 AND ${cols.map((j) => d.notMissing(j)).join(' AND ')}`;
+    const matched =
+      `SELECT r FROM ${distinct}${d.patterns(cut)} WHERE r IN (SELECT r FROM ${cand} WHERE mask = ${mask}) ` +
+      `AND ${d.tuple(cols, (j) => d.masked(j, 'p'))} IN (${wildKeys})`;
+    return `${mine} AND r NOT IN (${matched})`;
   });
   return `INSERT INTO ${msu} (r, mask, k) ${arms.join(' UNION ALL ')}`;
 }
@@ -117,6 +188,48 @@ export function subsetBatches(m: number, maxSize: number, perStatement: number):
   for (const level of subsetMasksBySize(m, maxSize))
     for (let i = 0; i < level.length; i += perStatement) out.push(level.slice(i, i + perStatement));
   return out;
+}
+
+/** The scratch tables of the plan and how the candidates table is emptied. */
+export interface SudaTables {
+  /** The distinct-rows table (r, n, the keys and, under --wildcard, w). */
+  distinct: string;
+  /** The MSU table (r, mask, k). */
+  msu: string;
+  /** The candidates table (r, mask, k), under --wildcard only. */
+  cand: string;
+  /** The statement emptying `cand`. */
+  clearCand: string;
+}
+
+/**
+ * Counts the MSUs of every subset up to `maxSize`, level by level, `perStatement` subsets to a
+ * statement: straight into the MSU table, or, when the table holds wildcard patterns, through the
+ * candidates table (subsetMsusSql, then wildMsusSql; emptied after each batch).
+ * @param exec - runs one statement
+ * @param exact - the dialect without wildcards
+ * @param wild - the dialect under --wildcard
+ * @param patterns - the table's distinct nonzero wildcard patterns (none: no wildcard matching)
+ */
+export async function countMsus(
+  exec: (sql: string) => Promise<unknown>,
+  exact: SudaDialect,
+  wild: SudaWildDialect,
+  t: SudaTables,
+  m: number,
+  maxSize: number,
+  perStatement: number,
+  patterns: readonly number[],
+): Promise<void> {
+  for (const masks of subsetBatches(m, maxSize, perStatement)) {
+    if (patterns.length === 0) {
+      await exec(subsetMsusSql(exact, t.distinct, t.msu, m, masks));
+      continue;
+    }
+    await exec(subsetMsusSql(wild, t.distinct, t.msu, m, masks, t.cand));
+    await exec(wildMsusSql(wild, t.distinct, t.cand, t.msu, m, masks, patterns));
+    await exec(t.clearCand);
+  }
 }
 
 /** A row's score: the sum of its MSUs' weights, as an SQL expression over the MSU table's `k`. */

@@ -26,7 +26,8 @@
  * - `subsetUniques`: SUDA's minimal sample uniques — per QI subset S (up to a maximum size), the rows
  *   alone on S that are alone on no proper subset; answered as MSUs per column mask and rows per SUDA
  *   score (and each row's score on request). Local: the SUDA2 search (attacks/suda/local.ts); duckdb and
- *   clickhouse: one GROUP BY per subset, level by level (suda-sql.ts). Not under --wildcard on those two.
+ *   clickhouse: one GROUP BY per subset, level by level (suda-sql.ts; under --wildcard with a semi-join
+ *   per subset against the wildcard rows).
  *
  * - `fetchRows`: rows of a table as released strings (every row, given rows, or the rows whose values
  *   on blocking columns are among given keys), for attacks that do not reduce to SQL; with it
@@ -59,8 +60,7 @@
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets), suda (subsetUniques; under --wildcard on the local
- * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and
+ * linkage's exact methods (compatibleSets), suda (subsetUniques), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and
  * clickhouse, trajectory (trajectoryCounts) on duckdb. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
@@ -557,7 +557,7 @@ export interface RareValueCounts {
  * A question of minimal sample uniques (MSUs): for each row r, the subsets S of `columns` with
  * |S| ≤ `maxSize` on which r's values occur in no other row while on every proper subset they do.
  * A missing value is never part of an MSU and matches no value (sdcMicro's `suda2`); with `wildcard`
- * (local engine only) a wildcard token is not part of an MSU either but matches every value.
+ * a wildcard token is not part of an MSU either but matches every value of its column.
  */
 export interface SubsetUniquesQuery {
   role: EngineRole;
@@ -567,7 +567,7 @@ export interface SubsetUniquesQuery {
   maxSize: number;
   /** Weight of an MSU by its size (index = size, 1 … maxSize; whole numbers): a row's score is the sum. */
   weights: Float64Array;
-  /** Wildcard model (local engine only; other engines skip SUDA under --wildcard). */
+  /** Wildcard model: a wildcard token matches every value of its column (never part of an MSU). */
   wildcard?: boolean;
   /**
    * Work bound of the local SUDA2 search: it stops after this many MSUs (the answer is then marked

@@ -2,13 +2,24 @@
  * The suda attack on --engine duckdb (and clickhouse when the test cluster runs) gives the same
  * figures as on --engine local (exact for counts, 1e-9 for scores): minimal sample uniques counted in
  * SQL level by level against the SUDA2 search, on Adult (sdcMicro's oracle figures), sdcMicro's
- * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize).
+ * testdata, and edge cases (missing values, one row, all unique, all equal, maxMsuSize); under
+ * --wildcard on small tables (also against the MSUs counted by their definition) and on testdata with
+ * seeded wildcard cells.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { msuWeights } from '../../attacks/suda/scores.js';
+import { encodeTable } from '../../src/encode/encode.js';
+import { openClickHouseTrial } from '../../src/engine/clickhouse-open.js';
+import { LocalEngine } from '../../src/engine/local.js';
+import { openDuckDbTrial } from '../../src/engine/open.js';
 import { checkSubsetCount, subsetCount, subsetMasksBySize } from '../../src/engine/suda-sql.js';
+import { loadTable } from '../../src/io/index.js';
+import { WorkerPool } from '../../src/pool/pool.js';
 import { runTrial } from '../../src/run/run-trial.js';
+import { rng } from '../../src/stats/random.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { ROOT, tmp } from '../cli/helpers.js';
 import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
@@ -26,6 +37,65 @@ const EDGE: Record<string, string> = {
   allEqual: 'a,b,c\n1,2,3\n1,2,3\n1,2,3\n',
   mixed: 'a,b,c,d\n1,x,p,0\n1,y,p,0\n2,x,q,0\n2,y,q,1\n1,x,q,1\n2,x,p,1\n2,x,p,1\n3,z,r,0\n',
 };
+
+/**
+ * Small releases under --wildcard (`*` and `~` tokens, missing as empty): wildcards on several
+ * columns, rows unique on exact values that only a wildcard row matches, wildcard and missing in one
+ * row, duplicates, a row all wildcards, a wildcard column.
+ */
+const WILD: Record<string, string> = {
+  several:
+    'a,b,c,d\n1,x,p,0\n1,*,p,0\n2,x,*,1\n2,y,q,*\n*,y,q,1\n3,~,*,0\n1,x,q,1\n2,,p,0\n*,,r,1\n3,z,r,0\n3,z,r,0\n4,*,p,*\n1,y,r,*\n5,w,s,1\n',
+  onlyViaWildcards: 'a,b,c\n1,x,p\n2,y,q\n*,x,p\n1,*,q\n3,y,*\n3,z,r\n*,z,*\n',
+  wildAndMissing: 'a,b,c\n1,,p\n1,x,\n*,,q\n2,*,\n,*,p\n2,y,q\n3,x,*\n',
+  allWildRow: 'a,b,c\n1,x,p\n2,y,q\n*,*,*\n3,z,r\n',
+  wildColumn: 'a,b,c\n1,*,p\n2,*,q\n2,*,p\n3,*,q\n',
+};
+
+/**
+ * MSUs per size by their definition, for a small CSV (`*` and `~` wildcards, empty missing): row u
+ * (held once) is unique on S when it has a value on every column of S and no other row equals it
+ * there or holds a wildcard; an MSU is a unique S none of whose (|S| − 1)-subsets is unique.
+ */
+function bruteMsus(text: string): Record<string, number> {
+  const [head, ...lines] = text.trim().split('\n');
+  const m = head.split(',').length;
+  const rows = lines.map((l) => l.split(','));
+  const isWild = (v: string) => v === '*' || v === '~';
+  const unique = (u: number, mask: number) => {
+    for (let c = 0; c < m; c++)
+      if (mask & (1 << c) && (rows[u][c] === '' || isWild(rows[u][c]))) return false;
+    return rows.every(
+      (v, i) => i === u || rows[u].some((x, c) => mask & (1 << c) && v[c] !== x && !isWild(v[c])),
+    );
+  };
+  const bySize: Record<string, number> = {};
+  for (let k = 1; k <= m; k++) bySize[String(k)] = 0;
+  for (let u = 0; u < rows.length; u++)
+    for (let mask = 1; mask < 2 ** m; mask++)
+      if (unique(u, mask)) {
+        let minimal = true;
+        for (let c = 0; c < m; c++)
+          if (mask & (1 << c) && mask !== 1 << c && unique(u, mask & ~(1 << c))) minimal = false;
+        if (minimal) bySize[String(mask.toString(2).replaceAll('0', '').length)]++;
+      }
+  return bySize;
+}
+
+/** sdcMicro's testdata with each QI cell a wildcard `*` with probability 0.04 (seeded). */
+function wildTestdata(): string {
+  const [head, ...lines] = readFileSync(TESTDATA, 'utf8').trim().split(/\r?\n/);
+  const qi = new Set(TESTDATA_QI.split(','));
+  const cols = head.split(',').map((c) => qi.has(c.replaceAll('"', '')));
+  const random = rng(20261125);
+  const out = lines.map((l) =>
+    l
+      .split(',')
+      .map((v, j) => (cols[j] && random() < 0.04 ? '*' : v))
+      .join(','),
+  );
+  return dataFile('testdata-wild.csv', `${[head, ...out].join('\n')}\n`);
+}
 
 /** Runs a trial that writes no record-risk.csv (no per-record output, or the attack skipped). */
 async function runBare(engine: 'local' | 'duckdb' | 'clickhouse', flags: RunFlags) {
@@ -79,14 +149,87 @@ for (const { name, skip } of engines) {
         expect(other.report.attacks[0].metrics).toEqual(local.report.attacks[0].metrics);
       }, 120_000);
 
-      it('--wildcard: skipped with a reason, the verdict fails closed', async () => {
-        const release = dataFile('wild.csv', 'a,b\n1,*\n2,x\n2,y\n');
-        const run = await runBare(name, { release, qi: 'a,b', attacks: 'suda', wildcard: '*' });
-        expect(run.report.attacks[0].status).toBe('skipped');
-        expect(run.report.attacks[0].reason).toMatch(/--wildcard.*--engine local only/);
-        expect(run.report.verdict).not.toBe('pass');
-        expect(run.exitCode).not.toBe(0);
+      for (const [label, text] of Object.entries(WILD)) {
+        it(`--wildcard: ${label}, the MSUs of the definition, every figure and per-record score`, async () => {
+          const release = dataFile(`wild-${label}.csv`, text);
+          const qi = text.split('\n')[0];
+          const flags = { release, qi, attacks: 'suda', wildcard: '*,~' };
+          const { local, duckdb } = await expectSameAttacks(undefined, flags, 'close', name);
+          const [a, b] = [local.report.attacks[0], duckdb.report.attacks[0]];
+          expect(a.details.msusBySize).toEqual(bruteMsus(text));
+          expect(b.details.msusBySize).toEqual(bruteMsus(text));
+          expect(b.method).toMatch(/wildcards match every value/);
+        }, 120_000);
+      }
+
+      it("--wildcard: the engine answers what the local engine answers (MSUs per mask, rows by score, each row's score)", async () => {
+        const cases = [
+          ...Object.entries(WILD).map(([label, text]) => ({
+            release: dataFile(`wild-${label}.csv`, text),
+            qi: text.split('\n')[0],
+          })),
+          { release: wildTestdata(), qi: TESTDATA_QI },
+        ];
+        const pool = new WorkerPool(2);
+        try {
+          for (const { release, qi } of cases) {
+            const trial = resolveTrial(undefined, { release, qi, wildcard: '*,~', engine: name, out: tmp() });
+            const opened =
+              name === 'duckdb'
+                ? await openDuckDbTrial(trial, () => {})
+                : await openClickHouseTrial(trial, () => {});
+            try {
+              const columns = qi.split(',');
+              const wildcards = new Set(['*', '~']);
+              const t = encodeTable(
+                (await loadTable(release)).table,
+                columns.map((c) => ({ name: c, kind: 'categorical' as const, wildcards })),
+                'release',
+              );
+              const local = new LocalEngine({ release: t }, pool);
+              for (const maxSize of [columns.length, 2]) {
+                const q = {
+                  role: 'release' as const,
+                  columns,
+                  maxSize,
+                  weights: msuWeights(Math.max(3, columns.length), maxSize),
+                  wildcard: true,
+                  perRecord: true,
+                };
+                const x = await local.subsetUniques(q);
+                const y = await opened.engine.subsetUniques!(q);
+                expect(x.truncated).toBe(false);
+                expect({ ...y, perRecord: [...y.perRecord!] }, `${release} up to ${maxSize}`).toEqual({
+                  ...x,
+                  perRecord: [...x.perRecord!],
+                });
+              }
+            } finally {
+              await opened.engine.close();
+            }
+          }
+        } finally {
+          await pool.close();
+        }
+      }, 300_000);
+
+      it('--wildcard: the matches through wildcards change the MSUs (the test sees them)', async () => {
+        const release = dataFile('wild-onlyVia.csv', WILD.onlyViaWildcards);
+        const flags = { release, qi: 'a,b,c', attacks: 'suda' };
+        const exact = await runOn(name, undefined, flags);
+        const wild = await runOn(name, undefined, { ...flags, wildcard: '*' });
+        expect(wild.report.attacks[0].metrics.msuCount.value).not.toBe(
+          exact.report.attacks[0].metrics.msuCount.value,
+        );
+        expect(wild.recordRisk).not.toBe(exact.recordRisk);
       }, 120_000);
+
+      it("--wildcard: sdcMicro's testdata with 4% of the QI cells a wildcard (seeded), and maxMsuSize 3", async () => {
+        const flags = { release: wildTestdata(), qi: TESTDATA_QI, attacks: 'suda', wildcard: '*' };
+        const { local } = await expectSameAttacks(undefined, flags, 'close', name);
+        expect(local.report.attacks[0].metrics.msuCount.value).toBeGreaterThan(0);
+        await expectSameAttacks(undefined, { ...flags, sudaMaxSize: '3' }, 'close', name);
+      }, 300_000);
     },
   );
 }
