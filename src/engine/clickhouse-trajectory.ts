@@ -30,9 +30,9 @@
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseEngine } from './clickhouse.js';
 import {
+  chKnownItems,
   chPersonRows,
   chReadLevel,
-  chKnownItems,
   chScratch,
   chTargetClasses,
   relationalOf,
