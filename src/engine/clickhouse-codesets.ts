@@ -61,7 +61,7 @@ export interface ChRelational extends RelationalCodes {
   sets: Partial<Record<'release' | 'original', string>>;
   /**
    * Each side's dated-events table (p, code, lo, hi), uploaded when the trial plans trajectory
-   * (clickhouse-trajectory.ts).
+   * (clickhouse-trajectory.ts); the code sets when it plans code-sets or rare-values.
    */
   sequences: Partial<Record<'release' | 'original', string>>;
   /** The release's value histograms and latest event year, computed by DuckDB when loading. */
@@ -123,22 +123,25 @@ export async function loadChEvents(
   duck.relational = events.relational;
   const sets: ChRelational['sets'] = {};
   const sequences: ChRelational['sequences'] = {};
-  // Dated events only for a trial that plans trajectory (no --attacks: every attack is planned).
-  const dated =
-    events.relational.tables.some((t) => t.dated) && (!trial.attacks || trial.attacks.includes('trajectory'));
+  // Only what the planned attacks read (no --attacks: every attack is planned): code sets for
+  // code-sets and rare-values, dated events for trajectory.
+  const plans = (...ids: string[]) => !trial.attacks || ids.some((id) => trial.attacks!.includes(id));
+  const coded = plans('code-sets', 'rare-values');
+  const dated = events.relational.tables.some((t) => t.dated) && plans('trajectory');
   for (const side of ['release', 'original'] as const) {
     if (!duck.tables.get(side) || (side === 'original' && !events.relational.original)) continue;
-    sets[side] = await uploadDuckTable(
-      engine,
-      duck,
-      await codeSetsOf(duck, side),
-      `${rel.scratchDb}.${engine.prefix}_codesets_${side}`,
-      [
-        ['p', 'UInt64'],
-        ['code', 'Int32'],
-      ],
-      `the ${side} patients' code sets`,
-    );
+    if (coded)
+      sets[side] = await uploadDuckTable(
+        engine,
+        duck,
+        await codeSetsOf(duck, side),
+        `${rel.scratchDb}.${engine.prefix}_codesets_${side}`,
+        [
+          ['p', 'UInt64'],
+          ['code', 'Int32'],
+        ],
+        `the ${side} patients' code sets`,
+      );
     if (dated)
       sequences[side] = await uploadDuckTable(
         engine,
@@ -303,8 +306,9 @@ export async function chTargetClasses(
   wildcard: readonly string[],
   s: ChScratch,
 ): Promise<ChTargetClasses> {
-  const { rel: relational } = relationalOf(engine, 'release');
-  const rel = engine.tables.get('release')!;
+  const relational = engine.relational;
+  const rel = engine.tables.get('release');
+  if (!relational || !rel) throw new ReidgateError('INTERNAL', 'clickhouse engine: no relational trial');
   const T = q.targetRows.length;
   // Truth: the release person with the target's key (original side), or the target itself.
   const truth = new Int32Array(T).fill(-1);

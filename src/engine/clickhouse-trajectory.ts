@@ -20,8 +20,8 @@
  * persons and whether the true person is among them come back — at most targets × K rows, never
  * events of persons other than the sampled targets (personEvents).
  *
- * Memory: a level's (target, person) pairs are held by the coordinator (the DISTINCT, then the next
- * level's hash table), and a known point in a coarse period with no demographics is held by many
+ * Memory: a level's (target, person) pairs are held by the coordinator (a GROUP BY, which spills to
+ * disk under --memory-limit, then the next level's hash table, which does not), and a known point in a coarse period with no demographics is held by many
  * patients for every target that knows it. So one streaming pass first counts each target's level-1
  * matching events (the known first points the hash table, grouped by target), and the targets are
  * counted in batches of at most BATCH_EVENTS such matches (a target above it alone): one pass over
@@ -42,7 +42,7 @@ import type { CodeSetCounts, PersonCodesQuery, PersonEvents, TrajectoryQuery } f
 
 /**
  * Level-1 matching events (summed over a batch's targets) above which the targets are counted in a
- * further batch: a level's (target, person) pairs are a DISTINCT in memory and the next level's hash
+ * further batch: a level's (target, person) pairs are a GROUP BY and the next level's hash
  * table, so about this many rows (some hundred MB) bound the coordinator's memory.
  */
 const BATCH_EVENTS = 4_000_000;
@@ -60,10 +60,15 @@ export async function chPersonEvents(engine: ClickHouseEngine, q: PersonCodesQue
     offsets,
     columns: [codes, lo, hi],
   } = await chPersonRows(engine, seq, q.rows, ['code', 'lo', 'hi'], doing);
-  // min/max of no rows are 0 in ClickHouse, not NULL: the count says whether there is a range.
-  const [[n, min, max, points]] = await engine.coordinator.numbers(
-    `SELECT count(), min(lo), max(lo), uniqExact(code, lo) FROM ${rseq}`,
+  // min/max of no rows are 0 in ClickHouse, not NULL: the count says whether there is a range. The
+  // distinct points by a GROUP BY, which spills to disk under --memory-limit (uniqExact would not).
+  const [[n, min, max]] = await engine.coordinator.numbers(
+    `SELECT count(), min(lo), max(lo) FROM ${rseq}`,
     `${doing} (the release's dates)`,
+  );
+  const [[points]] = await engine.coordinator.numbers(
+    `SELECT count() FROM (SELECT code, lo FROM ${rseq} GROUP BY code, lo)`,
+    `${doing} (the release's points)`,
   );
   return { offsets, codes, lo, hi, releaseDates: n === 0 ? null : [min, max], releasePoints: points };
 }
@@ -148,17 +153,17 @@ export async function chTrajectoryCounts(
             ? await s.make(
                 'tjc',
                 q.knownQi.length === 0
-                  ? `SELECT DISTINCT tid, p FROM (${holders})`
+                  ? `SELECT tid, p FROM (${holders}) GROUP BY tid, p`
                   : // The holders with their class, kept when it is among the target's compatible classes.
-                    `SELECT DISTINCT tid, p FROM (${holders}) ANY INNER JOIN ${pcls} USING p ` +
-                      `WHERE (tid, cid) IN (SELECT tid, cid FROM ${pairs})`,
+                    `SELECT tid, p FROM (${holders}) ANY INNER JOIN ${pcls} USING p ` +
+                      `WHERE (tid, cid) IN (SELECT tid, cid FROM ${pairs}) GROUP BY tid, p`,
               )
             : await s.make(
                 'tjc',
-                `SELECT DISTINCT tid, p FROM (SELECT p, code, lo FROM ${seq}) ALL INNER JOIN ` +
+                `SELECT tid, p FROM (SELECT p, code, lo FROM ${seq}) ALL INNER JOIN ` +
                   `(SELECT tid, p, code, alo, ahi FROM ${cur} ALL INNER JOIN ` +
                   `(SELECT tid, code, alo, ahi FROM ${items} WHERE item = ${m}) USING tid) ` +
-                  'USING p, code WHERE lo >= alo AND lo <= ahi',
+                  'USING p, code WHERE lo >= alo AND lo <= ahi GROUP BY tid, p',
               );
         if (cur) await drop(cur);
         cur = next;
