@@ -21,11 +21,14 @@
  * events of persons other than the sampled targets (personEvents).
  *
  * Memory: a level's (target, person) pairs are held by the coordinator (a GROUP BY, which spills to
- * disk under --memory-limit, then the next level's hash table, which does not), and a known point in a coarse period with no demographics is held by many
- * patients for every target that knows it. So one streaming pass first counts each target's level-1
- * matching events (the known first points the hash table, grouped by target), and the targets are
- * counted in batches of at most BATCH_EVENTS such matches (a target above it alone): one pass over
- * the release's events per batch and level, in place of memory growing with targets × holders.
+ * disk under --memory-limit, then the next level's hash table, which does not), and a known point in a
+ * coarse period with no demographics is held by many patients for every target that knows it. So one
+ * streaming pass first counts each target's level-1 matching events (from the matched points' event
+ * counts), and the targets are counted in batches of at most BATCH_EVENTS such matches (a target above
+ * it alone): one pass over the release's events per batch and level, in place of memory growing with
+ * targets × holders. Not bounded by the batches: at levels k ≥ 2 the join produces, before the window
+ * test, every event of a level-(k − 1) patient with point k's code (at any date) — the pairs times the
+ * patients' events per code, modest for claims; and a single target's own set, however large.
  */
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseEngine } from './clickhouse.js';
