@@ -14,9 +14,9 @@
  * same metrics.
  *
  * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ATTACKS (default code-sets,trajectory); REL_SCALE_ENGINES (default
- * local,duckdb; `clickhouse` adds the two-shard cluster of scripts/clickhouse-cluster.sh, code-sets only, with
- * REIDGATE_CLICKHOUSE_USER / _PASSWORD set: the files are read by its embedded DuckDB, the person tables and code
- * sets uploaded, the counting in ClickHouse); REL_SCALE_LOCAL_MAX (default
+ * local,duckdb; `clickhouse` adds the two-shard cluster of scripts/clickhouse-cluster.sh, code-sets and trajectory,
+ * with REIDGATE_CLICKHOUSE_USER / _PASSWORD set: the files are read by its embedded DuckDB, the person tables and
+ * code sets (trajectory: dated events) uploaded, the counting in ClickHouse); REL_SCALE_LOCAL_MAX (default
  * 1e7) caps the local engine; SCALE_MEMORY (default 2GB) DuckDB's limit; SCALE_JSON=FILE merges the figures
  * into FILE as bench/scale.ts does. Run with BENCH_ITER=1 BENCH_WARMUP=0.
  */
@@ -102,8 +102,6 @@ export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: s
     for (const attack of attacks)
       for (const engine of ['local', 'duckdb', 'clickhouse'] as const) {
         if (!engines.has(engine) || (engine === 'local' && rows > localMax)) continue;
-        // Trajectory is not pushed down on ClickHouse (skipped there, failing closed).
-        if (engine === 'clickhouse' && attack === 'trajectory') continue;
         const limit = engine === 'local' ? null : memoryLimit;
         const [title, first] = what[attack] ?? [`${attack} trial`, 'targets'];
         const label = {

@@ -15,7 +15,7 @@
  * engines-candidates (membership and linkage's other methods on local vs DuckDB, rows fetched from the
  * engine: bench/engines-candidates.ts; not in the default set).
  * scale (claims-scale trials, 10^6–10^8 event rows, local vs DuckDB under a memory limit: bench/scale.ts;
- * not in the default set), relational-scale (code-sets of a relational claims trial, local vs DuckDB:
+ * not in the default set), relational-scale (code-sets and trajectory of a relational claims trial, local vs DuckDB vs ClickHouse:
  * bench/relational-scale.ts; not in the default set).
  * Options: BENCH_ROWS=100000,1000000 (gate sizes), BENCH_ITER=5 (iterations per task), BENCH_WARMUP=0 (no
  * warm-up iteration: for the 10^8-row tasks).

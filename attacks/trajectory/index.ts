@@ -11,9 +11,10 @@
  * it has an event with the same code (or a suppressed code `*` of that table) on a date the point may
  * have become (the same period, or within the declared date shift). By default the attacker knows no demographics, as in the paper
  * (`--option trajectory.qi=true` adds them). Counting is exact: on the local engine over an inverted
- * index of release (code, date) points on the pool; on --engine duckdb as SQL
- * (src/engine/duckdb-trajectory.ts, engine operations `personEvents` and `trajectoryCounts`: only the
- * sampled targets' own events and per-target counts come back). The targets' events are put in
+ * index of release (code, date) points on the pool; on --engine duckdb and --engine clickhouse as SQL
+ * (engine operations `personEvents` and `trajectoryCounts`: src/engine/duckdb-trajectory.ts,
+ * src/engine/clickhouse-trajectory.ts; only the sampled targets' own events and per-target counts come
+ * back). The targets' events are put in
  * (table, code label, date) order before the seeded shuffle, so the choice depends on neither the
  * files' row order nor an engine's code numbering.
  */

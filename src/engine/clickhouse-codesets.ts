@@ -24,7 +24,10 @@
  * coordinator; the birth column's values and holders from the release on the shards; the value
  * columns' histograms and the latest event year come from the event files, which ClickHouse does not
  * hold: DuckDB computes them while loading (duckdb-rare.ts duckEventAggregates), as on --engine duckdb.
- * Not pushed down yet: trajectory counts (the attack is skipped with a reason; the verdict fails closed).
+ * Dated events (trajectory): when the trial plans trajectory, each side's dated events (person row,
+ * code, date window), built by the same embedded DuckDB (duckdb-trajectory.ts sequencesOf), are
+ * streamed to the coordinator beside the code sets (`sequences`); clickhouse-trajectory.ts counts
+ * there, sharing this module's targets' classes (chTargetClasses), known items and level reading.
  */
 import { ReidgateError } from '../errors.js';
 import type { InputInfo } from '../report/model.js';
@@ -35,11 +38,12 @@ import { type Column, chLinkClasses, chRowsById, classKeys, upload } from './cli
 import { streamInto } from './clickhouse-load.js';
 import { chLit, presentKey, ROW } from './clickhouse-sql.js';
 import type { DuckDbEngine } from './duckdb.js';
-import { codeSetsOf } from './duckdb-codesets.js';
+import { codeSetsOf, levelArrays } from './duckdb-codesets.js';
 import { loadDuckEvents } from './duckdb-events.js';
 import { scratchTables } from './duckdb-linkage.js';
 import type { CsvOptions } from './duckdb-load.js';
 import { duckEventAggregates } from './duckdb-rare.js';
+import { sequencesOf } from './duckdb-trajectory.js';
 import type {
   CodeSetCounts,
   CodeSetQuery,
@@ -55,8 +59,45 @@ export interface ChRelational extends RelationalCodes {
   /** The person key of the person tables. */
   key: string;
   sets: Partial<Record<'release' | 'original', string>>;
+  /**
+   * Each side's dated-events table (p, code, lo, hi), uploaded when the trial plans trajectory
+   * (clickhouse-trajectory.ts); the code sets when it plans code-sets or rare-values.
+   */
+  sequences: Partial<Record<'release' | 'original', string>>;
   /** The release's value histograms and latest event year, computed by DuckDB when loading. */
   eventAggregates: Pick<RareValueCounts, 'values' | 'latestEventYear'>;
+}
+
+/**
+ * Creates `name` on the coordinator (a MergeTree ordered by its columns, not sharded) and streams
+ * DuckDB table `from`'s columns of the same names into it (TabSeparated batches: no rows held here).
+ * @returns `name`
+ * @throws ReidgateError('ENGINE') when DuckDB or the server fails
+ */
+async function uploadDuckTable(
+  engine: ClickHouseEngine,
+  duck: DuckDbEngine,
+  from: string,
+  name: string,
+  cols: ReadonlyArray<[string, string]>,
+  what: string,
+): Promise<string> {
+  const doing = `uploading ${what}`;
+  engine.created.push([engine.coordinator, name]);
+  await engine.coordinator.exec(
+    `CREATE TABLE ${name} (${cols.map(([c, t]) => `${c} ${t}`).join(', ')}) ENGINE = MergeTree ` +
+      `ORDER BY (${cols.map(([c]) => c).join(', ')})`,
+    doing,
+  );
+  await streamInto(
+    engine,
+    duck,
+    `SELECT ${cols.map(([c]) => `CAST(${c} AS VARCHAR)`).join(' || chr(9) || ')} FROM ${from}`,
+    name,
+    doing,
+    `reading ${what}`,
+  );
+  return name;
 }
 
 /**
@@ -81,25 +122,40 @@ export async function loadChEvents(
   const events = await loadDuckEvents(duck, trial, opts, progress);
   duck.relational = events.relational;
   const sets: ChRelational['sets'] = {};
+  const sequences: ChRelational['sequences'] = {};
+  // Only what the planned attacks read (no --attacks: every attack is planned): code sets for
+  // code-sets and rare-values, dated events for trajectory.
+  const plans = (...ids: string[]) => !trial.attacks || ids.some((id) => trial.attacks!.includes(id));
+  const coded = plans('code-sets', 'rare-values');
+  const dated = events.relational.tables.some((t) => t.dated) && plans('trajectory');
   for (const side of ['release', 'original'] as const) {
     if (!duck.tables.get(side) || (side === 'original' && !events.relational.original)) continue;
-    const from = await codeSetsOf(duck, side);
-    const name = `${rel.scratchDb}.${engine.prefix}_codesets_${side}`;
-    const doing = `uploading the ${side} patients' code sets`;
-    engine.created.push([engine.coordinator, name]);
-    await engine.coordinator.exec(
-      `CREATE TABLE ${name} (p UInt64, code Int32) ENGINE = MergeTree ORDER BY (p, code)`,
-      doing,
-    );
-    await streamInto(
-      engine,
-      duck,
-      `SELECT CAST(p AS VARCHAR) || chr(9) || CAST(code AS VARCHAR) FROM ${from}`,
-      name,
-      doing,
-      `reading the ${side} patients' code sets`,
-    );
-    sets[side] = name;
+    if (coded)
+      sets[side] = await uploadDuckTable(
+        engine,
+        duck,
+        await codeSetsOf(duck, side),
+        `${rel.scratchDb}.${engine.prefix}_codesets_${side}`,
+        [
+          ['p', 'UInt64'],
+          ['code', 'Int32'],
+        ],
+        `the ${side} patients' code sets`,
+      );
+    if (dated)
+      sequences[side] = await uploadDuckTable(
+        engine,
+        duck,
+        await sequencesOf(duck, side),
+        `${rel.scratchDb}.${engine.prefix}_sequences_${side}`,
+        [
+          ['p', 'UInt64'],
+          ['code', 'Int32'],
+          ['lo', 'Int32'],
+          ['hi', 'Int32'],
+        ],
+        `the ${side} patients' dated events`,
+      );
   }
   // The event files' own aggregates (value histograms, latest year): ClickHouse does not hold the rows.
   const scratch = scratchTables(duck, 'rv', 'counting rare values');
@@ -113,18 +169,67 @@ export async function loadChEvents(
   return {
     info: events.info,
     warnings: events.warnings,
-    relational: { tables, labels, original, key, sets, eventAggregates },
+    relational: { tables, labels, original, key, sets, sequences, eventAggregates },
   };
 }
 
-function relationalOf(
+/** The relational codes and a side's table of `kind` (code sets or dated events), or an INTERNAL error. */
+export function relationalOf(
   engine: ClickHouseEngine,
   side: 'release' | 'original',
+  kind: 'sets' | 'sequences' = 'sets',
 ): { rel: ChRelational; sets: string } {
   const rel = engine.relational;
-  const sets = rel?.sets[side];
-  if (!rel || !sets) throw new ReidgateError('INTERNAL', `clickhouse engine: no ${side} code sets`);
+  const sets = rel?.[kind][side];
+  if (!rel || !sets)
+    throw new ReidgateError(
+      'INTERNAL',
+      `clickhouse engine: no ${side} ${kind === 'sets' ? 'code sets' : 'dated events'}`,
+    );
   return { rel, sets };
+}
+
+/**
+ * Per given person (in query order), the rows of `table` (p, then `cols`, all integers) that it
+ * holds, in `cols` order: offsets and one array per column. Reads only the given persons' rows.
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function chPersonRows(
+  engine: ClickHouseEngine,
+  table: string,
+  rows: Int32Array,
+  cols: readonly string[],
+  doing: string,
+): Promise<{ offsets: Int32Array; columns: Int32Array[] }> {
+  const n = rows.length;
+  const byPerson = new Map<number, number[]>();
+  for (const p of rows) byPerson.set(p, []);
+  if (n > 0) {
+    const t = engine.tables.get('release')!;
+    const sample = await upload(engine, t, 'pcs', [['p', 'UInt64', rows]], doing);
+    try {
+      const list = cols.join(', ');
+      for (const [p, ...v] of await engine.coordinator.numbers(
+        `SELECT p, ${list} FROM ${table} WHERE p IN (SELECT p FROM ${sample}) ORDER BY p, ${list}`,
+        doing,
+      ))
+        byPerson.get(p)?.push(...v);
+    } finally {
+      await engine.coordinator
+        .exec(`DROP TABLE IF EXISTS ${sample}`, 'dropping a scratch table')
+        .catch(() => {});
+    }
+  }
+  const w = cols.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + byPerson.get(rows[i])!.length / w;
+  const columns = cols.map(() => new Int32Array(offsets[n]));
+  rows.forEach((p, i) => {
+    const v = byPerson.get(p)!;
+    for (let r = 0; r < v.length / w; r++)
+      for (let j = 0; j < w; j++) columns[j][offsets[i] + r] = v[r * w + j];
+  });
+  return { offsets, columns };
 }
 
 /**
@@ -133,31 +238,184 @@ function relationalOf(
  */
 export async function chPersonCodes(engine: ClickHouseEngine, q: PersonCodesQuery): Promise<PersonCodes> {
   const { sets } = relationalOf(engine, q.side);
-  const doing = `reading the sampled ${q.side} patients' codes`;
-  const server = engine.coordinator;
-  const n = q.rows.length;
-  const byPerson = new Map<number, number[]>();
-  for (const p of q.rows) byPerson.set(p, []);
-  if (n > 0) {
-    const t = engine.tables.get('release')!;
-    const sample = await upload(engine, t, 'pcs', [['p', 'UInt64', q.rows]], doing);
-    try {
-      for (const [p, code] of await server.numbers(
-        `SELECT p, code FROM ${sets} WHERE p IN (SELECT p FROM ${sample}) ORDER BY p, code`,
-        doing,
-      ))
-        byPerson.get(p)?.push(code);
-    } finally {
-      await server.exec(`DROP TABLE IF EXISTS ${sample}`, 'dropping a scratch table').catch(() => {});
+  const { offsets, columns } = await chPersonRows(
+    engine,
+    sets,
+    q.rows,
+    ['code'],
+    `reading the sampled ${q.side} patients' codes`,
+  );
+  return { offsets, codes: columns[0] };
+}
+
+/** Scratch tables of one question on the release's server, dropped together (`drop`, also on failure). */
+export interface ChScratch {
+  /** Uploads columns as a new table. */
+  put(kind: string, cols: readonly Column[]): Promise<string>;
+  /** A new table from a SELECT. */
+  make(kind: string, select: string): Promise<string>;
+  /** Every table made, for helpers that add their own (chLinkClasses). */
+  tables: Array<[ClickHouseTable, string]>;
+  drop(): Promise<void>;
+}
+
+/** Scratch tables for a question about the loaded release (see ChScratch). */
+export function chScratch(engine: ClickHouseEngine, doing: string): ChScratch {
+  const rel = engine.tables.get('release');
+  if (!rel?.direct) throw new ReidgateError('INTERNAL', 'clickhouse engine: no loaded release table');
+  const tables: Array<[ClickHouseTable, string]> = [];
+  return {
+    tables,
+    put: async (kind, cols) => {
+      const name = await upload(engine, rel, kind, cols, doing);
+      tables.push([rel, name]);
+      return name;
+    },
+    make: async (kind, select) => {
+      const name = engine.scratchName(rel, kind);
+      tables.push([rel, name]);
+      await rel.server.exec(`CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`, doing);
+      return name;
+    },
+    drop: async () => {
+      for (const [t, name] of tables)
+        await t.server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
+    },
+  };
+}
+
+/** The targets' truth and demographic compatibility on the cluster (code-sets' and trajectory's). */
+export interface ChTargetClasses {
+  /** Per target its true release person row, or −1. */
+  truth: Int32Array;
+  /** Scratch tables: (tid, t1 = truth + 1, 0 for none); each release person's class (p, cid); each target's compatible classes (tid, cid). */
+  truthT: string;
+  pcls: string;
+  pairs: string;
+}
+
+/**
+ * The targets' true release persons (by the person key for original targets) and their
+ * demographically compatible release classes, as scratch tables in `s` (see the module comment) —
+ * what code-sets and trajectory share (as duckdb-codesets.ts targetClasses on DuckDB).
+ * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
+ */
+export async function chTargetClasses(
+  engine: ClickHouseEngine,
+  q: Pick<CodeSetQuery, 'side' | 'targetRows' | 'knownQi' | 'sameClass'>,
+  wildcard: readonly string[],
+  s: ChScratch,
+): Promise<ChTargetClasses> {
+  const relational = engine.relational;
+  const rel = engine.tables.get('release');
+  if (!relational || !rel) throw new ReidgateError('INTERNAL', 'clickhouse engine: no relational trial');
+  const T = q.targetRows.length;
+  // Truth: the release person with the target's key (original side), or the target itself.
+  const truth = new Int32Array(T).fill(-1);
+  if (q.side === 'release') truth.set(q.targetRows);
+  else {
+    const posOf = new Map<number, number[]>();
+    q.targetRows.forEach((r, t) => {
+      posOf.set(r, [...(posOf.get(r) ?? []), t]);
+    });
+    for (const [trow, row] of await chRowsById(engine, 'original', q.targetRows, relational.key))
+      for (const t of posOf.get(trow) ?? []) truth[t] = row;
+  }
+  const tids = Int32Array.from({ length: T }, (_, t) => t);
+  // truth + 1 (0: none), so that a LEFT JOIN's default never names a person.
+  const truthT = await s.put('cst', [
+    ['tid', 'UInt64', tids],
+    ['t1', 'UInt64', Array.from(truth, (r) => r + 1)],
+  ]);
+  // Demographics: each release person's class (its first row), each target's compatible classes.
+  const names = q.knownQi.map((c) => c.name);
+  if (names.length === 0) {
+    const pcls = await s.make('csp', `SELECT toUInt64(${ROW}) AS p, toUInt64(0) AS cid FROM ${rel.relation}`);
+    const pairs = await s.make('csq', `SELECT tid, toUInt64(0) AS cid FROM ${truthT}`);
+    return { truth, truthT, pcls, pairs };
+  }
+  const { K, relSelect } = classKeys(rel, names, wildcard);
+  const pcls = await s.make(
+    'csp',
+    `SELECT toUInt64(arrayJoin(rs)) AS p, toUInt64(f) AS cid FROM ` +
+      `(SELECT ${relSelect}, min(${ROW}) AS f, groupArray(${ROW}) AS rs FROM ${rel.relation} GROUP BY ${K.join(', ')})`,
+  );
+  if (q.sameClass) {
+    const tg = await s.put('csr', [
+      ['tid', 'UInt64', tids],
+      ['p', 'UInt64', q.targetRows],
+    ]);
+    const pairs = await s.make('csq', `SELECT tid, cid FROM ${tg} ANY INNER JOIN ${pcls} USING p`);
+    return { truth, truthT, pcls, pairs };
+  }
+  const linked = await chLinkClasses(
+    engine,
+    {
+      targets: 'original',
+      columns: q.knownQi,
+      targetRows: q.targetRows,
+      truth,
+      uniform: new Float64Array(T),
+      relation: 'strict',
+    },
+    { wildcard, hierarchies: engine.opts.hierarchies },
+    s.tables,
+  );
+  if (!linked) throw new ReidgateError('INTERNAL', 'person-match: no classes for the strict relation');
+  const pairs = await s.make(
+    'csq',
+    `SELECT toUInt64(__rg_tid) AS tid, toUInt64(__rg_first) AS cid FROM (${linked.verified})`,
+  );
+  return { truth, truthT, pcls, pairs };
+}
+
+/**
+ * Reads level m from a table of (tid, p) pairs, the persons compatible with target tid at that level:
+ * per target the set size and whether its true person (`truthT`: tid, t1) is among them.
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function chReadLevel(
+  engine: ClickHouseEngine,
+  cur: string,
+  truthT: string,
+  m: number,
+  M: number,
+  out: { size: Int32Array; truthIn: Int32Array },
+  doing: string,
+): Promise<void> {
+  for (const [t, n, hit] of await engine.coordinator.numbers(
+    `SELECT tid, count(), max(p + 1 = t1) FROM ${cur} ANY LEFT JOIN ${truthT} USING tid GROUP BY tid`,
+    doing,
+  )) {
+    out.size[t * M + m - 1] = n;
+    out.truthIn[t * M + m - 1] = hit === 1 ? 1 : 0;
+  }
+}
+
+/**
+ * The targets' known items as rows (target, item number from 1, code), each item twice: with its
+ * code and with its table's suppressed code; `src` is the item's index in `items`.
+ */
+export function chKnownItems(
+  relational: ChRelational,
+  itemOffsets: Int32Array,
+  items: Int32Array,
+): { tid: number[]; item: number[]; code: number[]; src: number[] } {
+  const out = { tid: [] as number[], item: [] as number[], code: [] as number[], src: [] as number[] };
+  for (let t = 0; t + 1 < itemOffsets.length; t++) {
+    for (let i = itemOffsets[t]; i < itemOffsets[t + 1]; i++) {
+      const t0 = relational.tables.find((x) => items[i] >= x.base && items[i] < x.suppressed);
+      if (!t0)
+        throw new ReidgateError('INTERNAL', `clickhouse engine: code ${items[i]} is no event table's code`);
+      for (const c of [items[i], t0.suppressed]) {
+        out.tid.push(t);
+        out.item.push(i - itemOffsets[t] + 1);
+        out.code.push(c);
+        out.src.push(i);
+      }
     }
   }
-  const offsets = new Int32Array(n + 1);
-  const all: number[] = [];
-  q.rows.forEach((p, i) => {
-    all.push(...byPerson.get(p)!);
-    offsets[i + 1] = all.length;
-  });
-  return { offsets, codes: Int32Array.from(all) };
+  return out;
 }
 
 /**
@@ -170,138 +428,39 @@ export async function chCodeSetCounts(
   wildcard: readonly string[],
 ): Promise<CodeSetCounts> {
   const { rel: relational, sets } = relationalOf(engine, 'release');
-  const rel = engine.tables.get('release');
-  if (!rel?.direct) throw new ReidgateError('INTERNAL', 'clickhouse engine: no loaded release table');
-  const server = rel.server;
   const doing = `counting code sets of ${q.targetRows.length} targets`;
-  const T = q.targetRows.length;
   const M = q.levels;
-  const scratch: Array<[ClickHouseTable, string]> = [];
-  const put = async (kind: string, cols: readonly Column[]) => {
-    const name = await upload(engine, rel, kind, cols, doing);
-    scratch.push([rel, name]);
-    return name;
-  };
-  const make = async (kind: string, select: string) => {
-    const name = engine.scratchName(rel, kind);
-    scratch.push([rel, name]);
-    await server.exec(`CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`, doing);
-    return name;
-  };
+  const s = chScratch(engine, doing);
   try {
-    // Truth: the release person with the target's key (original side), or the target itself.
-    const truth = new Int32Array(T).fill(-1);
-    if (q.side === 'release') truth.set(q.targetRows);
-    else {
-      const posOf = new Map<number, number[]>();
-      q.targetRows.forEach((r, t) => {
-        posOf.set(r, [...(posOf.get(r) ?? []), t]);
-      });
-      for (const [trow, row] of await chRowsById(engine, 'original', q.targetRows, relational.key))
-        for (const t of posOf.get(trow) ?? []) truth[t] = row;
-    }
-    const tids = Int32Array.from({ length: T }, (_, t) => t);
-    // truth + 1 (0: none), so that a LEFT JOIN's default never names a person.
-    const truthT = await put('cst', [
-      ['tid', 'UInt64', tids],
-      ['t1', 'UInt64', Array.from(truth, (r) => r + 1)],
-    ]);
-    // The known items, each also as its table's suppressed code.
-    const supp = (c: number) => {
-      const t = relational.tables.find((x) => c >= x.base && c < x.suppressed);
-      if (!t) throw new ReidgateError('INTERNAL', `code-sets: code ${c} is no table's code`);
-      return t.suppressed;
-    };
-    const tid: number[] = [];
-    const item: number[] = [];
-    const code: number[] = [];
-    for (let t = 0; t < T; t++) {
-      for (let i = q.itemOffsets[t]; i < q.itemOffsets[t + 1]; i++) {
-        for (const c of [q.items[i], supp(q.items[i])]) {
-          tid.push(t);
-          item.push(i - q.itemOffsets[t] + 1);
-          code.push(c);
-        }
-      }
-    }
-    const items = await put('csi', [
+    const { truth, truthT, pcls, pairs } = await chTargetClasses(engine, q, wildcard, s);
+    const { tid, item, code } = chKnownItems(relational, q.itemOffsets, q.items);
+    const items = await s.put('csi', [
       ['tid', 'UInt64', tid],
       ['item', 'UInt32', item],
       ['code', 'Int32', code],
     ]);
-    // Demographics: each release person's class (its first row), each target's compatible classes.
-    const names = q.knownQi.map((c) => c.name);
-    let pcls: string;
-    let pairs: string;
-    if (names.length === 0) {
-      pcls = await make('csp', `SELECT toUInt64(${ROW}) AS p, toUInt64(0) AS cid FROM ${rel.relation}`);
-      pairs = await make('csq', `SELECT tid, toUInt64(0) AS cid FROM ${truthT}`);
-    } else {
-      const { K, relSelect } = classKeys(rel, names, wildcard);
-      pcls = await make(
-        'csp',
-        `SELECT toUInt64(arrayJoin(rs)) AS p, toUInt64(f) AS cid FROM ` +
-          `(SELECT ${relSelect}, min(${ROW}) AS f, groupArray(${ROW}) AS rs FROM ${rel.relation} GROUP BY ${K.join(', ')})`,
-      );
-      if (q.sameClass) {
-        const tg = await put('csr', [
-          ['tid', 'UInt64', tids],
-          ['p', 'UInt64', q.targetRows],
-        ]);
-        pairs = await make('csq', `SELECT tid, cid FROM ${tg} ANY INNER JOIN ${pcls} USING p`);
-      } else {
-        const linked = await chLinkClasses(
-          engine,
-          {
-            targets: 'original',
-            columns: q.knownQi,
-            targetRows: q.targetRows,
-            truth,
-            uniform: new Float64Array(T),
-            relation: 'strict',
-          },
-          { wildcard, hierarchies: engine.opts.hierarchies },
-          scratch,
-        );
-        if (!linked) throw new ReidgateError('INTERNAL', 'code-sets: no classes for the strict relation');
-        pairs = await make(
-          'csq',
-          `SELECT toUInt64(__rg_tid) AS tid, toUInt64(__rg_first) AS cid FROM (${linked.verified})`,
-        );
-      }
-    }
-    const size = new Int32Array(T * M);
-    const truthIn = new Int32Array(T * M);
-    for (let t = 0; t < T; t++)
-      for (let m = q.itemOffsets[t + 1] - q.itemOffsets[t] + 1; m <= M; m++) size[t * M + m - 1] = -1;
+    const out = levelArrays(q.itemOffsets, M);
     let cur = '';
     for (let m = 1; m <= M; m++) {
       const want = `(SELECT tid, code FROM ${items} WHERE item = ${m})`;
       cur =
         m === 1
-          ? await make(
+          ? await s.make(
               'csc',
               // Holders streamed with their class; the hash table: each target's (item, compatible class).
               `SELECT DISTINCT tid, p FROM (SELECT p, code, cid FROM ${sets} ANY INNER JOIN ${pcls} USING p) ` +
                 `ALL INNER JOIN (SELECT tid, code, cid FROM ${want} ALL INNER JOIN ${pairs} USING tid) USING code, cid`,
             )
-          : await make(
+          : await s.make(
               'csc',
               `SELECT DISTINCT tid, p FROM ${sets} ALL INNER JOIN ` +
                 `(SELECT tid, p, code FROM ${cur} ALL INNER JOIN ${want} USING tid) USING p, code`,
             );
-      for (const [t, n, hit] of await server.numbers(
-        `SELECT tid, count(), max(p + 1 = t1) FROM ${cur} ANY LEFT JOIN ${truthT} USING tid GROUP BY tid`,
-        doing,
-      )) {
-        size[t * M + m - 1] = n;
-        truthIn[t * M + m - 1] = hit === 1 ? 1 : 0;
-      }
+      await chReadLevel(engine, cur, truthT, m, M, out, doing);
     }
-    return { truth, size, truthIn, details: {} };
+    return { truth, ...out, details: {} };
   } finally {
-    for (const [t, name] of scratch)
-      await t.server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
+    await s.drop();
   }
 }
 

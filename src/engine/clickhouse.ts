@@ -30,7 +30,8 @@
  * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
  * Relational trials: `personCodes` and `codeSetCounts` (code-sets) over the coded (person, code)
  * pairs uploaded from the embedded DuckDB that checks and codes the event files:
- * clickhouse-codesets.ts.
+ * clickhouse-codesets.ts; `personEvents` and `trajectoryCounts` (trajectory) over the dated
+ * (person, code, date window) events uploaded the same way: clickhouse-trajectory.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
@@ -58,6 +59,7 @@ import {
   wildcardMaskSql,
 } from './clickhouse-sql.js';
 import { chSubsetUniques } from './clickhouse-suda.js';
+import { chPersonEvents, chTrajectoryCounts } from './clickhouse-trajectory.js';
 import type { Hierarchies } from './linkage-relation.js';
 import { weightTableOf } from './local.js';
 import type {
@@ -75,6 +77,7 @@ import type {
   FetchedRows,
   PersonCodes,
   PersonCodesQuery,
+  PersonEvents,
   PositiveNumbers,
   RareValueCounts,
   RareValuesQuery,
@@ -82,6 +85,7 @@ import type {
   SizeRow,
   SubsetUniques,
   SubsetUniquesQuery,
+  TrajectoryQuery,
   TupleCount,
   TupleCountsQuery,
   ValueCountsQuery,
@@ -142,6 +146,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'subsetUniques',
   'compatibleSets',
   'codeSetCounts',
+  'trajectoryCounts',
   'rareValueCounts',
 ]);
 
@@ -666,6 +671,16 @@ export class ClickHouseEngine implements Engine {
   /** km-anonymity counting as SQL on the coordinator (clickhouse-codesets.ts). */
   codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
     return chCodeSetCounts(this, q, this.opts.wildcard);
+  }
+
+  /** The sampled persons' dated events (clickhouse-trajectory.ts). */
+  personEvents(q: PersonCodesQuery): Promise<PersonEvents> {
+    return chPersonEvents(this, q);
+  }
+
+  /** Trajectory counting as SQL on the coordinator (clickhouse-trajectory.ts). */
+  trajectoryCounts(q: TrajectoryQuery): Promise<CodeSetCounts> {
+    return chTrajectoryCounts(this, q, this.opts.wildcard);
   }
 
   /** Rare values' aggregates (clickhouse-codesets.ts). */

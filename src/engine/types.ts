@@ -50,7 +50,9 @@
  *   whether its true person is among them. A separate operation from `codeSetCounts` because items
  *   are matched against the dated sequences with a window, not against code sets (whose level-1
  *   per-(class, code) aggregates do not apply); the targets' truth and classes are shared
- *   (duckdb-codesets.ts `targetClasses`; duckdb: duckdb-trajectory.ts; local: the person view).
+ *   (duckdb-codesets.ts `targetClasses`, clickhouse-codesets.ts `chTargetClasses`; duckdb:
+ *   duckdb-trajectory.ts; local: the person view; clickhouse: the dated events built by the embedded
+ *   DuckDB, uploaded to the coordinator, and counted there by clickhouse-trajectory.ts).
  *
  * - `rareValueCounts` (relational trials): the release's patients per code, per table the patients
  *   holding a rare code, rare code pairs by table pair, value columns' histograms, the birth column's
@@ -60,16 +62,16 @@
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets), suda (subsetUniques), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and
- * clickhouse, trajectory (trajectoryCounts) on duckdb. Attacks whose kernels do not reduce to SQL (linkage's
+ * linkage's exact methods (compatibleSets), suda (subsetUniques, also under --wildcard),
+ * code-sets (codeSetCounts), rare-values (rareValueCounts) and trajectory (trajectoryCounts) on duckdb
+ * and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
  * its blocks, which the report declares approximate and the policy never passes; membership is then
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: trajectory counts on ClickHouse, and
- * the sparse linkage method on engines. Attacks that still read encoded columns and are not
+ * Planned on the same interface (issue 8), not implemented yet: the sparse linkage method on engines. Attacks that still read encoded columns and are not
  * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
  * report.
  *

@@ -4,8 +4,8 @@
  * figures --engine local gives (exact for counts, 1e-9 for rates: metrics, details, tables, method
  * notes, verdict) on the bundled cohort trials (weak and strong releases, with and without
  * demographics) and on a release-only trial; rare-values' aggregates too (the cohort trials, the mini
- * cohort with its options); trajectory is skipped on ClickHouse with a reason and the verdict fails
- * closed; a bad event table stops the run with the local loader's message (exit 2), and person
+ * cohort with its options); trajectory's counting too (trajectory-cases.ts: the cases DuckDB is held
+ * to); a bad event table stops the run with the local loader's message (exit 2), and person
  * tables used in place (clickhouse://) are refused (exit 2). Skips, saying why, when no cluster answers.
  */
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { ROOT, tmp } from '../cli/helpers.js';
 import { BAD_INPUTS, eventsOf, miniCopy } from '../relational/helpers.js';
 import { clusterMissing, sql, URLS } from './clickhouse-cluster.js';
 import { expectSameAttacks } from './helpers.js';
+import { trajectoryCases } from './trajectory-cases.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
 const missing = await clusterMissing();
@@ -109,77 +110,71 @@ describe.skipIf(missing !== null)(
   },
 );
 
-describe.skipIf(missing !== null)(
-  'relational trials on ClickHouse: what is not pushed down, bad input',
-  () => {
-    it('trajectory is skipped with a reason; the verdict fails closed', async () => {
-      const { path } = miniCopy();
+describe.skipIf(missing !== null)('trajectory on ClickHouse: the same numbers as on the local engine', () =>
+  trajectoryCases('clickhouse'),
+);
+
+describe.skipIf(missing !== null)('relational trials on ClickHouse: every attack runs, bad input', () => {
+  it('code-sets, rare-values and trajectory all run there; none is skipped for the engine', async () => {
+    const { path } = miniCopy();
+    const trial = resolveTrial(path, {
+      workers: '2',
+      format: 'json',
+      engine: 'clickhouse',
+      out: tmp('reidgate-ch-rel-'),
+      attacks: 'code-sets,rare-values,trajectory',
+    });
+    const r = await runTrial(trial);
+    for (const a of r.report.attacks) expect(a.status, `${a.id}: ${a.reason}`).toBe('ok');
+  });
+
+  it('person tables used in place (clickhouse://) are refused, exit 2', async () => {
+    const table = `default.rg_test_relp_${process.pid}`;
+    await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+    await sql(
+      URLS[0],
+      `CREATE TABLE ${table} (pid String, sex String, birth_ym String, pref String) ENGINE = Memory`,
+    );
+    await sql(URLS[0], `INSERT INTO ${table} FORMAT TSV`, 'p1\tF\t1950\t13\n');
+    try {
+      const { path } = miniCopy({}, (t) => {
+        t.release = `clickhouse://${new URL(URLS[0]).host}/${table}`;
+      });
       const trial = resolveTrial(path, {
         workers: '2',
-        format: 'json',
         engine: 'clickhouse',
         out: tmp('reidgate-ch-rel-'),
-        attacks: 'code-sets,rare-values,trajectory',
+        attacks: 'code-sets',
       });
-      const r = await runTrial(trial);
-      const byId = new Map(r.report.attacks.map((a) => [a.id, a]));
-      expect(byId.get('code-sets')!.status).toBe('ok');
-      expect(byId.get('rare-values')!.status).toBe('ok');
-      expect(byId.get('trajectory')!.status).toBe('skipped');
-      expect(byId.get('trajectory')!.reason).toMatch(/not yet available on --engine clickhouse/);
-      expect(r.report.verdict).not.toBe('pass');
-    });
-
-    it('person tables used in place (clickhouse://) are refused, exit 2', async () => {
-      const table = `default.rg_test_relp_${process.pid}`;
-      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
-      await sql(
-        URLS[0],
-        `CREATE TABLE ${table} (pid String, sex String, birth_ym String, pref String) ENGINE = Memory`,
+      const e = await runTrial(trial).then(
+        () => undefined,
+        (err: unknown) => err,
       );
-      await sql(URLS[0], `INSERT INTO ${table} FORMAT TSV`, 'p1\tF\t1950\t13\n');
-      try {
-        const { path } = miniCopy({}, (t) => {
-          t.release = `clickhouse://${new URL(URLS[0]).host}/${table}`;
-        });
-        const trial = resolveTrial(path, {
-          workers: '2',
-          engine: 'clickhouse',
-          out: tmp('reidgate-ch-rel-'),
-          attacks: 'code-sets',
-        });
-        const e = await runTrial(trial).then(
-          () => undefined,
-          (err: unknown) => err,
-        );
-        expect(isReidgateError(e) && exitCodeFor(e.code)).toBe(2);
-        expect((e as Error).message).toMatch(
-          /relational trial \(events:\) reads its person tables from files/,
-        );
-      } finally {
-        await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
-      }
-    });
+      expect(isReidgateError(e) && exitCodeFor(e.code)).toBe(2);
+      expect((e as Error).message).toMatch(/relational trial \(events:\) reads its person tables from files/);
+    } finally {
+      await sql(URLS[0], `DROP TABLE IF EXISTS ${table}`);
+    }
+  });
 
-    it("a bad event table stops the run with the local loader's message, exit 2", async () => {
-      const [what, files, edit] = BAD_INPUTS[0];
-      const { path } = miniCopy(files, edit);
-      const attempt = async (engine: 'local' | 'clickhouse') => {
-        const trial = resolveTrial(path, {
-          workers: '2',
-          engine,
-          out: tmp('reidgate-ch-rel-'),
-          attacks: 'code-sets',
-        });
-        return runTrial(trial).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-      };
-      const local = await attempt('local');
-      const ch = await attempt('clickhouse');
-      expect(isReidgateError(ch) && exitCodeFor(ch.code), what).toBe(2);
-      expect((ch as Error).message).toBe((local as Error).message);
-    });
-  },
-);
+  it("a bad event table stops the run with the local loader's message, exit 2", async () => {
+    const [what, files, edit] = BAD_INPUTS[0];
+    const { path } = miniCopy(files, edit);
+    const attempt = async (engine: 'local' | 'clickhouse') => {
+      const trial = resolveTrial(path, {
+        workers: '2',
+        engine,
+        out: tmp('reidgate-ch-rel-'),
+        attacks: 'code-sets',
+      });
+      return runTrial(trial).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    };
+    const local = await attempt('local');
+    const ch = await attempt('clickhouse');
+    expect(isReidgateError(ch) && exitCodeFor(ch.code), what).toBe(2);
+    expect((ch as Error).message).toBe((local as Error).message);
+  });
+});

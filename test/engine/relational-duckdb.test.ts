@@ -5,21 +5,21 @@
  * demographics), on a release-only trial, and on Parquet event files read in place; rare-values'
  * aggregates pushed down too (the cohort trials and the mini cohort with its options); trajectory's
  * counting pushed down too (weak and strong cohorts, with and without demographics, declared date
- * shifts with windows clipped, release-only, event files in reversed row order); bad event tables stop the run with the
- * local loader's one-line message (exit 2). (Relational trials on ClickHouse:
+ * shifts with windows clipped, release-only, event files in reversed row order: trajectory-cases.ts);
+ * bad event tables stop the run with the local loader's one-line message (exit 2). (Relational trials on ClickHouse:
  * clickhouse-relational.test.ts.)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { exitCodeFor, isReidgateError } from '../../src/errors.js';
 import { runTrial } from '../../src/run/run-trial.js';
 import { type RunFlags, resolveTrial } from '../../src/trial/resolve.js';
 import { cli, ROOT, tmp } from '../cli/helpers.js';
 import { BAD_INPUTS, eventsOf, MINI, miniCopy } from '../relational/helpers.js';
 import { expectSameAttacks } from './helpers.js';
+import { trajectoryCases } from './trajectory-cases.js';
 
 const TRIALS = join(ROOT, 'datasets/trials');
 
@@ -105,91 +105,7 @@ describe('rare-values on DuckDB: the same numbers as on the local engine', () =>
   });
 });
 
-/** A copy of a bundled cohort trial with its paths made absolute and `edit` applied to its events. */
-function cohortCopy(name: string, edit: (events: Array<Record<string, unknown>>) => void): string {
-  const trial = YAML.parse(readFileSync(join(TRIALS, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
-  for (const k of ['release', 'original'] as const) trial[k] = resolve(TRIALS, String(trial[k]));
-  for (const e of eventsOf(trial)) {
-    for (const k of ['release', 'original'] as const) if (e[k]) e[k] = resolve(TRIALS, String(e[k]));
-  }
-  edit(eventsOf(trial));
-  const path = join(tmp('reidgate-trajectory-'), 'trial.yaml');
-  writeFileSync(path, YAML.stringify(trial));
-  return path;
-}
-
-describe('trajectory on DuckDB: the same numbers as on the local engine', () => {
-  for (const name of ['cohort-weak', 'cohort-strong']) {
-    it(`${name} (no demographics, as de Montjoye et al.)`, async () => {
-      const { duckdb } = await expectSameAttacks(join(TRIALS, `${name}.yaml`), {
-        attacks: 'trajectory,uniqueness',
-      });
-      const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
-      expect(a.metrics.targets.value).toBe(5000);
-      expect(a.details.mode).toBe('original');
-      expect(a.details.releasePoints).toBeGreaterThan(0);
-      // Not vacuous: known dated events single out targets, more of them as k grows.
-      const [k1, max] = [a.metrics.uniqueShareK1.value, a.metrics.uniqueShareMax.value] as number[];
-      expect(max).toBeGreaterThan(0);
-      expect(max).toBeGreaterThan(k1);
-    });
-
-    it(`${name} with demographics, k up to 3`, async () => {
-      const { duckdb } = await expectSameAttacks(join(TRIALS, `${name}.yaml`), {
-        attacks: 'trajectory,uniqueness',
-        option: ['trajectory.qi=true', 'trajectory.k=3'],
-      });
-      const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
-      expect((a.details.knownQi as string[]).length).toBeGreaterThan(0);
-    });
-  }
-
-  it('declared date shifts: windows of several days, and windows clipped to 400 periods', async () => {
-    const path = cohortCopy('cohort-weak', (events) => {
-      events[0].dateShift = 3;
-      events[1].dateShift = 500;
-    });
-    const { duckdb } = await expectSameAttacks(path, {
-      attacks: 'trajectory,uniqueness',
-      option: ['trajectory.tables=diagnoses,prescriptions'],
-    });
-    const a = duckdb.report.attacks.find((x) => x.id === 'trajectory')!;
-    expect(a.method).toMatch(/shift ≤ 3 days/);
-    expect(a.warnings.join(' ')).toMatch(/clipped to the first 400/);
-  });
-
-  it("the known events depend on neither the event files' row order nor the code numbering", async () => {
-    const dir = tmp('reidgate-trajectory-reversed-');
-    const reversed = (file: string, tag: string) => {
-      const [head, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
-      const out = join(dir, `${tag}-${file.split('/').pop()}`);
-      writeFileSync(out, `${[head, ...rows.reverse()].join('\n')}\n`);
-      return out;
-    };
-    const path = cohortCopy('cohort-weak', (events) => {
-      for (const e of events.slice(0, 2)) {
-        e.release = reversed(String(e.release), 'release');
-        e.original = reversed(String(e.original), 'original');
-      }
-    });
-    const flags = { attacks: 'trajectory,uniqueness' };
-    const { local } = await expectSameAttacks(path, flags);
-    const { result } = await attempt('local', join(TRIALS, 'cohort-weak.yaml'), flags);
-    const [a, b] = [local.report.attacks[0], result!.report.attacks[0]];
-    expect(a.id).toBe('trajectory');
-    expect(a.metrics).toEqual(b.metrics);
-    expect(a.tables).toEqual(b.tables);
-  });
-
-  it('release-only (no original event tables): release patients as targets', async () => {
-    const { path } = miniCopy({}, (t) => {
-      for (const e of eventsOf(t)) delete e.original;
-    });
-    const { duckdb } = await expectSameAttacks(path, { attacks: 'trajectory,uniqueness' });
-    expect(duckdb.report.attacks.find((x) => x.id === 'trajectory')!.details.mode).toBe('release');
-    await expectSameAttacks(path, { attacks: 'trajectory,uniqueness', option: ['trajectory.qi=true'] });
-  });
-});
+describe('trajectory on DuckDB: the same numbers as on the local engine', () => trajectoryCases('duckdb'));
 
 describe('the person-level attacks on DuckDB', () => {
   it('code-sets and trajectory run there (no longer skipped)', async () => {
