@@ -184,7 +184,8 @@ export async function fetchBlocked(
     candidatesByBlocking: Object.fromEntries(counts.map(([c, n]) => [c.join('+'), n])),
     candidateRows: release.rows.length,
     ...(lk.groundTruth !== 'none' ? { trueRecordInRelease: inRelease, trueRecordInBlock: inBlock } : {}),
-    notTested: 'linkability (needs the whole --original and --control)',
+    notTested:
+      'linkability (needs the whole --original and --control); sparse linkage of relational trials (the blocked rows are not the engine’s person rows)',
   };
   const approximate = `linkage ran on a blocked sample (${release.rows.length} of ${engine.rows('release')} release rows, in the blocks on ${on.join(', ')} of ${lk.targetRows.length} seeded targets): its figures are approximations of unknown direction`;
   return {
@@ -198,6 +199,6 @@ export async function fetchBlocked(
       (lk.groundTruth !== 'none'
         ? `${inRelease - inBlock} of the ${inRelease} targets whose record is in the release had it outside their block and count as absent from the release. `
         : '') +
-      'The figures may be higher or lower than on the whole release, so this attack cannot pass the gate; the linkability test was not run.',
+      'The figures may be higher or lower than on the whole release, so this attack cannot pass the gate; the linkability test (and, in a relational trial, sparse linkage) was not run.',
   };
 }

@@ -98,6 +98,7 @@ export type EngineOp =
   | 'codeSetCounts'
   | 'rareValueCounts'
   | 'trajectoryCounts'
+  | 'sparseScores'
   | 'subsetUniques';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
@@ -202,6 +203,18 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   trajectoryCounts?(q: TrajectoryQuery): Promise<CodeSetCounts>;
+  /**
+   * The attacker's side's codes (or dated events) with the patients holding each (see
+   * SparseSourcesQuery). Present with 'sparseScores'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  sparseSources?(q: SparseSourcesQuery): Promise<SparseSources>;
+  /**
+   * Sparse linkage's scoreboard (see SparseScoreQuery). Present with 'sparseScores' (with
+   * `personCodes` and `personEvents`).
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  sparseScores?(q: SparseScoreQuery): Promise<SparseScores>;
   /**
    * Rare values' aggregates of a relational release (see RareValueCounts). Present with 'rareValueCounts'.
    * @throws ReidgateError('ENGINE') when the engine fails
@@ -490,6 +503,73 @@ export interface TrajectoryQuery extends Omit<CodeSetQuery, 'items'> {
   items: Int32Array;
   itemLo: Int32Array;
   itemHi: Int32Array;
+}
+
+// ---- sparse linkage of relational trials (issue 8: `sparseScores`) ----
+
+/** The attacker's side's distinct codes (or dated events), for sparse linkage's wrong items. */
+export interface SparseSourcesQuery {
+  side: 'original';
+  dated: boolean;
+}
+
+/**
+ * Per distinct code of the side's code sets (dated: per distinct (code, lo, hi) of its dated events)
+ * the patients holding it; any order (the attack sorts them canonically). `lo`/`hi` are 0 for codes.
+ */
+export interface SparseSources {
+  code: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  count: Float64Array;
+}
+
+/**
+ * Sparse linkage (Narayanan–Shmatikov scoreboard, attacks/linkage/sparse-kernels.ts) of original
+ * targets against every release person: a release person matches item i when it holds i's code
+ * (dated: has an event of that code whose window overlaps [lo, hi], already widened by the
+ * tolerance); with known QIs it is also compatible with the target or not (exact linkage's strict
+ * relation). The engine returns, per target, the release persons grouped by the set of items they
+ * match (a bit mask) and their compatibility — never scores summed in SQL, so the attack adds the
+ * weights in the local kernel's order and ties are exact.
+ */
+export interface SparseScoreQuery {
+  /** Sampled target rows of the original person table (truth by the person key). */
+  targetRows: Int32Array;
+  /** Known QIs with their kinds ([]: no demographics). */
+  knownQi: CompatibleSetsQuery['columns'];
+  /** Per target: its items itemOffsets[t] … itemOffsets[t+1] − 1 (at most 64 per target). */
+  itemOffsets: Int32Array;
+  items: Int32Array;
+  itemLo: Int32Array;
+  itemHi: Int32Array;
+  itemDated: Uint8Array;
+}
+
+/** The answer (see SparseScoreQuery). */
+export interface SparseScores {
+  /** Per item (as in the query): release persons holding its code (the weight's support). */
+  support: Float64Array;
+  /**
+   * Groups of release persons matching at least one item, per target (CSR over `groupOffsets`): the
+   * mask of items matched (bit k: the target's k-th item), whether they are demographically
+   * compatible (always 0 without known QIs), how many, and the lowest person row.
+   */
+  groupOffsets: Int32Array;
+  mask: bigint[];
+  compatible: Uint8Array;
+  count: Float64Array;
+  first: Int32Array;
+  /** Per target: release persons demographically compatible with it (0 without known QIs). */
+  compatibleTotal: Float64Array;
+  /**
+   * Per target: when exactly one compatible person matches no item, that person; else −1.
+   */
+  loneCompatible: Int32Array;
+  /** Release persons. */
+  persons: number;
+  /** Engine figures for the report's details (no record values). */
+  details: Record<string, unknown>;
 }
 
 // ---- rare values of relational trials (issue 8: `rareValueCounts`) ----

@@ -1,0 +1,216 @@
+/**
+ * @module engine/duckdb-sparse — linkage's sparse method (Narayanan–Shmatikov scoreboard) pushed down
+ * to DuckDB (`sparseSources`, `sparseScores`), answering what attacks/linkage/sparse-kernels.ts
+ * computes locally over the person view.
+ *
+ * Tables: each side's code sets (p, code) and dated events (p, code, lo, hi) as code-sets and
+ * trajectory build them (duckdb-codesets.ts, duckdb-trajectory.ts), and, with known QIs, each release
+ * person's class and each target's compatible classes (duckdb-codesets.ts `targetClasses`: exact
+ * linkage's strict relation).
+ * Scoring: the attacker's items are uploaded as (target, bit, code, window, dated). The release
+ * persons matching an item — holding its code, or (dated) an event of its code whose window overlaps
+ * the item's — are joined in, and each (target, person) pair gets the bit mask of the items it
+ * matches; those pairs are then grouped by (target, mask, demographic compatibility) with a count and
+ * the lowest person row. Only these groups come back (at most 2^items · 2 per target, in practice a
+ * few dozen), with each item's support (release persons holding its code), each target's number of
+ * compatible persons, and, where exactly one compatible person matches no item, that person. The
+ * attack adds the weights and runs the eccentricity test on them (attacks/linkage/sparse-board.ts).
+ * The (target, person) pairs cost Σ support over a target's items, as the local kernel's visits, and
+ * spill to disk under the memory limit.
+ */
+import type { DuckDbEngine } from './duckdb.js';
+import { codeSetsOf, targetClasses, uploadAs } from './duckdb-codesets.js';
+import { type DuckLinkageOptions, scratchTables } from './duckdb-linkage.js';
+import { sequencesOf } from './duckdb-trajectory.js';
+import type { SparseScoreQuery, SparseScores, SparseSources, SparseSourcesQuery } from './types.js';
+
+/**
+ * The side's distinct codes (or dated events) with the patients holding each (see SparseSources).
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function duckSparseSources(engine: DuckDbEngine, q: SparseSourcesQuery): Promise<SparseSources> {
+  const doing = `counting the ${q.side} patients' codes`;
+  const rows = q.dated
+    ? await engine.all(
+        `SELECT code, lo, hi, count(*)::DOUBLE FROM ${await sequencesOf(engine, q.side)} GROUP BY ALL`,
+        doing,
+      )
+    : await engine.all(
+        `SELECT code, 0, 0, count(*)::DOUBLE FROM ${await codeSetsOf(engine, q.side)} GROUP BY code`,
+        doing,
+      );
+  return {
+    code: Int32Array.from(rows, (r) => r[0] as number),
+    lo: Int32Array.from(rows, (r) => r[1] as number),
+    hi: Int32Array.from(rows, (r) => r[2] as number),
+    count: Float64Array.from(rows, (r) => r[3] as number),
+  };
+}
+
+/** Per target, the positions of its items in the query (tid and bit for the upload). */
+export function itemRows(q: Pick<SparseScoreQuery, 'itemOffsets'>): { tid: number[]; bit: number[] } {
+  const tid: number[] = [];
+  const bit: number[] = [];
+  const T = q.itemOffsets.length - 1;
+  for (let t = 0; t < T; t++) {
+    for (let i = q.itemOffsets[t]; i < q.itemOffsets[t + 1]; i++) {
+      tid.push(t);
+      bit.push(i - q.itemOffsets[t]);
+    }
+  }
+  return { tid, bit };
+}
+
+/** Arrays of a grouped answer, filled row by row from rows sorted by target. */
+export function groupArrays(
+  T: number,
+  rows: ReadonlyArray<readonly [number, bigint, number, number, number]>,
+): Pick<SparseScores, 'groupOffsets' | 'mask' | 'compatible' | 'count' | 'first'> {
+  const groupOffsets = new Int32Array(T + 1);
+  const mask: bigint[] = [];
+  const compatible = new Uint8Array(rows.length);
+  const count = new Float64Array(rows.length);
+  const first = new Int32Array(rows.length);
+  rows.forEach(([t, m, c, n, p], g) => {
+    groupOffsets[t + 1]++;
+    mask.push(m);
+    compatible[g] = c;
+    count[g] = n;
+    first[g] = p;
+  });
+  for (let t = 0; t < T; t++) groupOffsets[t + 1] += groupOffsets[t];
+  return { groupOffsets, mask, compatible, count, first };
+}
+
+/**
+ * Per target, compatible persons matching no item: the targets with exactly one (its total minus
+ * the compatible persons in its groups).
+ */
+export function loneTargets(
+  groups: Pick<SparseScores, 'groupOffsets' | 'compatible' | 'count'>,
+  compatibleTotal: Float64Array,
+): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < compatibleTotal.length; t++) {
+    let visited = 0;
+    for (let g = groups.groupOffsets[t]; g < groups.groupOffsets[t + 1]; g++)
+      if (groups.compatible[g] === 1) visited += groups.count[g];
+    if (compatibleTotal[t] - visited === 1) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Sparse linkage's grouped scoreboard (see SparseScoreQuery and the module comment).
+ * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
+ */
+export async function duckSparseScores(
+  engine: DuckDbEngine,
+  q: SparseScoreQuery,
+  opts: DuckLinkageOptions,
+): Promise<SparseScores> {
+  const T = q.targetRows.length;
+  const doing = `scoring sparse linkage of ${T} targets`;
+  const sets = await codeSetsOf(engine, 'release');
+  const dated = q.itemDated.some((d) => d === 1);
+  const seq = dated ? await sequencesOf(engine, 'release') : undefined;
+  const s = scratchTables(engine, 'sp', doing);
+  try {
+    const { tid, bit } = itemRows(q);
+    const n = tid.length;
+    const items = await uploadAs(
+      engine,
+      s,
+      'items',
+      [
+        ['tid', 'INTEGER', tid],
+        ['bit', 'INTEGER', bit],
+        ['code', 'INTEGER', q.items.subarray(0, n)],
+        ['lo', 'INTEGER', q.itemLo.subarray(0, n)],
+        ['hi', 'INTEGER', q.itemHi.subarray(0, n)],
+        ['dated', 'INTEGER', q.itemDated.subarray(0, n)],
+      ],
+      doing,
+    );
+    const holders = new Map<number, number>();
+    for (const [c, k] of await engine.all(
+      `SELECT code, count(*)::DOUBLE FROM ${sets} WHERE code IN (SELECT code FROM ${items}) GROUP BY code`,
+      doing,
+    ))
+      holders.set(c as number, k as number);
+    const support = Float64Array.from(q.items.subarray(0, n), (c) => holders.get(c) ?? 0);
+    // (target, person, mask of the items matched): a patient counts once per item.
+    const matched = s.table('matched');
+    const parts = [
+      `SELECT i.tid, c.p, i.bit FROM ${items} AS i JOIN ${sets} AS c ON c.code = i.code WHERE i.dated = 0`,
+    ];
+    if (seq)
+      parts.push(
+        `SELECT DISTINCT i.tid, e.p, i.bit FROM ${items} AS i JOIN ${seq} AS e ON e.code = i.code ` +
+          'AND e.lo <= i.hi AND e.hi >= i.lo WHERE i.dated = 1',
+      );
+    await s.run(
+      `CREATE TEMP TABLE ${matched} AS SELECT tid, p, bit_or(1::UBIGINT << bit::UBIGINT) AS mask ` +
+        `FROM (${parts.join(' UNION ALL ')}) GROUP BY tid, p`,
+    );
+    const compatibleTotal = new Float64Array(T);
+    let groupSql: string;
+    let pairs = '';
+    let pcls = '';
+    let details: Record<string, unknown> = {};
+    if (q.knownQi.length > 0) {
+      const classes = await targetClasses(
+        engine,
+        { side: 'original', targetRows: q.targetRows, knownQi: q.knownQi },
+        opts,
+        s,
+        doing,
+      );
+      details = classes.details;
+      pcls = classes.pcls;
+      pairs = s.table('pairs');
+      await s.run(`CREATE TEMP TABLE ${pairs} AS SELECT DISTINCT tid, cid FROM ${classes.pairs}`);
+      for (const [t, k] of await engine.all(
+        `SELECT ct.tid, sum(z.n)::DOUBLE FROM ${pairs} AS ct JOIN ` +
+          `(SELECT cid, count(*) AS n FROM ${pcls} GROUP BY cid) AS z ON z.cid = ct.cid GROUP BY ct.tid`,
+        doing,
+      ))
+        compatibleTotal[t as number] = k as number;
+      groupSql =
+        `SELECT m.tid, CAST(m.mask AS VARCHAR), (ct.cid IS NOT NULL)::INTEGER AS compat, count(*)::DOUBLE, min(m.p) ` +
+        `FROM ${matched} AS m JOIN ${pcls} AS pc ON pc.p = m.p ` +
+        `LEFT JOIN ${pairs} AS ct ON ct.tid = m.tid AND ct.cid = pc.cid GROUP BY ALL ORDER BY 1`;
+    } else {
+      groupSql =
+        `SELECT tid, CAST(mask AS VARCHAR), 0, count(*)::DOUBLE, min(p) FROM ${matched} ` +
+        'GROUP BY ALL ORDER BY 1';
+    }
+    const rows = (await engine.all(groupSql, doing)).map(
+      (r) =>
+        [r[0] as number, BigInt(r[1] as string), r[2] as number, r[3] as number, r[4] as number] as const,
+    );
+    const groups = groupArrays(T, rows);
+    const loneCompatible = new Int32Array(T).fill(-1);
+    const lone = q.knownQi.length > 0 ? loneTargets(groups, compatibleTotal) : [];
+    if (lone.length > 0) {
+      const need = await uploadAs(engine, s, 'lone', [['tid', 'INTEGER', lone]], doing);
+      for (const [t, p] of await engine.all(
+        `SELECT ct.tid, min(pc.p) FROM ${need} AS l JOIN ${pairs} AS ct ON ct.tid = l.tid ` +
+          `JOIN ${pcls} AS pc ON pc.cid = ct.cid ` +
+          `ANTI JOIN ${matched} AS m ON m.tid = ct.tid AND m.p = pc.p GROUP BY ct.tid`,
+        doing,
+      ))
+        loneCompatible[t as number] = p as number;
+    }
+    return {
+      support,
+      ...groups,
+      compatibleTotal,
+      loneCompatible,
+      persons: engine.rows('release'),
+      details,
+    };
+  } finally {
+    await s.drop();
+  }
+}
