@@ -40,11 +40,13 @@ import { loadDuckEvents } from './duckdb-events.js';
 import { scratchTables } from './duckdb-linkage.js';
 import type { CsvOptions } from './duckdb-load.js';
 import { duckEventAggregates } from './duckdb-rare.js';
+import { sequencesOf } from './duckdb-trajectory.js';
 import type {
   CodeSetCounts,
   CodeSetQuery,
   PersonCodes,
   PersonCodesQuery,
+  PersonEvents,
   RareValueCounts,
   RareValuesQuery,
   RelationalCodes,
@@ -55,6 +57,8 @@ export interface ChRelational extends RelationalCodes {
   /** The person key of the person tables. */
   key: string;
   sets: Partial<Record<'release' | 'original', string>>;
+  /** Each side's dated events table (p, code, lo, hi), when some event table is dated. */
+  seqs: Partial<Record<'release' | 'original', string>>;
   /** The release's value histograms and latest event year, computed by DuckDB when loading. */
   eventAggregates: Pick<RareValueCounts, 'values' | 'latestEventYear'>;
 }
@@ -81,6 +85,7 @@ export async function loadChEvents(
   const events = await loadDuckEvents(duck, trial, opts, progress);
   duck.relational = events.relational;
   const sets: ChRelational['sets'] = {};
+  const seqs: ChRelational['seqs'] = {};
   for (const side of ['release', 'original'] as const) {
     if (!duck.tables.get(side) || (side === 'original' && !events.relational.original)) continue;
     const from = await codeSetsOf(duck, side);
@@ -100,6 +105,25 @@ export async function loadChEvents(
       `reading the ${side} patients' code sets`,
     );
     sets[side] = name;
+    // Dated events (p, code, lo, hi), for sparse linkage's dated items (clickhouse-sparse.ts).
+    if (!events.relational.tables.some((t) => t.dated)) continue;
+    const seq = await sequencesOf(duck, side);
+    const seqName = `${rel.scratchDb}.${engine.prefix}_sequences_${side}`;
+    const doingSeq = `uploading the ${side} patients' dated events`;
+    engine.created.push([engine.coordinator, seqName]);
+    await engine.coordinator.exec(
+      `CREATE TABLE ${seqName} (p UInt64, code Int32, lo Int32, hi Int32) ENGINE = MergeTree ORDER BY (code, lo, p)`,
+      doingSeq,
+    );
+    await streamInto(
+      engine,
+      duck,
+      `SELECT CAST(p AS VARCHAR) || chr(9) || CAST(code AS VARCHAR) || chr(9) || CAST(lo AS VARCHAR) || chr(9) || CAST(hi AS VARCHAR) FROM ${seq}`,
+      seqName,
+      doingSeq,
+      `reading the ${side} patients' dated events`,
+    );
+    seqs[side] = seqName;
   }
   // The event files' own aggregates (value histograms, latest year): ClickHouse does not hold the rows.
   const scratch = scratchTables(duck, 'rv', 'counting rare values');
@@ -113,7 +137,7 @@ export async function loadChEvents(
   return {
     info: events.info,
     warnings: events.warnings,
-    relational: { tables, labels, original, key, sets, eventAggregates },
+    relational: { tables, labels, original, key, sets, seqs, eventAggregates },
   };
 }
 
@@ -160,6 +184,179 @@ export async function chPersonCodes(engine: ClickHouseEngine, q: PersonCodesQuer
   return { offsets, codes: Int32Array.from(all) };
 }
 
+/** Makes a scratch table from columns (`put`) or from a SELECT (`make`), dropped by the caller. */
+export type ChScratch = {
+  put: (kind: string, cols: readonly Column[]) => Promise<string>;
+  make: (kind: string, select: string) => Promise<string>;
+};
+
+/** Scratch tables on `rel`'s server (ChScratch), each recorded in `scratch` for the caller to drop. */
+export function chScratch(
+  engine: ClickHouseEngine,
+  rel: ClickHouseTable,
+  doing: string,
+  scratch: Array<[ClickHouseTable, string]>,
+): ChScratch {
+  return {
+    put: async (kind, cols) => {
+      const name = await upload(engine, rel, kind, cols, doing);
+      scratch.push([rel, name]);
+      return name;
+    },
+    make: async (kind, select) => {
+      const name = engine.scratchName(rel, kind);
+      scratch.push([rel, name]);
+      await rel.server.exec(`CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`, doing);
+      return name;
+    },
+  };
+}
+
+/** Per target its true release person: the one with the target's key (original side), or itself. */
+export async function chTruth(
+  engine: ClickHouseEngine,
+  key: string,
+  q: Pick<CodeSetQuery, 'side' | 'targetRows'>,
+): Promise<Int32Array> {
+  const truth = new Int32Array(q.targetRows.length).fill(-1);
+  if (q.side === 'release') truth.set(q.targetRows);
+  else {
+    const posOf = new Map<number, number[]>();
+    q.targetRows.forEach((r, t) => {
+      posOf.set(r, [...(posOf.get(r) ?? []), t]);
+    });
+    for (const [trow, row] of await chRowsById(engine, 'original', q.targetRows, key))
+      for (const t of posOf.get(trow) ?? []) truth[t] = row;
+  }
+  return truth;
+}
+
+/**
+ * Each release person's class (named by its first row) and each target's compatible classes: exact
+ * linkage's strict relation (chLinkClasses), or, with `sameClass`, the target's own class; one
+ * class holding everyone without known QIs. What code-sets and sparse linkage share.
+ * @returns scratch tables pcls (p, cid) and pairs (tid, cid)
+ * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
+ */
+export async function chClasses(
+  engine: ClickHouseEngine,
+  q: Pick<CodeSetQuery, 'knownQi' | 'sameClass' | 'targetRows'>,
+  truth: Int32Array,
+  truthT: string,
+  wildcard: readonly string[],
+  put: ChScratch['put'],
+  make: ChScratch['make'],
+  scratch: Array<[ClickHouseTable, string]>,
+): Promise<{ pcls: string; pairs: string }> {
+  const rel = engine.tables.get('release');
+  if (!rel?.direct) throw new ReidgateError('INTERNAL', 'clickhouse engine: no loaded release table');
+  const T = q.targetRows.length;
+  const tids = Int32Array.from({ length: T }, (_, t) => t);
+  // Demographics: each release person's class (its first row), each target's compatible classes.
+  const names = q.knownQi.map((c) => c.name);
+  let pcls: string;
+  let pairs: string;
+  if (names.length === 0) {
+    pcls = await make('csp', `SELECT toUInt64(${ROW}) AS p, toUInt64(0) AS cid FROM ${rel.relation}`);
+    pairs = await make('csq', `SELECT tid, toUInt64(0) AS cid FROM ${truthT}`);
+  } else {
+    const { K, relSelect } = classKeys(rel, names, wildcard);
+    pcls = await make(
+      'csp',
+      `SELECT toUInt64(arrayJoin(rs)) AS p, toUInt64(f) AS cid FROM ` +
+        `(SELECT ${relSelect}, min(${ROW}) AS f, groupArray(${ROW}) AS rs FROM ${rel.relation} GROUP BY ${K.join(', ')})`,
+    );
+    if (q.sameClass) {
+      const tg = await put('csr', [
+        ['tid', 'UInt64', tids],
+        ['p', 'UInt64', q.targetRows],
+      ]);
+      pairs = await make('csq', `SELECT tid, cid FROM ${tg} ANY INNER JOIN ${pcls} USING p`);
+    } else {
+      const linked = await chLinkClasses(
+        engine,
+        {
+          targets: 'original',
+          columns: q.knownQi,
+          targetRows: q.targetRows,
+          truth,
+          uniform: new Float64Array(T),
+          relation: 'strict',
+        },
+        { wildcard, hierarchies: engine.opts.hierarchies },
+        scratch,
+      );
+      if (!linked) throw new ReidgateError('INTERNAL', 'code-sets: no classes for the strict relation');
+      pairs = await make(
+        'csq',
+        `SELECT toUInt64(__rg_tid) AS tid, toUInt64(__rg_first) AS cid FROM (${linked.verified})`,
+      );
+    }
+  }
+  return { pcls, pairs };
+}
+
+/**
+ * Each given person's distinct dated events sorted by (code, lo, hi), and the release's date range
+ * and distinct (code, date) points (see PersonEvents).
+ * @throws ReidgateError('ENGINE') on engine failure
+ */
+export async function chPersonEvents(engine: ClickHouseEngine, q: PersonCodesQuery): Promise<PersonEvents> {
+  const rel = engine.relational;
+  const seq = rel?.seqs[q.side];
+  const rseq = rel?.seqs.release;
+  const n = q.rows.length;
+  const offsets = new Int32Array(n + 1);
+  if (!seq || !rseq)
+    return {
+      offsets,
+      codes: new Int32Array(0),
+      lo: new Int32Array(0),
+      hi: new Int32Array(0),
+      releaseDates: null,
+      releasePoints: 0,
+    };
+  const doing = `reading the sampled ${q.side} patients' dated events`;
+  const server = engine.coordinator;
+  const byPerson = new Map<number, number[][]>();
+  for (const p of q.rows) byPerson.set(p, []);
+  if (n > 0) {
+    const sample = await upload(
+      engine,
+      engine.tables.get('release')!,
+      'pev',
+      [['p', 'UInt64', q.rows]],
+      doing,
+    );
+    try {
+      for (const [p, code, lo, hi] of await server.numbers(
+        `SELECT p, code, lo, hi FROM ${seq} WHERE p IN (SELECT p FROM ${sample}) ORDER BY p, code, lo, hi`,
+        doing,
+      ))
+        byPerson.get(p)?.push([code, lo, hi]);
+    } finally {
+      await server.exec(`DROP TABLE IF EXISTS ${sample}`, 'dropping a scratch table').catch(() => {});
+    }
+  }
+  const all: number[][] = [];
+  q.rows.forEach((p, i) => {
+    all.push(...byPerson.get(p)!);
+    offsets[i + 1] = all.length;
+  });
+  const [[count, min, max, points]] = await server.numbers(
+    `SELECT count(), min(lo), max(lo), uniqExact(code, lo) FROM ${rseq}`,
+    `${doing} (the release's dates)`,
+  );
+  return {
+    offsets,
+    codes: Int32Array.from(all, (e) => e[0]),
+    lo: Int32Array.from(all, (e) => e[1]),
+    hi: Int32Array.from(all, (e) => e[2]),
+    releaseDates: count > 0 ? [min, max] : null,
+    releasePoints: points,
+  };
+}
+
 /**
  * km-anonymity counts (see CodeSetQuery and the module comment).
  * @throws ReidgateError('ENGINE') on engine failure; ('COLUMN') when a hierarchy misses a value
@@ -177,29 +374,9 @@ export async function chCodeSetCounts(
   const T = q.targetRows.length;
   const M = q.levels;
   const scratch: Array<[ClickHouseTable, string]> = [];
-  const put = async (kind: string, cols: readonly Column[]) => {
-    const name = await upload(engine, rel, kind, cols, doing);
-    scratch.push([rel, name]);
-    return name;
-  };
-  const make = async (kind: string, select: string) => {
-    const name = engine.scratchName(rel, kind);
-    scratch.push([rel, name]);
-    await server.exec(`CREATE TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS ${select}`, doing);
-    return name;
-  };
+  const { put, make } = chScratch(engine, rel, doing, scratch);
   try {
-    // Truth: the release person with the target's key (original side), or the target itself.
-    const truth = new Int32Array(T).fill(-1);
-    if (q.side === 'release') truth.set(q.targetRows);
-    else {
-      const posOf = new Map<number, number[]>();
-      q.targetRows.forEach((r, t) => {
-        posOf.set(r, [...(posOf.get(r) ?? []), t]);
-      });
-      for (const [trow, row] of await chRowsById(engine, 'original', q.targetRows, relational.key))
-        for (const t of posOf.get(trow) ?? []) truth[t] = row;
-    }
+    const truth = await chTruth(engine, relational.key, q);
     const tids = Int32Array.from({ length: T }, (_, t) => t);
     // truth + 1 (0: none), so that a LEFT JOIN's default never names a person.
     const truthT = await put('cst', [
@@ -229,47 +406,7 @@ export async function chCodeSetCounts(
       ['item', 'UInt32', item],
       ['code', 'Int32', code],
     ]);
-    // Demographics: each release person's class (its first row), each target's compatible classes.
-    const names = q.knownQi.map((c) => c.name);
-    let pcls: string;
-    let pairs: string;
-    if (names.length === 0) {
-      pcls = await make('csp', `SELECT toUInt64(${ROW}) AS p, toUInt64(0) AS cid FROM ${rel.relation}`);
-      pairs = await make('csq', `SELECT tid, toUInt64(0) AS cid FROM ${truthT}`);
-    } else {
-      const { K, relSelect } = classKeys(rel, names, wildcard);
-      pcls = await make(
-        'csp',
-        `SELECT toUInt64(arrayJoin(rs)) AS p, toUInt64(f) AS cid FROM ` +
-          `(SELECT ${relSelect}, min(${ROW}) AS f, groupArray(${ROW}) AS rs FROM ${rel.relation} GROUP BY ${K.join(', ')})`,
-      );
-      if (q.sameClass) {
-        const tg = await put('csr', [
-          ['tid', 'UInt64', tids],
-          ['p', 'UInt64', q.targetRows],
-        ]);
-        pairs = await make('csq', `SELECT tid, cid FROM ${tg} ANY INNER JOIN ${pcls} USING p`);
-      } else {
-        const linked = await chLinkClasses(
-          engine,
-          {
-            targets: 'original',
-            columns: q.knownQi,
-            targetRows: q.targetRows,
-            truth,
-            uniform: new Float64Array(T),
-            relation: 'strict',
-          },
-          { wildcard, hierarchies: engine.opts.hierarchies },
-          scratch,
-        );
-        if (!linked) throw new ReidgateError('INTERNAL', 'code-sets: no classes for the strict relation');
-        pairs = await make(
-          'csq',
-          `SELECT toUInt64(__rg_tid) AS tid, toUInt64(__rg_first) AS cid FROM (${linked.verified})`,
-        );
-      }
-    }
+    const { pcls, pairs } = await chClasses(engine, q, truth, truthT, wildcard, put, make, scratch);
     const size = new Int32Array(T * M);
     const truthIn = new Int32Array(T * M);
     for (let t = 0; t < T; t++)

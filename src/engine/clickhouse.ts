@@ -30,7 +30,8 @@
  * targets with the release's classes through per-QI compatibility tables: clickhouse-linkage.ts.
  * Relational trials: `personCodes` and `codeSetCounts` (code-sets) over the coded (person, code)
  * pairs uploaded from the embedded DuckDB that checks and codes the event files:
- * clickhouse-codesets.ts.
+ * clickhouse-codesets.ts; `personEvents`, `sparseSources` and `sparseScores` (linkage's sparse
+ * method) over those pairs and the uploaded dated events: clickhouse-sparse.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
@@ -39,11 +40,13 @@ import {
   type ChRelational,
   chCodeSetCounts,
   chPersonCodes,
+  chPersonEvents,
   chRareValueCounts,
 } from './clickhouse-codesets.js';
 import { chFetchRows } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
+import { chSparseScores, chSparseSources } from './clickhouse-sparse.js';
 import {
   compatiblePartSql,
   MASK,
@@ -75,11 +78,16 @@ import type {
   FetchedRows,
   PersonCodes,
   PersonCodesQuery,
+  PersonEvents,
   PositiveNumbers,
   RareValueCounts,
   RareValuesQuery,
   RowsQuery,
   SizeRow,
+  SparseScoreQuery,
+  SparseScores,
+  SparseSources,
+  SparseSourcesQuery,
   SubsetUniques,
   SubsetUniquesQuery,
   ValueCountsQuery,
@@ -136,6 +144,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'compatibleSets',
   'codeSetCounts',
   'rareValueCounts',
+  'sparseScores',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -658,6 +667,21 @@ export class ClickHouseEngine implements Engine {
   /** km-anonymity counting as SQL on the coordinator (clickhouse-codesets.ts). */
   codeSetCounts(q: CodeSetQuery): Promise<CodeSetCounts> {
     return chCodeSetCounts(this, q, this.opts.wildcard);
+  }
+
+  /** The sampled persons' dated events (clickhouse-codesets.ts), for sparse linkage's dated items. */
+  personEvents(q: PersonCodesQuery): Promise<PersonEvents> {
+    return chPersonEvents(this, q);
+  }
+
+  /** Sparse linkage's code frequencies (clickhouse-sparse.ts). */
+  sparseSources(q: SparseSourcesQuery): Promise<SparseSources> {
+    return chSparseSources(this, q);
+  }
+
+  /** Sparse linkage's grouped scoreboard as SQL on the coordinator (clickhouse-sparse.ts). */
+  sparseScores(q: SparseScoreQuery): Promise<SparseScores> {
+    return chSparseScores(this, q, this.opts.wildcard);
   }
 
   /** Rare values' aggregates (clickhouse-codesets.ts). */
