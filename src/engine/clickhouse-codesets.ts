@@ -7,7 +7,9 @@
  * (duckdb-events.ts: the local loader's checks, messages and code normalization, as on --engine
  * duckdb), which also builds each side's code sets — (person row, combined code), distinct — from
  * them (duckdb-codesets.ts). Only those coded pairs are uploaded, to one MergeTree table per side on
- * the coordinator (not sharded); the raw event rows never reach ClickHouse. Person rows are the row
+ * the coordinator (not sharded), and, when some event table is dated, each side's distinct dated
+ * events (person, code, date window; duckdb-trajectory.ts) for sparse linkage (clickhouse-sparse.ts);
+ * the raw event rows never reach ClickHouse. Person rows are the row
  * numbers the person tables were loaded with (the same DuckDB reading), so they name the same persons.
  *
  * Counting, in the 18.16 dialect (USING joins, the right side the hash table):

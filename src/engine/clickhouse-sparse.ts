@@ -19,7 +19,7 @@
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseEngine, ClickHouseTable } from './clickhouse.js';
 import { chClasses, chScratch, chTruth } from './clickhouse-codesets.js';
-import { groupArrays, itemRows, loneTargets } from './duckdb-sparse.js';
+import { groupArrays, itemColumns, loneTargets } from './duckdb-sparse.js';
 import type { SparseScoreQuery, SparseScores, SparseSources, SparseSourcesQuery } from './types.js';
 
 /** The code sets and dated events of a side, or an INTERNAL error. */
@@ -76,16 +76,11 @@ export async function chSparseScores(
   const scratch: Array<[ClickHouseTable, string]> = [];
   const { put, make } = chScratch(engine, rel, doing, scratch);
   try {
-    const { tid, bit } = itemRows(q);
-    const n = tid.length;
-    const items = await put('spi', [
-      ['tid', 'UInt64', tid],
-      ['bit', 'UInt32', bit],
-      ['code', 'Int32', q.items.subarray(0, n)],
-      ['ilo', 'Int32', q.itemLo.subarray(0, n)],
-      ['ihi', 'Int32', q.itemHi.subarray(0, n)],
-      ['dated', 'UInt32', q.itemDated.subarray(0, n)],
-    ]);
+    const n = q.itemOffsets[q.itemOffsets.length - 1];
+    const items = await put(
+      'spi',
+      itemColumns(q, (k) => (k === 'tid' ? 'UInt64' : k === 'small' ? 'UInt32' : 'Int32'), ['ilo', 'ihi']),
+    );
     const holders = new Map<number, number>();
     for (const [c, k] of await server.numbers(
       `SELECT code, count() FROM ${sets} WHERE code IN (SELECT code FROM ${items}) GROUP BY code`,

@@ -47,8 +47,15 @@ export async function duckSparseSources(engine: DuckDbEngine, q: SparseSourcesQu
   };
 }
 
-/** Per target, the positions of its items in the query (tid and bit for the upload). */
-export function itemRows(q: Pick<SparseScoreQuery, 'itemOffsets'>): { tid: number[]; bit: number[] } {
+/**
+ * The items as upload columns: tid, bit (position within the target), code, lo, hi (named `lo`/`hi`
+ * or as given), dated; `type` names each column's SQL type by kind.
+ */
+export function itemColumns<T extends string>(
+  q: Pick<SparseScoreQuery, 'itemOffsets' | 'items' | 'itemLo' | 'itemHi' | 'itemDated'>,
+  type: (kind: 'tid' | 'small' | 'int') => T,
+  window: [string, string] = ['lo', 'hi'],
+): Array<[string, T, ArrayLike<number>]> {
   const tid: number[] = [];
   const bit: number[] = [];
   const T = q.itemOffsets.length - 1;
@@ -58,7 +65,15 @@ export function itemRows(q: Pick<SparseScoreQuery, 'itemOffsets'>): { tid: numbe
       bit.push(i - q.itemOffsets[t]);
     }
   }
-  return { tid, bit };
+  const n = tid.length;
+  return [
+    ['tid', type('tid'), tid],
+    ['bit', type('small'), bit],
+    ['code', type('int'), q.items.subarray(0, n)],
+    [window[0], type('int'), q.itemLo.subarray(0, n)],
+    [window[1], type('int'), q.itemHi.subarray(0, n)],
+    ['dated', type('small'), q.itemDated.subarray(0, n)],
+  ];
 }
 
 /** Arrays of a grouped answer, filled row by row from rows sorted by target. */
@@ -116,20 +131,12 @@ export async function duckSparseScores(
   const seq = dated ? await sequencesOf(engine, 'release') : undefined;
   const s = scratchTables(engine, 'sp', doing);
   try {
-    const { tid, bit } = itemRows(q);
-    const n = tid.length;
+    const n = q.itemOffsets[q.itemOffsets.length - 1];
     const items = await uploadAs(
       engine,
       s,
       'items',
-      [
-        ['tid', 'INTEGER', tid],
-        ['bit', 'INTEGER', bit],
-        ['code', 'INTEGER', q.items.subarray(0, n)],
-        ['lo', 'INTEGER', q.itemLo.subarray(0, n)],
-        ['hi', 'INTEGER', q.itemHi.subarray(0, n)],
-        ['dated', 'INTEGER', q.itemDated.subarray(0, n)],
-      ],
+      itemColumns(q, () => 'INTEGER'),
       doing,
     );
     const holders = new Map<number, number>();

@@ -58,7 +58,7 @@
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets), suda (subsetUniques; under --wildcard on the local
+ * linkage's exact methods (compatibleSets) and its sparse method (sparseScores), suda (subsetUniques; under --wildcard on the local
  * engine only), code-sets (codeSetCounts) and rare-values (rareValueCounts) on duckdb and
  * clickhouse, trajectory (trajectoryCounts) on duckdb. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
@@ -67,8 +67,15 @@
  * its blocks, which the report declares approximate and the policy never passes; membership is then
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: trajectory counts on ClickHouse, and
- * the sparse linkage method on engines. Attacks that still read encoded columns and are not
+ * - `sparseScores` (relational trials; with `relational`, `personCodes`, `personEvents` and
+ *   `sparseSources`): linkage's sparse method — the targets' own codes or dated events and the
+ *   original's code frequencies (the attack draws the known items in JS, as on local), then per target
+ *   the release persons grouped by the set of items they match and their demographic compatibility
+ *   (duckdb: duckdb-sparse.ts; clickhouse: clickhouse-sparse.ts; local: the person view and the pool,
+ *   attacks/linkage/sparse-kernels.ts). It counts through the trial's engine (`ctx.eventEngine`) even
+ *   when linkage's other methods run on fetched rows.
+ *
+ * Planned on the same interface (issue 8), not implemented yet: trajectory counts on ClickHouse. Attacks that still read encoded columns and are not
  * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
  * report.
  *
