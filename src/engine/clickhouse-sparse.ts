@@ -14,12 +14,20 @@
  * (target, mask, demographic compatibility) with a count and the lowest person row; only the groups
  * come back, with each item's support, each target's number of compatible persons and, where exactly
  * one compatible person matches no item, that person. The attack runs the eccentricity test on them
- * (attacks/linkage/sparse-board.ts).
+ * (attacks/linkage/sparse-board.ts). Targets are scored in batches of at most SPARSE_BATCH_PAIRS
+ * (target, person) pairs (duckdb-sparse.ts), each batch's pairs written to scratch tables and dropped.
  */
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseEngine, ClickHouseTable } from './clickhouse.js';
 import { chClasses, chScratch, chTruth } from './clickhouse-codesets.js';
-import { groupArrays, itemColumns, loneTargets } from './duckdb-sparse.js';
+import {
+  type GroupRow,
+  groupArrays,
+  itemColumns,
+  loneTargets,
+  sparseBatchPairs,
+  targetBatches,
+} from './duckdb-sparse.js';
 import type { SparseScoreQuery, SparseScores, SparseSources, SparseSourcesQuery } from './types.js';
 
 /** The code sets and dated events of a side, or an INTERNAL error. */
@@ -88,25 +96,8 @@ export async function chSparseScores(
     ))
       holders.set(c, k);
     const support = Float64Array.from(q.items.subarray(0, n), (c) => holders.get(c) ?? 0);
-    // (target, person, item) for every item a person matches (once per item), then the masks.
-    const hits = await make(
-      'sph',
-      `SELECT tid, p, bit FROM ${sets} ALL INNER JOIN (SELECT tid, bit, code FROM ${items} WHERE dated = 0) USING code`,
-    );
-    if (seq && q.itemDated.some((d) => d === 1))
-      await server.exec(
-        `INSERT INTO ${hits} SELECT DISTINCT tid, p, bit FROM (SELECT p, code, lo, hi FROM ${seq}) ` +
-          `ALL INNER JOIN (SELECT tid, bit, code, ilo, ihi FROM ${items} WHERE dated = 1) USING code ` +
-          'WHERE lo <= ihi AND hi >= ilo',
-        doing,
-      );
-    const matched = await make(
-      'spm',
-      `SELECT tid, p, groupBitOr(bitShiftLeft(toUInt64(1), bit)) AS mask FROM ${hits} GROUP BY tid, p`,
-    );
     const compatibleTotal = new Float64Array(T);
     const loneCompatible = new Int32Array(T).fill(-1);
-    let groupSql = `SELECT tid, toString(mask), 0, count(), min(p) FROM ${matched} GROUP BY tid, mask ORDER BY tid`;
     let pairs = '';
     let pcls = '';
     if (q.knownQi.length > 0) {
@@ -123,26 +114,59 @@ export async function chSparseScores(
         doing,
       ))
         compatibleTotal[t] = k;
-      groupSql =
-        `SELECT tid, toString(mask), compat, count(), min(p) FROM ` +
-        `(SELECT tid, p, mask, cid FROM ${matched} ANY INNER JOIN ${pcls} USING p) ` +
-        `ANY LEFT JOIN (SELECT tid, cid, toUInt8(1) AS compat FROM ${pairs}) USING tid, cid ` +
-        'GROUP BY tid, mask, compat ORDER BY tid';
     }
-    const rows = (await server.rows(groupSql, doing)).map(
-      (r) => [Number(r[0]), BigInt(r[1]), Number(r[2]), Number(r[3]), Number(r[4])] as const,
-    );
+    const rows: GroupRow[] = [];
+    const drop = async (name: string) => {
+      await server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
+    };
+    // Batches of targets whose (target, person) pairs fit under the memory limit together.
+    for (const [t0, t1] of targetBatches(q.itemOffsets, support, sparseBatchPairs())) {
+      const within = `tid >= ${t0} AND tid < ${t1}`;
+      // (target, person, item) for every item a person matches (once per item), then the masks.
+      const hits = await make(
+        'sph',
+        `SELECT tid, p, bit FROM ${sets} ALL INNER JOIN (SELECT tid, bit, code FROM ${items} WHERE dated = 0 AND ${within}) USING code`,
+      );
+      if (seq && q.itemDated.some((d) => d === 1))
+        await server.exec(
+          `INSERT INTO ${hits} SELECT DISTINCT tid, p, bit FROM (SELECT p, code, lo, hi FROM ${seq}) ` +
+            `ALL INNER JOIN (SELECT tid, bit, code, ilo, ihi FROM ${items} WHERE dated = 1 AND ${within}) USING code ` +
+            'WHERE lo <= ihi AND hi >= ilo',
+          doing,
+        );
+      const matched = await make(
+        'spm',
+        `SELECT tid, p, groupBitOr(bitShiftLeft(toUInt64(1), bit)) AS mask FROM ${hits} GROUP BY tid, p`,
+      );
+      await drop(hits);
+      const groupSql =
+        q.knownQi.length > 0
+          ? `SELECT tid, toString(mask), compat, count(), min(p) FROM ` +
+            `(SELECT tid, p, mask, cid FROM ${matched} ANY INNER JOIN ${pcls} USING p) ` +
+            `ANY LEFT JOIN (SELECT tid, cid, toUInt8(1) AS compat FROM ${pairs}) USING tid, cid ` +
+            'GROUP BY tid, mask, compat ORDER BY tid'
+          : `SELECT tid, toString(mask), 0, count(), min(p) FROM ${matched} GROUP BY tid, mask ORDER BY tid`;
+      const batch = (await server.rows(groupSql, doing)).map(
+        (r) => [Number(r[0]), BigInt(r[1]), Number(r[2]), Number(r[3]), Number(r[4])] as const,
+      );
+      for (const r of batch) rows.push(r);
+      const lone =
+        q.knownQi.length > 0
+          ? loneTargets(groupArrays(T, batch), compatibleTotal).filter((t) => t >= t0 && t < t1)
+          : [];
+      if (lone.length > 0) {
+        const need = await put('spl', [['tid', 'UInt64', lone]]);
+        for (const [t, p] of await server.numbers(
+          `SELECT tid, min(p) FROM (SELECT tid, cid FROM ${pairs} WHERE tid IN (SELECT tid FROM ${need})) ` +
+            `ALL INNER JOIN ${pcls} USING cid WHERE (tid, p) NOT IN (SELECT tid, p FROM ${matched}) GROUP BY tid`,
+          doing,
+        ))
+          loneCompatible[t] = p;
+        await drop(need);
+      }
+      await drop(matched);
+    }
     const groups = groupArrays(T, rows);
-    const lone = q.knownQi.length > 0 ? loneTargets(groups, compatibleTotal) : [];
-    if (lone.length > 0) {
-      const need = await put('spl', [['tid', 'UInt64', lone]]);
-      for (const [t, p] of await server.numbers(
-        `SELECT tid, min(p) FROM (SELECT tid, cid FROM ${pairs} WHERE tid IN (SELECT tid FROM ${need})) ` +
-          `ALL INNER JOIN ${pcls} USING cid WHERE (tid, p) NOT IN (SELECT tid, p FROM ${matched}) GROUP BY tid`,
-        doing,
-      ))
-        loneCompatible[t] = p;
-    }
     return {
       support,
       ...groups,

@@ -15,8 +15,10 @@
  * few dozen), with each item's support (release persons holding its code), each target's number of
  * compatible persons, and, where exactly one compatible person matches no item, that person. The
  * attack adds the weights and runs the eccentricity test on them (attacks/linkage/sparse-board.ts).
- * The (target, person) pairs cost Σ support over a target's items, as the local kernel's visits, and
- * spill to disk under the memory limit.
+ * The (target, person) pairs cost Σ support over a target's items, as the local kernel's visits: the
+ * targets are scored in batches of at most SPARSE_BATCH_PAIRS pairs, so that their aggregation stays in
+ * memory (one unbatched aggregation of 3·10^8 pairs spilled and took 50 times the local kernel's time).
+ * That enumeration is the method's cost on an engine; the local kernel does the same visits in memory.
  */
 import type { DuckDbEngine } from './duckdb.js';
 import { codeSetsOf, targetClasses, uploadAs } from './duckdb-codesets.js';
@@ -76,10 +78,50 @@ export function itemColumns<T extends string>(
   ];
 }
 
+/**
+ * Upper bound of (target, person) pairs scored together: targets are scored in batches whose items'
+ * supports sum to at most this (a target alone may exceed it), so the pairs' aggregation stays in
+ * memory instead of spilling (10^6 event rows, 10,000 targets: about 3·10^8 pairs in all).
+ */
+export const SPARSE_BATCH_PAIRS = 4_000_000;
+
+/** The batch bound: SPARSE_BATCH_PAIRS, or `REIDGATE_SPARSE_BATCH_PAIRS` (tests make batches small). */
+export function sparseBatchPairs(): number {
+  const v = Number(process.env.REIDGATE_SPARSE_BATCH_PAIRS);
+  return Number.isInteger(v) && v > 0 ? v : SPARSE_BATCH_PAIRS;
+}
+
+/** Consecutive target ranges [t0, t1) whose items' supports sum to at most `maxPairs` each. */
+export function targetBatches(
+  itemOffsets: Int32Array,
+  support: Float64Array,
+  maxPairs: number,
+): Array<[number, number]> {
+  const T = itemOffsets.length - 1;
+  const out: Array<[number, number]> = [];
+  let start = 0;
+  let acc = 0;
+  for (let t = 0; t < T; t++) {
+    let pairs = 0;
+    for (let i = itemOffsets[t]; i < itemOffsets[t + 1]; i++) pairs += support[i];
+    if (t > start && acc + pairs > maxPairs) {
+      out.push([start, t]);
+      start = t;
+      acc = 0;
+    }
+    acc += pairs;
+  }
+  if (T > start) out.push([start, T]);
+  return out;
+}
+
+/** One group of a target's answer: target, mask, compatible, persons, lowest person row. */
+export type GroupRow = readonly [number, bigint, number, number, number];
+
 /** Arrays of a grouped answer, filled row by row from rows sorted by target. */
 export function groupArrays(
   T: number,
-  rows: ReadonlyArray<readonly [number, bigint, number, number, number]>,
+  rows: readonly GroupRow[],
 ): Pick<SparseScores, 'groupOffsets' | 'mask' | 'compatible' | 'count' | 'first'> {
   const groupOffsets = new Int32Array(T + 1);
   const mask: bigint[] = [];
@@ -146,22 +188,7 @@ export async function duckSparseScores(
     ))
       holders.set(c as number, k as number);
     const support = Float64Array.from(q.items.subarray(0, n), (c) => holders.get(c) ?? 0);
-    // (target, person, mask of the items matched): a patient counts once per item.
-    const matched = s.table('matched');
-    const parts = [
-      `SELECT i.tid, c.p, i.bit FROM ${items} AS i JOIN ${sets} AS c ON c.code = i.code WHERE i.dated = 0`,
-    ];
-    if (seq)
-      parts.push(
-        `SELECT DISTINCT i.tid, e.p, i.bit FROM ${items} AS i JOIN ${seq} AS e ON e.code = i.code ` +
-          'AND e.lo <= i.hi AND e.hi >= i.lo WHERE i.dated = 1',
-      );
-    await s.run(
-      `CREATE TEMP TABLE ${matched} AS SELECT tid, p, bit_or(1::UBIGINT << bit::UBIGINT) AS mask ` +
-        `FROM (${parts.join(' UNION ALL ')}) GROUP BY tid, p`,
-    );
     const compatibleTotal = new Float64Array(T);
-    let groupSql: string;
     let pairs = '';
     let pcls = '';
     let details: Record<string, unknown> = {};
@@ -183,32 +210,54 @@ export async function duckSparseScores(
         doing,
       ))
         compatibleTotal[t as number] = k as number;
-      groupSql =
-        `SELECT m.tid, CAST(m.mask AS VARCHAR), (ct.cid IS NOT NULL)::INTEGER AS compat, count(*)::DOUBLE, min(m.p) ` +
-        `FROM ${matched} AS m JOIN ${pcls} AS pc ON pc.p = m.p ` +
-        `LEFT JOIN ${pairs} AS ct ON ct.tid = m.tid AND ct.cid = pc.cid GROUP BY ALL ORDER BY 1`;
-    } else {
-      groupSql =
-        `SELECT tid, CAST(mask AS VARCHAR), 0, count(*)::DOUBLE, min(p) FROM ${matched} ` +
-        'GROUP BY ALL ORDER BY 1';
     }
-    const rows = (await engine.all(groupSql, doing)).map(
-      (r) =>
-        [r[0] as number, BigInt(r[1] as string), r[2] as number, r[3] as number, r[4] as number] as const,
-    );
-    const groups = groupArrays(T, rows);
+    const rows: GroupRow[] = [];
     const loneCompatible = new Int32Array(T).fill(-1);
-    const lone = q.knownQi.length > 0 ? loneTargets(groups, compatibleTotal) : [];
-    if (lone.length > 0) {
-      const need = await uploadAs(engine, s, 'lone', [['tid', 'INTEGER', lone]], doing);
-      for (const [t, p] of await engine.all(
-        `SELECT ct.tid, min(pc.p) FROM ${need} AS l JOIN ${pairs} AS ct ON ct.tid = l.tid ` +
-          `JOIN ${pcls} AS pc ON pc.cid = ct.cid ` +
-          `ANTI JOIN ${matched} AS m ON m.tid = ct.tid AND m.p = pc.p GROUP BY ct.tid`,
-        doing,
-      ))
-        loneCompatible[t as number] = p as number;
+    // Batches of targets whose (target, person) pairs fit in memory together.
+    for (const [t0, t1] of targetBatches(q.itemOffsets, support, sparseBatchPairs())) {
+      const within = `i.tid >= ${t0} AND i.tid < ${t1}`;
+      // (target, person, mask of the items matched): a patient counts once per item.
+      const matched = s.table('matched');
+      const parts = [
+        `SELECT i.tid, c.p, i.bit FROM ${items} AS i JOIN ${sets} AS c ON c.code = i.code WHERE i.dated = 0 AND ${within}`,
+      ];
+      if (seq)
+        parts.push(
+          `SELECT DISTINCT i.tid, e.p, i.bit FROM ${items} AS i JOIN ${seq} AS e ON e.code = i.code ` +
+            `AND e.lo <= i.hi AND e.hi >= i.lo WHERE i.dated = 1 AND ${within}`,
+        );
+      await s.run(
+        `CREATE TEMP TABLE ${matched} AS SELECT tid, p, bit_or(1::UBIGINT << bit::UBIGINT) AS mask ` +
+          `FROM (${parts.join(' UNION ALL ')}) GROUP BY tid, p`,
+      );
+      const groupSql =
+        q.knownQi.length > 0
+          ? `SELECT m.tid, CAST(m.mask AS VARCHAR), (ct.cid IS NOT NULL)::INTEGER AS compat, count(*)::DOUBLE, min(m.p) ` +
+            `FROM ${matched} AS m JOIN ${pcls} AS pc ON pc.p = m.p ` +
+            `LEFT JOIN ${pairs} AS ct ON ct.tid = m.tid AND ct.cid = pc.cid GROUP BY ALL ORDER BY 1`
+          : `SELECT tid, CAST(mask AS VARCHAR), 0, count(*)::DOUBLE, min(p) FROM ${matched} GROUP BY ALL ORDER BY 1`;
+      const batch = (await engine.all(groupSql, doing)).map(
+        (r) =>
+          [r[0] as number, BigInt(r[1] as string), r[2] as number, r[3] as number, r[4] as number] as const,
+      );
+      for (const r of batch) rows.push(r);
+      const lone =
+        q.knownQi.length > 0
+          ? loneTargets(groupArrays(T, batch), compatibleTotal).filter((t) => t >= t0 && t < t1)
+          : [];
+      if (lone.length > 0) {
+        const need = await uploadAs(engine, s, 'lone', [['tid', 'INTEGER', lone]], doing);
+        for (const [t, p] of await engine.all(
+          `SELECT ct.tid, min(pc.p) FROM ${need} AS l JOIN ${pairs} AS ct ON ct.tid = l.tid ` +
+            `JOIN ${pcls} AS pc ON pc.cid = ct.cid ` +
+            `ANTI JOIN ${matched} AS m ON m.tid = ct.tid AND m.p = pc.p GROUP BY ct.tid`,
+          doing,
+        ))
+          loneCompatible[t as number] = p as number;
+      }
+      await s.run(`DROP TABLE ${matched}`);
     }
+    const groups = groupArrays(T, rows);
     return {
       support,
       ...groups,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { boardFromGroups } from '../../attacks/linkage/sparse-board.js';
 import { sparseScore } from '../../attacks/linkage/sparse-kernels.js';
 import { sharedFloat64, sharedInt32 } from '../../src/encode/encode.js';
+import { targetBatches } from '../../src/engine/duckdb-sparse.js';
 import type { SparseScores } from '../../src/engine/types.js';
 import { invertTokens } from '../../src/relational/person-view.js';
 import { rng } from '../../src/stats/random.js';
@@ -161,4 +162,18 @@ describe('sparse linkage: the grouped board gives the kernel’s claims', () => 
       if (demo) expect(lones).toBeGreaterThan(0);
     });
   }
+});
+
+describe('sparse linkage on engines: targets scored in batches', () => {
+  it('cuts consecutive targets where their items’ supports would exceed the bound (a target alone may)', () => {
+    const itemOffsets = Int32Array.of(0, 2, 3, 5, 6);
+    const support = Float64Array.of(3, 4, 10, 1, 1, 2);
+    expect(targetBatches(itemOffsets, support, 8)).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+    ]);
+    expect(targetBatches(itemOffsets, support, 100)).toEqual([[0, 4]]);
+    expect(targetBatches(Int32Array.of(0), new Float64Array(0), 8)).toEqual([]);
+  });
 });
