@@ -15,7 +15,8 @@
  * come back, with each item's support, each target's number of compatible persons and, where exactly
  * one compatible person matches no item, that person. The attack runs the eccentricity test on them
  * (attacks/linkage/sparse-board.ts). Targets are scored in batches of at most SPARSE_BATCH_PAIRS
- * (target, person) pairs (duckdb-sparse.ts), each batch's pairs written to scratch tables and dropped.
+ * (target, person) pairs (duckdb-sparse.ts); a batch's pairs stream from the join into the
+ * aggregations and are never written to a table.
  */
 import { ReidgateError } from '../errors.js';
 import type { ClickHouseEngine, ClickHouseTable } from './clickhouse.js';
@@ -116,36 +117,31 @@ export async function chSparseScores(
         compatibleTotal[t] = k;
     }
     const rows: GroupRow[] = [];
+    const dated = seq !== undefined && q.itemDated.some((d) => d === 1);
     const drop = async (name: string) => {
       await server.exec(`DROP TABLE IF EXISTS ${name}`, 'dropping a scratch table').catch(() => {});
     };
     // Batches of targets whose (target, person) pairs fit under the memory limit together.
     for (const [t0, t1] of targetBatches(q.itemOffsets, support, sparseBatchPairs())) {
-      const within = `tid >= ${t0} AND tid < ${t1}`;
-      // (target, person, item) for every item a person matches (once per item), then the masks.
-      const hits = await make(
-        'sph',
-        `SELECT tid, p, bit FROM ${sets} ALL INNER JOIN (SELECT tid, bit, code FROM ${items} WHERE dated = 0 AND ${within}) USING code`,
-      );
-      if (seq && q.itemDated.some((d) => d === 1))
-        await server.exec(
-          `INSERT INTO ${hits} SELECT DISTINCT tid, p, bit FROM (SELECT p, code, lo, hi FROM ${seq}) ` +
-            `ALL INNER JOIN (SELECT tid, bit, code, ilo, ihi FROM ${items} WHERE dated = 1 AND ${within}) USING code ` +
-            'WHERE lo <= ihi AND hi >= ilo',
-          doing,
-        );
-      const matched = await make(
-        'spm',
-        `SELECT tid, p, groupBitOr(bitShiftLeft(toUInt64(1), bit)) AS mask FROM ${hits} GROUP BY tid, p`,
-      );
-      await drop(hits);
+      // (target, person, item) for every item a person matches (once per item), then the masks:
+      // streamed into the aggregation, never written to a table.
+      const hitsSql = (which: string) =>
+        `SELECT tid, p, bit FROM ${sets} ALL INNER JOIN (SELECT tid, bit, code FROM ${items} WHERE dated = 0 AND ${which}) USING code` +
+        (dated
+          ? ` UNION ALL SELECT DISTINCT tid, p, bit FROM (SELECT p, code, lo, hi FROM ${seq}) ` +
+            `ALL INNER JOIN (SELECT tid, bit, code, ilo, ihi FROM ${items} WHERE dated = 1 AND ${which}) USING code ` +
+            'WHERE lo <= ihi AND hi >= ilo'
+          : '');
+      const masks =
+        `SELECT tid, p, groupBitOr(bitShiftLeft(toUInt64(1), bit)) AS mask ` +
+        `FROM (${hitsSql(`tid >= ${t0} AND tid < ${t1}`)}) GROUP BY tid, p`;
       const groupSql =
         q.knownQi.length > 0
           ? `SELECT tid, toString(mask), compat, count(), min(p) FROM ` +
-            `(SELECT tid, p, mask, cid FROM ${matched} ANY INNER JOIN ${pcls} USING p) ` +
+            `(SELECT tid, p, mask, cid FROM (${masks}) ANY INNER JOIN ${pcls} USING p) ` +
             `ANY LEFT JOIN (SELECT tid, cid, toUInt8(1) AS compat FROM ${pairs}) USING tid, cid ` +
             'GROUP BY tid, mask, compat ORDER BY tid'
-          : `SELECT tid, toString(mask), 0, count(), min(p) FROM ${matched} GROUP BY tid, mask ORDER BY tid`;
+          : `SELECT tid, toString(mask), 0, count(), min(p) FROM (${masks}) GROUP BY tid, mask ORDER BY tid`;
       const batch = (await server.rows(groupSql, doing)).map(
         (r) => [Number(r[0]), BigInt(r[1]), Number(r[2]), Number(r[3]), Number(r[4])] as const,
       );
@@ -156,15 +152,15 @@ export async function chSparseScores(
           : [];
       if (lone.length > 0) {
         const need = await put('spl', [['tid', 'UInt64', lone]]);
+        const mine = `tid IN (SELECT tid FROM ${need})`;
         for (const [t, p] of await server.numbers(
-          `SELECT tid, min(p) FROM (SELECT tid, cid FROM ${pairs} WHERE tid IN (SELECT tid FROM ${need})) ` +
-            `ALL INNER JOIN ${pcls} USING cid WHERE (tid, p) NOT IN (SELECT tid, p FROM ${matched}) GROUP BY tid`,
+          `SELECT tid, min(p) FROM (SELECT tid, cid FROM ${pairs} WHERE ${mine}) ` +
+            `ALL INNER JOIN ${pcls} USING cid WHERE (tid, p) NOT IN (SELECT tid, p FROM (${hitsSql(mine)})) GROUP BY tid`,
           doing,
         ))
           loneCompatible[t] = p;
         await drop(need);
       }
-      await drop(matched);
     }
     const groups = groupArrays(T, rows);
     return {
