@@ -215,27 +215,22 @@ export async function duckSparseScores(
     const loneCompatible = new Int32Array(T).fill(-1);
     // Batches of targets whose (target, person) pairs fit in memory together.
     for (const [t0, t1] of targetBatches(q.itemOffsets, support, sparseBatchPairs())) {
-      const within = `i.tid >= ${t0} AND i.tid < ${t1}`;
       // (target, person, mask of the items matched): a patient counts once per item.
-      const matched = s.table('matched');
-      const parts = [
-        `SELECT i.tid, c.p, i.bit FROM ${items} AS i JOIN ${sets} AS c ON c.code = i.code WHERE i.dated = 0 AND ${within}`,
-      ];
-      if (seq)
-        parts.push(
-          `SELECT DISTINCT i.tid, e.p, i.bit FROM ${items} AS i JOIN ${seq} AS e ON e.code = i.code ` +
-            `AND e.lo <= i.hi AND e.hi >= i.lo WHERE i.dated = 1 AND ${within}`,
-        );
-      await s.run(
-        `CREATE TEMP TABLE ${matched} AS SELECT tid, p, bit_or(1::UBIGINT << bit::UBIGINT) AS mask ` +
-          `FROM (${parts.join(' UNION ALL ')}) GROUP BY tid, p`,
-      );
+      const hitsSql = (which: string) =>
+        `SELECT i.tid, c.p, i.bit FROM ${items} AS i JOIN ${sets} AS c ON c.code = i.code WHERE i.dated = 0 AND ${which}` +
+        (seq
+          ? ` UNION ALL SELECT DISTINCT i.tid, e.p, i.bit FROM ${items} AS i JOIN ${seq} AS e ON e.code = i.code ` +
+            `AND e.lo <= i.hi AND e.hi >= i.lo WHERE i.dated = 1 AND ${which}`
+          : '');
+      const masks =
+        'SELECT tid, p, bit_or(1::UBIGINT << bit::UBIGINT) AS mask ' +
+        `FROM (${hitsSql(`i.tid >= ${t0} AND i.tid < ${t1}`)}) GROUP BY tid, p`;
       const groupSql =
         q.knownQi.length > 0
           ? `SELECT m.tid, CAST(m.mask AS VARCHAR), (ct.cid IS NOT NULL)::INTEGER AS compat, count(*)::DOUBLE, min(m.p) ` +
-            `FROM ${matched} AS m JOIN ${pcls} AS pc ON pc.p = m.p ` +
+            `FROM (${masks}) AS m JOIN ${pcls} AS pc ON pc.p = m.p ` +
             `LEFT JOIN ${pairs} AS ct ON ct.tid = m.tid AND ct.cid = pc.cid GROUP BY ALL ORDER BY 1`
-          : `SELECT tid, CAST(mask AS VARCHAR), 0, count(*)::DOUBLE, min(p) FROM ${matched} GROUP BY ALL ORDER BY 1`;
+          : `SELECT tid, CAST(mask AS VARCHAR), 0, count(*)::DOUBLE, min(p) FROM (${masks}) GROUP BY ALL ORDER BY 1`;
       const batch = (await engine.all(groupSql, doing)).map(
         (r) =>
           [r[0] as number, BigInt(r[1] as string), r[2] as number, r[3] as number, r[4] as number] as const,
@@ -247,15 +242,15 @@ export async function duckSparseScores(
           : [];
       if (lone.length > 0) {
         const need = await uploadAs(engine, s, 'lone', [['tid', 'INTEGER', lone]], doing);
+        const mine = `i.tid IN (SELECT tid FROM ${need})`;
         for (const [t, p] of await engine.all(
           `SELECT ct.tid, min(pc.p) FROM ${need} AS l JOIN ${pairs} AS ct ON ct.tid = l.tid ` +
             `JOIN ${pcls} AS pc ON pc.cid = ct.cid ` +
-            `ANTI JOIN ${matched} AS m ON m.tid = ct.tid AND m.p = pc.p GROUP BY ct.tid`,
+            `ANTI JOIN (${hitsSql(mine)}) AS m ON m.tid = ct.tid AND m.p = pc.p GROUP BY ct.tid`,
           doing,
         ))
           loneCompatible[t as number] = p as number;
       }
-      await s.run(`DROP TABLE ${matched}`);
     }
     const groups = groupArrays(T, rows);
     return {
