@@ -15,7 +15,8 @@
  *   best-weight record found in a block need not be the release's, a target whose true record is
  *   outside its block cannot be re-identified and counts as absent from the release, distance scales
  *   and Fellegi–Sunter's u come from the candidates, and linkability (which needs the whole of
- *   --original and --control) is not tested. The figures are approximations whose direction is not
+ *   --original and --control) is not tested, nor, in a relational trial, sparse linkage (which counts
+ *   through the engine, `ctx.eventEngine`, whose patient rows the blocked rows are not). The figures are approximations whose direction is not
  *   known, so the run marks the attack approximate and the verdict cannot pass on it.
  * Membership needs the closest record of the whole release for every target; above the bound it is
  * not run (skipped, failing closed), never approximated. On ClickHouse (no linkage inputs kept by the
