@@ -147,6 +147,13 @@ export interface AttackContext {
    * columns (only its row count): only attacks declaring engine operations run there.
    */
   engine?: Engine;
+  /**
+   * The trial's engine holding a relational trial's event tables, when the attack runs on rows
+   * fetched from it (`engine` is then a local engine over those rows): linkage's sparse method
+   * counts through it (`sparseScores`). Unset on the local engine, and when the fetched rows are a
+   * blocked sample (their row numbers are not the engine's).
+   */
+  eventEngine?: Engine;
   /** Declared randomization of release columns (QIs or sensitive attributes), by column name. */
   randomization?: ReadonlyMap<string, Channel>;
   /**

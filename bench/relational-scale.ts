@@ -1,7 +1,9 @@
 /**
  * @module bench/relational-scale — a relational trial at claims scale (issue 8): code-sets (m ≤ 3, at most
- * 10,000 original patients as targets, demographics known) and trajectory (k ≤ 4 dated events, the same
- * targets, no demographics) on the local engine and on DuckDB under a memory limit (suite `relational-scale`).
+ * 10,000 original patients as targets, demographics known), trajectory (k ≤ 4 dated events, the same
+ * targets, no demographics) and linkage's sparse method (`sparse`: the Narayanan–Shmatikov scoreboard, 4
+ * known codes of which 1 wrong, demographics known, the same targets) on the local engine, on DuckDB under a
+ * memory limit and on the ClickHouse cluster (suite `relational-scale`).
  *
  * Data: the cohort's claims table (datasets/cohort/claims.ts, seed 1) as Parquet, generated into
  * `.bench-data/claims/N/claims.parquet` when missing (shared with bench/scale.ts), and its person table
@@ -13,10 +15,11 @@
  * and the peak RSS of the process (DuckDB runs in-process); the tasks also check that both engines give the
  * same metrics.
  *
- * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ATTACKS (default code-sets,trajectory); REL_SCALE_ENGINES (default
- * local,duckdb; `clickhouse` adds the two-shard cluster of scripts/clickhouse-cluster.sh, code-sets and trajectory,
- * with REIDGATE_CLICKHOUSE_USER / _PASSWORD set: the files are read by its embedded DuckDB, the person tables and
- * code sets (trajectory: dated events) uploaded, the counting in ClickHouse); REL_SCALE_LOCAL_MAX (default
+ * REL_SCALE_ROWS (default 1e6) sizes; REL_SCALE_ATTACKS (default code-sets,trajectory; `sparse` adds sparse
+ * linkage); REL_SCALE_ENGINES (default local,duckdb; `clickhouse` adds the two-shard cluster of
+ * scripts/clickhouse-cluster.sh, every attack above, with REIDGATE_CLICKHOUSE_USER / _PASSWORD set: the files are
+ * read by its embedded DuckDB, the person tables, code sets and dated events uploaded, the counting in
+ * ClickHouse); REL_SCALE_LOCAL_MAX (default
  * 1e7) caps the local engine; SCALE_MEMORY (default 2GB) DuckDB's limit; SCALE_JSON=FILE merges the figures
  * into FILE as bench/scale.ts does. Run with BENCH_ITER=1 BENCH_WARMUP=0.
  */
@@ -90,6 +93,11 @@ export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: s
   const what: Record<string, [string, string]> = {
     'code-sets': ['code-sets trial (m ≤ 3, 10k targets)', 'uniqueShareM1'],
     trajectory: ['trajectory trial (k ≤ 4, 10k targets, no demographics)', 'uniqueShareK1'],
+    sparse: ['sparse linkage trial (4 codes, 1 wrong, 10k targets, demographics)', 'reidentificationRate'],
+  };
+  // Sparse linkage is a method of the linkage attack.
+  const run: Record<string, { attack: string; option?: string[] }> = {
+    sparse: { attack: 'linkage', option: ['linkage.methods=sparse', 'linkage.sparseWrong=0.25'] },
   };
   const metrics = new Map<string, Map<string, string>>();
   for (const rows of sizes) {
@@ -119,7 +127,8 @@ export async function registerRelationalScaleBenchmarks(bench: Bench, dataDir: s
           try {
             const { report, manifest } = await runTrial(
               resolveTrial(trialPath, {
-                attacks: attack,
+                attacks: run[attack]?.attack ?? attack,
+                option: run[attack]?.option,
                 engine,
                 memoryLimit: limit ?? undefined,
                 recordRisk: false,

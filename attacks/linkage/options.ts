@@ -14,10 +14,12 @@
  *                      size, else 10,000; capped by the rows of --original and --control)
  *   methods            which methods run (comma-separated; default all): exact (with its
  *                      unseen-as-generalized reading), probabilistic, distance (Gower and Manhattan),
- *                      sparse, linkability. On engines other than local only exact is pushed down
- *                      as SQL; with other methods the attack runs on rows fetched from the engine
+ *                      sparse, linkability. On engines other than local exact and sparse are pushed
+ *                      down as SQL (compatibleSets; sparseScores, relational trials); with other
+ *                      methods the attack runs on rows fetched from the engine
  *                      (src/engine/fetch-local.ts) where the engine answers fetchRows (duckdb, clickhouse), and
- *                      is skipped (failing closed) with a message naming this option otherwise.
+ *                      is skipped (failing closed) with a message naming this option otherwise; sparse
+ *                      then still counts through the engine (not on a blocked sample: it is left out).
  *   fetchRows          engines other than local: inputs up to this many rows are fetched whole
  *                      (default 1,000,000); above it the release rows in the seeded targets' blocks
  *                      (rows compatible with some target, generalizations understood:
@@ -34,8 +36,11 @@ export type StringComparator = 'jaro-winkler' | 'exact';
 export const LINKAGE_METHODS = ['exact', 'probabilistic', 'distance', 'sparse', 'linkability'] as const;
 export type LinkageMethod = (typeof LINKAGE_METHODS)[number];
 
-/** Methods that count through an engine operation (the others read the encoded columns: local only). */
-const ENGINE_METHODS: ReadonlySet<LinkageMethod> = new Set(['exact']);
+/**
+ * Methods that count through an engine operation (the others read the encoded columns: local only):
+ * exact (compatibleSets) and sparse (sparseScores; duckdb and clickhouse answer both).
+ */
+const ENGINE_METHODS: ReadonlySet<LinkageMethod> = new Set(['exact', 'sparse']);
 
 /** The settings, checked. */
 export interface LinkageSettings {
@@ -117,8 +122,8 @@ export function linkageEngineReason(
   const local = [...methods].filter((m) => !ENGINE_METHODS.has(m));
   if (local.length === 0) return null;
   return (
-    `on --engine ${engine} only exact linkage is pushed down; ${local.join(', ')} run${local.length === 1 ? 's' : ''} on --engine local only: ` +
-    'run it with --option linkage.methods=exact, or with --engine local'
+    `on --engine ${engine} only exact and sparse linkage are pushed down; ${local.join(', ')} run${local.length === 1 ? 's' : ''} on --engine local only: ` +
+    'run it with --option linkage.methods=exact,sparse, or with --engine local'
   );
 }
 

@@ -1,6 +1,8 @@
 /**
  * @module attacks/linkage/sparse-items — what the sparse linkage attacker knows of each target (its
- * codes or dated events, with wrong and forgotten items), and the release's dated events sorted by
+ * codes or dated events, with wrong and forgotten items), drawn the same way on every engine (the
+ * person view's codes locally, `personCodes`/`personEvents`/`sparseSources` elsewhere: candidates in
+ * a canonical order of table, code label and date), and the release's dated events sorted by
  * (code, date) for the kernel.
  */
 import { sharedInt32 } from '../../src/encode/encode.js';
@@ -26,26 +28,123 @@ export interface KnownItems {
   forgotten: number;
 }
 
-/** Whether sorted run a[from, to) holds x. */
-function holds(a: Int32Array, from: number, to: number, x: number): boolean {
-  const i = lowerBound(a, from, to, x);
-  return i < to && a[i] === x;
+/**
+ * The codes an attacker's items come from, in an order every engine shares: a combined code's event
+ * table, its label (the normalized code) and the event's date window. Combined code numbers are
+ * each engine's own (first appearance in the files it read); this order is not, so the seeded draw
+ * picks the same items on every engine.
+ */
+export interface ItemUniverse {
+  /** Dated items (code and date window) instead of codes. */
+  dated: boolean;
+  /** Per event table, 1 when its codes may be known (tableFilter). */
+  keep: Uint8Array;
+  /** A combined code's event table (index). */
+  tableOf(code: number): number;
+  /** Whether a combined code is its table's suppressed code. */
+  suppressed(code: number): boolean;
+  /** A combined code's label, comparable within its table. */
+  label(code: number): string;
+}
+
+/** Entries (code, date window) with a multiplicity, in canonical order (see `canonicalOrder`). */
+export interface ItemEntries {
+  code: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Cumulative multiplicities: entry e covers draws [cum[e], cum[e + 1]). */
+  cum: Float64Array;
 }
 
 /**
- * Draws each target's known items with the declared noise.
- * @param view - the person view (tables, for precision and the table filter)
- * @param side - the original side
- * @param targets - the targets' original person rows
- * @param keep - per event table, 1 when its codes may be known
+ * The order of (code, lo, hi) entries every engine shares: by event table, then label, then lo, hi.
+ * @returns a comparator over entry indices
+ */
+export function canonicalOrder(
+  u: ItemUniverse,
+  code: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+): (a: number, b: number) => number {
+  return (a, b) => {
+    const ca = code[a];
+    const cb = code[b];
+    if (ca !== cb) {
+      const ta = u.tableOf(ca);
+      const tb = u.tableOf(cb);
+      if (ta !== tb) return ta - tb;
+      const la = u.label(ca);
+      const lb = u.label(cb);
+      if (la !== lb) return la < lb ? -1 : 1;
+    }
+    return lo[a] - lo[b] || hi[a] - hi[b];
+  };
+}
+
+/**
+ * Sources of wrong items: every code (or dated event) of the attacker's side with its multiplicity
+ * (patients holding it), in canonical order, so that a uniform draw over all (patient, code) pairs
+ * — frequent codes more often — names the same entry on every engine.
+ * @param code - distinct entries' codes (any order); `lo`/`hi` their windows (0 for codes)
+ * @param count - each entry's multiplicity
+ */
+export function itemEntries(
+  u: ItemUniverse,
+  code: ArrayLike<number>,
+  lo: ArrayLike<number>,
+  hi: ArrayLike<number>,
+  count: ArrayLike<number>,
+): ItemEntries {
+  const order = Array.from({ length: code.length }, (_, i) => i).sort(canonicalOrder(u, code, lo, hi));
+  const cum = new Float64Array(order.length + 1);
+  order.forEach((e, i) => {
+    cum[i + 1] = cum[i] + count[e];
+  });
+  return {
+    code: Int32Array.from(order, (e) => code[e]),
+    lo: Int32Array.from(order, (e) => lo[e]),
+    hi: Int32Array.from(order, (e) => hi[e]),
+    cum,
+  };
+}
+
+/** The entry covering draw j (cum[e] ≤ j < cum[e + 1]). */
+function entryAt(s: ItemEntries, j: number): number {
+  let a = 0;
+  let b = s.code.length - 1;
+  while (a < b) {
+    const m = (a + b + 1) >> 1;
+    if (s.cum[m] <= j) a = m;
+    else b = m - 1;
+  }
+  return a;
+}
+
+/** What the attacker's side holds of one target: its codes or dated events, and its code set. */
+export interface TargetHoldings {
+  /** Its distinct codes (dated: its distinct dated events), any order. */
+  code: ArrayLike<number>;
+  lo: ArrayLike<number>;
+  hi: ArrayLike<number>;
+  /** Whether it holds a code (in any event table). */
+  holds(code: number): boolean;
+}
+
+/**
+ * Draws each target's known items with the declared noise (the same items on every engine: the
+ * candidates are put in canonical order before the seeded pick, and wrong items are drawn from the
+ * canonical `sources`).
+ * @param T - targets
+ * @param holdings - target t's codes or events and code set
+ * @param sources - the side's codes (or dated events) with multiplicities (itemEntries)
  * @param o - the attacker model
  * @param seed - the attack's seed
  */
 export function drawItems(
-  view: PersonView,
-  side: PersonSide,
-  targets: Int32Array,
-  keep: Uint8Array,
+  u: ItemUniverse,
+  T: number,
+  holdings: (t: number) => TargetHoldings,
+  sources: ItemEntries,
   o: SparseOptions,
   seed: number,
 ): KnownItems {
@@ -54,32 +153,27 @@ export function drawItems(
   const lo: number[] = [];
   const hi: number[] = [];
   const dated: number[] = [];
-  const itemOffsets = sharedInt32(targets.length + 1);
+  const itemOffsets = sharedInt32(T + 1);
   const nWrong = Math.round(o.wrong * o.items);
   let wrong = 0;
   let forgotten = 0;
-  // Sources of wrong items: every (kept) code or dated event of the original, so frequent codes are drawn more often.
-  const sourceN = o.dates ? side.seqCodes.length : side.setCodes.length;
-  const sourceCode = o.dates ? side.seqCodes : side.setCodes;
-  const push = (code: number, l: number, h: number, d: boolean) => {
-    const tol = d ? o.tolerance : 0;
+  // Every (patient, code) pair of the side (dated: every distinct dated event), kept or not.
+  const sourceN = sources.cum[sources.code.length];
+  const push = (code: number, l: number, h: number) => {
+    const tol = o.dates ? o.tolerance : 0;
     codes.push(code);
-    lo.push(d ? l - tol : 0);
-    hi.push(d ? h + tol : 0);
-    dated.push(d ? 1 : 0);
+    lo.push(o.dates ? l - tol : 0);
+    hi.push(o.dates ? h + tol : 0);
+    dated.push(o.dates ? 1 : 0);
   };
-  targets.forEach((p, t) => {
+  for (let t = 0; t < T; t++) {
+    const own = holdings(t);
     const pool: number[] = [];
-    if (o.dates) {
-      for (let j = side.seqOffsets[p]; j < side.seqOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.seqCodes[j])] && !isSuppressedCode(view, side.seqCodes[j])) pool.push(j);
-      }
-    } else {
-      for (let j = side.setOffsets[p]; j < side.setOffsets[p + 1]; j++) {
-        if (keep[tableOf(view, side.setCodes[j])] && !isSuppressedCode(view, side.setCodes[j]))
-          pool.push(side.setCodes[j]);
-      }
+    for (let j = 0; j < own.code.length; j++) {
+      const c = own.code[j];
+      if (u.keep[u.tableOf(c)] && !u.suppressed(c)) pool.push(j);
     }
+    pool.sort(canonicalOrder(u, own.code, own.lo, own.hi));
     const picked = pickFirst(pool, o.items, random);
     const nFalse = Math.min(nWrong, picked.length);
     const chosen = new Set<number>();
@@ -89,26 +183,24 @@ export function drawItems(
         continue;
       }
       const j = picked[k];
-      if (o.dates) push(side.seqCodes[j], side.seqLo[j], side.seqHi[j], true);
-      else push(j, 0, 0, false);
-      chosen.add(o.dates ? side.seqCodes[j] : j);
+      push(own.code[j], own.lo[j], own.hi[j]);
+      chosen.add(own.code[j]);
     }
     // Wrong items: codes the target does not hold (rejection sampling; given up after 64 tries).
     for (let k = 0; k < nFalse && sourceN > 0; k++) {
       for (let tries = 0; tries < 64; tries++) {
-        const j = Math.floor(random() * sourceN);
-        const c = sourceCode[j];
-        if (!keep[tableOf(view, c)] || chosen.has(c) || isSuppressedCode(view, c)) continue;
-        if (holds(side.setCodes, side.setOffsets[p], side.setOffsets[p + 1], c)) continue;
+        const e = entryAt(sources, Math.floor(random() * sourceN));
+        const c = sources.code[e];
+        if (!u.keep[u.tableOf(c)] || chosen.has(c) || u.suppressed(c)) continue;
+        if (own.holds(c)) continue;
         chosen.add(c);
-        if (o.dates) push(c, side.seqLo[j], side.seqHi[j], true);
-        else push(c, 0, 0, false);
+        push(c, sources.lo[e], sources.hi[e]);
         wrong++;
         break;
       }
     }
     itemOffsets[t + 1] = codes.length;
-  });
+  }
   const itemCodes = sharedInt32(codes.length);
   itemCodes.set(codes);
   const itemLo = sharedInt32(lo.length);
@@ -118,6 +210,91 @@ export function drawItems(
   const itemDated = new Uint8Array(new SharedArrayBuffer(dated.length));
   itemDated.set(dated);
   return { itemOffsets, itemCodes, itemLo, itemHi, itemDated, wrong, forgotten };
+}
+
+/** The person view as an ItemUniverse (its tables and code labels). */
+export function viewUniverse(view: PersonView, keep: Uint8Array, dated: boolean): ItemUniverse {
+  return {
+    dated,
+    keep,
+    tableOf: (c) => tableOf(view, c),
+    suppressed: (c) => isSuppressedCode(view, c),
+    label: (c) => view.codeLabels[c],
+  };
+}
+
+/** The wrong-item sources of a person view's side: its codes (or dated events) with multiplicities. */
+export function sideEntries(u: ItemUniverse, side: PersonSide, nCodes: number): ItemEntries {
+  if (!u.dated) {
+    const count = new Float64Array(nCodes);
+    for (const c of side.setCodes) count[c]++;
+    const present = Array.from({ length: nCodes }, (_, c) => c).filter((c) => count[c] > 0);
+    const zero = new Int32Array(present.length);
+    return itemEntries(
+      u,
+      present,
+      zero,
+      zero,
+      present.map((c) => count[c]),
+    );
+  }
+  const byKey = new Map<string, number>();
+  const code: number[] = [];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const count: number[] = [];
+  for (let e = 0; e < side.seqCodes.length; e++) {
+    const key = `${side.seqCodes[e]},${side.seqLo[e]},${side.seqHi[e]}`;
+    const at = byKey.get(key);
+    if (at !== undefined) count[at]++;
+    else {
+      byKey.set(key, code.length);
+      code.push(side.seqCodes[e]);
+      lo.push(side.seqLo[e]);
+      hi.push(side.seqHi[e]);
+      count.push(1);
+    }
+  }
+  return itemEntries(u, code, lo, hi, count);
+}
+
+/** Code sets (CSR, ascending per person) and, for dated items, dated events (CSR), of some persons. */
+export interface HoldingsCsr {
+  setOffsets: Int32Array;
+  setCodes: Int32Array;
+  seqOffsets?: Int32Array;
+  seqCodes?: Int32Array;
+  seqLo?: Int32Array;
+  seqHi?: Int32Array;
+}
+
+/**
+ * Person p's holdings: its codes, or (with `sides.seq…`) its dated events, and its code set.
+ * @param h - a person view side, or the targets' codes and events as an engine returned them
+ */
+export function holdingsOf(h: HoldingsCsr, p: number): TargetHoldings {
+  const from = h.setOffsets[p];
+  const to = h.setOffsets[p + 1];
+  const holds = (c: number) => holdsSorted(h.setCodes, from, to, c);
+  if (!h.seqOffsets || !h.seqCodes || !h.seqLo || !h.seqHi) {
+    const code = h.setCodes.subarray(from, to);
+    const zero = new Int32Array(code.length);
+    return { code, lo: zero, hi: zero, holds };
+  }
+  const a = h.seqOffsets[p];
+  const b = h.seqOffsets[p + 1];
+  return { code: h.seqCodes.subarray(a, b), lo: h.seqLo.subarray(a, b), hi: h.seqHi.subarray(a, b), holds };
+}
+
+/** A person view side's holdings of person p (its codes, or its dated events). */
+export function sideHoldings(side: PersonSide, p: number, dated: boolean): TargetHoldings {
+  return holdingsOf(dated ? side : { setOffsets: side.setOffsets, setCodes: side.setCodes }, p);
+}
+
+/** Whether sorted run a[from, to) holds x. */
+function holdsSorted(a: Int32Array, from: number, to: number, x: number): boolean {
+  const i = lowerBound(a, from, to, x);
+  return i < to && a[i] === x;
 }
 
 /** A side's dated events sorted by (code, lo), for the kernel's dated items. */

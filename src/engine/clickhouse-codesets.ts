@@ -124,10 +124,11 @@ export async function loadChEvents(
   const sets: ChRelational['sets'] = {};
   const sequences: ChRelational['sequences'] = {};
   // Only what the planned attacks read (no --attacks: every attack is planned): code sets for
-  // code-sets and rare-values, dated events for trajectory.
+  // code-sets, rare-values and linkage's sparse method; dated events for trajectory and sparse
+  // linkage's dated items (clickhouse-sparse.ts).
   const plans = (...ids: string[]) => !trial.attacks || ids.some((id) => trial.attacks!.includes(id));
-  const coded = plans('code-sets', 'rare-values');
-  const dated = events.relational.tables.some((t) => t.dated) && plans('trajectory');
+  const coded = plans('code-sets', 'rare-values', 'linkage');
+  const dated = events.relational.tables.some((t) => t.dated) && plans('trajectory', 'linkage');
   for (const side of ['release', 'original'] as const) {
     if (!duck.tables.get(side) || (side === 'original' && !events.relational.original)) continue;
     if (coded)

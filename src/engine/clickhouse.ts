@@ -31,7 +31,8 @@
  * Relational trials: `personCodes` and `codeSetCounts` (code-sets) over the coded (person, code)
  * pairs uploaded from the embedded DuckDB that checks and codes the event files:
  * clickhouse-codesets.ts; `personEvents` and `trajectoryCounts` (trajectory) over the dated
- * (person, code, date window) events uploaded the same way: clickhouse-trajectory.ts.
+ * (person, code, date window) events uploaded the same way: clickhouse-trajectory.ts; `sparseSources`
+ * and `sparseScores` (linkage's sparse method) over the code sets and dated events: clickhouse-sparse.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { sharedFloat64, sharedInt32 } from '../encode/encode.js';
@@ -45,6 +46,7 @@ import {
 import { chFetchRows, chTupleCounts } from './clickhouse-fetch.js';
 import { type ClickHouseServer, unescapeTsv } from './clickhouse-http.js';
 import { chCompatibleSets } from './clickhouse-linkage.js';
+import { chSparseScores, chSparseSources } from './clickhouse-sparse.js';
 import {
   compatiblePartSql,
   MASK,
@@ -83,6 +85,10 @@ import type {
   RareValuesQuery,
   RowsQuery,
   SizeRow,
+  SparseScoreQuery,
+  SparseScores,
+  SparseSources,
+  SparseSourcesQuery,
   SubsetUniques,
   SubsetUniquesQuery,
   TrajectoryQuery,
@@ -148,6 +154,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'codeSetCounts',
   'trajectoryCounts',
   'rareValueCounts',
+  'sparseScores',
 ]);
 
 /** The ClickHouse engine. Open it with `ClickHouseEngine.connect`, then add tables (clickhouse-load.ts). */
@@ -681,6 +688,16 @@ export class ClickHouseEngine implements Engine {
   /** Trajectory counting as SQL on the coordinator (clickhouse-trajectory.ts). */
   trajectoryCounts(q: TrajectoryQuery): Promise<CodeSetCounts> {
     return chTrajectoryCounts(this, q, this.opts.wildcard);
+  }
+
+  /** Sparse linkage's code frequencies (clickhouse-sparse.ts). */
+  sparseSources(q: SparseSourcesQuery): Promise<SparseSources> {
+    return chSparseSources(this, q);
+  }
+
+  /** Sparse linkage's grouped scoreboard as SQL on the coordinator (clickhouse-sparse.ts). */
+  sparseScores(q: SparseScoreQuery): Promise<SparseScores> {
+    return chSparseScores(this, q, this.opts.wildcard);
   }
 
   /** Rare values' aggregates (clickhouse-codesets.ts). */

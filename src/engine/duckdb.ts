@@ -26,6 +26,7 @@ import type { DuckRelational } from './duckdb-events.js';
 import { duckFetchRows, duckTupleCounts } from './duckdb-fetch.js';
 import { duckCompatibleSets } from './duckdb-linkage.js';
 import { duckRareValueCounts } from './duckdb-rare.js';
+import { duckSparseScores, duckSparseSources } from './duckdb-sparse.js';
 import {
   classSizeHistogramSql,
   GID,
@@ -69,6 +70,10 @@ import type {
   RareValuesQuery,
   RowsQuery,
   SizeRow,
+  SparseScoreQuery,
+  SparseScores,
+  SparseSources,
+  SparseSourcesQuery,
   SubsetUniques,
   SubsetUniquesQuery,
   TrajectoryQuery,
@@ -109,6 +114,7 @@ const OPS: ReadonlySet<EngineOp> = new Set<EngineOp>([
   'codeSetCounts',
   'rareValueCounts',
   'trajectoryCounts',
+  'sparseScores',
   'subsetUniques',
 ]);
 
@@ -625,6 +631,16 @@ export class DuckDbEngine implements Engine {
   /** Trajectory counting as SQL (duckdb-trajectory.ts), one operation at a time as the others. */
   trajectoryCounts(q: TrajectoryQuery): Promise<CodeSetCounts> {
     return this.exclusive(() => duckTrajectoryCounts(this, q, this.opts));
+  }
+
+  /** Sparse linkage's code frequencies (duckdb-sparse.ts), one operation at a time as the others. */
+  sparseSources(q: SparseSourcesQuery): Promise<SparseSources> {
+    return this.exclusive(() => duckSparseSources(this, q));
+  }
+
+  /** Sparse linkage's grouped scoreboard as SQL (duckdb-sparse.ts), one operation at a time. */
+  sparseScores(q: SparseScoreQuery): Promise<SparseScores> {
+    return this.exclusive(() => duckSparseScores(this, q, this.opts));
   }
 
   /** Rare values' aggregates as SQL (duckdb-rare.ts), one operation at a time as the others. */

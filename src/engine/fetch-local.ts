@@ -21,7 +21,9 @@
  *   rows only: a nearest neighbour or best-weight record found in a block need not be the release's,
  *   a target whose true record is outside its block cannot be re-identified and counts as absent
  *   from the release, distance scales and Fellegi–Sunter's u come from the candidates, and
- *   linkability (which needs the whole of --original and --control) is not tested. The figures are approximations whose direction is not
+ *   linkability (which needs the whole of --original and --control) is not tested, nor, in a
+ *   relational trial, sparse linkage (which counts through the engine, `ctx.eventEngine`, whose
+ *   patient rows the blocked rows are not). The figures are approximations whose direction is not
  *   known, so the run marks the attack approximate and the verdict cannot pass on it. (Exact
  *   linkage's own sets are those of the candidates too; run `--option linkage.methods=exact` alone
  *   for its figures on the whole release, pushed down as SQL.)
@@ -195,7 +197,8 @@ export async function fetchBlocked(
     candidatesByBlocking: Object.fromEntries(tried.map(([c, n]) => [c.join('+'), n])),
     candidateRows: release.rows.length,
     ...(lk.groundTruth !== 'none' ? { trueRecordInRelease: inRelease, trueRecordInBlock: inBlock } : {}),
-    notTested: 'linkability (needs the whole --original and --control)',
+    notTested:
+      'linkability (needs the whole --original and --control); sparse linkage of relational trials (the blocked rows are not the engine’s person rows)',
   };
   const approximate = `linkage ran on a blocked sample (${release.rows.length} of ${engine.rows('release')} release rows, in the blocks on ${on.join(', ')} of ${lk.targetRows.length} seeded targets): its figures are approximations of unknown direction`;
   return {
@@ -209,6 +212,6 @@ export async function fetchBlocked(
       (lk.groundTruth !== 'none'
         ? `${inRelease - inBlock} of the ${inRelease} targets whose record is in the release had it outside their block and count as absent from the release. `
         : '') +
-      'The figures may be higher or lower than on the whole release, so this attack cannot pass the gate; the linkability test was not run.',
+      'The figures may be higher or lower than on the whole release, so this attack cannot pass the gate; the linkability test (and, in a relational trial, sparse linkage) was not run.',
   };
 }

@@ -62,16 +62,24 @@
  *
  * Attacks counting through the engine: uniqueness (classSizes), population (classWeights; its
  * --population-table knowledge is joined on the local engine only), diversity (classValueCounts),
- * linkage's exact methods (compatibleSets), suda (subsetUniques, also under --wildcard),
- * code-sets (codeSetCounts), rare-values (rareValueCounts) and trajectory (trajectoryCounts) on duckdb
- * and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
+ * linkage's exact methods (compatibleSets) and its sparse method (sparseScores), suda (subsetUniques,
+ * also under --wildcard), code-sets (codeSetCounts), rare-values (rareValueCounts) and trajectory
+ * (trajectoryCounts) on duckdb and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
  * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
  * its blocks, which the report declares approximate and the policy never passes; membership is then
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
- * Planned on the same interface (issue 8), not implemented yet: the sparse linkage method on engines. Attacks that still read encoded columns and are not
+ * - `sparseScores` (relational trials; with `relational`, `personCodes`, `personEvents` and
+ *   `sparseSources`): linkage's sparse method — the targets' own codes or dated events and the
+ *   original's code frequencies (the attack draws the known items in JS, as on local), then per target
+ *   the release persons grouped by the set of items they match and their demographic compatibility
+ *   (duckdb: duckdb-sparse.ts; clickhouse: clickhouse-sparse.ts; local: the person view and the pool,
+ *   attacks/linkage/sparse-kernels.ts). It counts through the trial's engine (`ctx.eventEngine`) even
+ *   when linkage's other methods run on fetched rows.
+ *
+ * Attacks that still read encoded columns and are not
  * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
  * report.
  *
@@ -101,6 +109,7 @@ export type EngineOp =
   | 'codeSetCounts'
   | 'rareValueCounts'
   | 'trajectoryCounts'
+  | 'sparseScores'
   | 'subsetUniques';
 
 /** One line of a size table: `records` records have this (effective, exact) class size. */
@@ -211,6 +220,18 @@ export interface Engine {
    * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
    */
   trajectoryCounts?(q: TrajectoryQuery): Promise<CodeSetCounts>;
+  /**
+   * The attacker's side's codes (or dated events) with the patients holding each (see
+   * SparseSourcesQuery). Present with 'sparseScores'.
+   * @throws ReidgateError('ENGINE') when the engine fails
+   */
+  sparseSources?(q: SparseSourcesQuery): Promise<SparseSources>;
+  /**
+   * Sparse linkage's scoreboard (see SparseScoreQuery). Present with 'sparseScores' (with
+   * `personCodes` and `personEvents`).
+   * @throws ReidgateError('ENGINE') when the engine fails; ('COLUMN') when a hierarchy misses a value
+   */
+  sparseScores?(q: SparseScoreQuery): Promise<SparseScores>;
   /**
    * Rare values' aggregates of a relational release (see RareValueCounts). Present with 'rareValueCounts'.
    * @throws ReidgateError('ENGINE') when the engine fails
@@ -512,6 +533,73 @@ export interface TrajectoryQuery extends Omit<CodeSetQuery, 'items'> {
   items: Int32Array;
   itemLo: Int32Array;
   itemHi: Int32Array;
+}
+
+// ---- sparse linkage of relational trials (issue 8: `sparseScores`) ----
+
+/** The attacker's side's distinct codes (or dated events), for sparse linkage's wrong items. */
+export interface SparseSourcesQuery {
+  side: 'original';
+  dated: boolean;
+}
+
+/**
+ * Per distinct code of the side's code sets (dated: per distinct (code, lo, hi) of its dated events)
+ * the patients holding it; any order (the attack sorts them canonically). `lo`/`hi` are 0 for codes.
+ */
+export interface SparseSources {
+  code: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  count: Float64Array;
+}
+
+/**
+ * Sparse linkage (Narayanan–Shmatikov scoreboard, attacks/linkage/sparse-kernels.ts) of original
+ * targets against every release person: a release person matches item i when it holds i's code
+ * (dated: has an event of that code whose window overlaps [lo, hi], already widened by the
+ * tolerance); with known QIs it is also compatible with the target or not (exact linkage's strict
+ * relation). The engine returns, per target, the release persons grouped by the set of items they
+ * match (a bit mask) and their compatibility — never scores summed in SQL, so the attack adds the
+ * weights in the local kernel's order and ties are exact.
+ */
+export interface SparseScoreQuery {
+  /** Sampled target rows of the original person table (truth by the person key). */
+  targetRows: Int32Array;
+  /** Known QIs with their kinds ([]: no demographics). */
+  knownQi: CompatibleSetsQuery['columns'];
+  /** Per target: its items itemOffsets[t] … itemOffsets[t+1] − 1 (at most 64 per target). */
+  itemOffsets: Int32Array;
+  items: Int32Array;
+  itemLo: Int32Array;
+  itemHi: Int32Array;
+  itemDated: Uint8Array;
+}
+
+/** The answer (see SparseScoreQuery). */
+export interface SparseScores {
+  /** Per item (as in the query): release persons holding its code (the weight's support). */
+  support: Float64Array;
+  /**
+   * Groups of release persons matching at least one item, per target (CSR over `groupOffsets`): the
+   * mask of items matched (bit k: the target's k-th item), whether they are demographically
+   * compatible (always 0 without known QIs), how many, and the lowest person row.
+   */
+  groupOffsets: Int32Array;
+  mask: bigint[];
+  compatible: Uint8Array;
+  count: Float64Array;
+  first: Int32Array;
+  /** Per target: release persons demographically compatible with it (0 without known QIs). */
+  compatibleTotal: Float64Array;
+  /**
+   * Per target: when exactly one compatible person matches no item, that person; else −1.
+   */
+  loneCompatible: Int32Array;
+  /** Release persons. */
+  persons: number;
+  /** Engine figures for the report's details (no record values). */
+  details: Record<string, unknown>;
 }
 
 // ---- rare values of relational trials (issue 8: `rareValueCounts`) ----

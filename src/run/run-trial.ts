@@ -94,6 +94,7 @@ const RESERVED = new Set([
   'wildcard',
   'options',
   'engine',
+  'eventEngine',
   'randomization',
   'recordRisk',
 ]);
@@ -326,6 +327,9 @@ export async function runTrial(trial: Trial, progress: Progress = () => {}): Pro
             auxiliary: local ? local.encoded.auxiliary : encoded.auxiliary,
             linkage: local ? local.linkage : (inputs?.linkage ?? opened?.linkage),
             engine: local ? new LocalEngine(local.encoded, pool, {}, local.linkage) : engine,
+            // Linkage's sparse method counts through the trial's engine, whose row numbers the
+            // fetched rows keep unless they are a blocked sample.
+            eventEngine: got && got.sampled.plan !== 'blocked' ? engine : undefined,
             persons: inputs?.persons,
             qi: trial.qi,
             sensitive: trial.sensitive.map((x) => x.name),
