@@ -69,6 +69,9 @@ export const inference: Attack = {
       'Mean correct attribution probability: the share of release records sharing a member’s QI values that hold the member’s sensitive value (the largest over categorical secrets).',
     tcap: 'Targeted CAP: among members whose QI values pick out release records that (nearly) all share one sensitive value, the share for which that value is right (the largest over categorical secrets).',
   },
+  // On engines other than local: run on every row fetched from the engine, up to --option inference.fetchRows
+  // (its figures need the whole of every input, so above the bound it is skipped, never approximated).
+  fetchable: true,
   needs: (inputs) =>
     inputs.qi === 0
       ? 'no quasi-identifiers given'

@@ -42,8 +42,11 @@ export const DEFAULT_TOLERANCE = 0.05;
 export const DEFAULT_TAU = 1;
 export const DEFAULT_TARGETS = 10_000;
 
-/** The option keys (`--option inference.KEY=VALUE`, or `options: inference:` in a trial file). */
-const KEYS = ['k', 'tolerance', 'tau', 'targets'];
+/**
+ * The option keys (`--option inference.KEY=VALUE`, or `options: inference:` in a trial file);
+ * fetchRows is read by the run on engines other than local (src/engine/fetch-local.ts).
+ */
+const KEYS = ['k', 'tolerance', 'tau', 'targets', 'fetchRows'];
 
 const bad = (what: string) => new ReidgateError('USAGE', `inference: ${what}`);
 

@@ -71,6 +71,9 @@ export const singlingOut: Attack = {
     baselineRate: 'Share of randomly built predicates that single out exactly one member (a naive attacker).',
     risk: 'Singling-out risk attributable to the release: (success − control)/(1 − control), the larger of the univariate and multivariate risks.',
   },
+  // On engines other than local: run on every row fetched from the engine, up to --option singling-out.fetchRows
+  // (its figures need the whole of every input, so above the bound it is skipped, never approximated).
+  fetchable: true,
   needs: (inputs) =>
     inputs.qi === 0
       ? 'no quasi-identifiers given'

@@ -1,6 +1,6 @@
 /**
  * @module engine/fetch-local — attacks that do not reduce to SQL (linkage's distance and
- * Fellegi–Sunter methods, membership scores) on an engine other than local: the rows they need are
+ * Fellegi–Sunter methods, membership scores, Anonymeter's singling-out and inference) on an engine other than local: the rows they need are
  * fetched from the engine (`fetchRows`) as Arrow tables of released strings, encoded jointly exactly
  * as files are (src/run/inputs.ts encodeInputs), and the attack's local kernels run on them unchanged.
  *
@@ -27,8 +27,9 @@
  *   known, so the run marks the attack approximate and the verdict cannot pass on it. (Exact
  *   linkage's own sets are those of the candidates too; run `--option linkage.methods=exact` alone
  *   for its figures on the whole release, pushed down as SQL.)
- * Membership needs the closest record of the whole release for every target; above the bound it is
- * not run (skipped, failing closed), never approximated. On ClickHouse (no linkage inputs kept by the
+ * Membership needs the closest record of the whole release for every target, singling-out and
+ * inference the whole of every input; above the bound they are not run (skipped, failing closed),
+ * never approximated. On ClickHouse (no linkage inputs kept by the
  * engine) the run draws the same seeded sample itself (src/run/run-trial.ts), with --aligned or no
  * ground truth; with --id the blocked plan is DuckDB's only.
  */

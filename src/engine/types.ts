@@ -65,10 +65,11 @@
  * linkage's exact methods (compatibleSets) and its sparse method (sparseScores), suda (subsetUniques,
  * also under --wildcard), code-sets (codeSetCounts), rare-values (rareValueCounts) and trajectory
  * (trajectoryCounts) on duckdb and clickhouse. Attacks whose kernels do not reduce to SQL (linkage's
- * Fellegi–Sunter, distance and linkability methods; membership) declare `fetchable` and run on rows
+ * Fellegi–Sunter, distance and linkability methods; membership; singling-out and inference) declare
+ * `fetchable` and run on rows
  * fetched with `fetchRows` (src/engine/fetch-local.ts): every row when each input is under a bound
  * (the figures of --engine local), else, for linkage, a seeded target sample and the release rows in
- * its blocks, which the report declares approximate and the policy never passes; membership is then
+ * its blocks, which the report declares approximate and the policy never passes; the others are then
  * skipped. DuckDB and ClickHouse answer `fetchRows`.
  *
  * - `sparseScores` (relational trials; with `relational`, `personCodes`, `personEvents` and
@@ -79,9 +80,8 @@
  *   attacks/linkage/sparse-kernels.ts). It counts through the trial's engine (`ctx.eventEngine`) even
  *   when linkage's other methods run on fetched rows.
  *
- * Attacks that still read encoded columns and are not
- * `fetchable` run on the local engine only; the run skips them on other engines and says so in the
- * report.
+ * An attack an engine cannot run (neither its operations nor `fetchable`; today population with a
+ * --population-table) is skipped on that engine with the reason in the report, failing closed.
  *
  * Semantics every engine keeps (those of src/io and src/encode): values compare as released (`2.0`
  * and `2` differ); a missing value (a CSV missing token, or null) is its own value, equal only to

@@ -151,7 +151,7 @@ async function fetchFor(
   const largest = Math.max(
     ...(['release', 'original', 'control', 'auxiliary'] as const).map((r) => engine.rows(r)),
   );
-  return `on --engine ${engine.name} it runs on every row fetched from the engine, and a table has ${largest} rows, more than --option ${id}.fetchRows=${bound} (its scores need the closest record of the whole release, so it is not approximated on a sample): raise the bound, or run it with --engine local`;
+  return `on --engine ${engine.name} it runs on every row fetched from the engine, and a table has ${largest} rows, more than --option ${id}.fetchRows=${bound} (its figures need the whole of every input, so it is not approximated on a sample): raise the bound, or run it with --engine local`;
 }
 
 /**

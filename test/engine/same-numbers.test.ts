@@ -187,17 +187,20 @@ describe('a DuckDB table used in place', () => {
 });
 
 describe('attacks not pushed down to DuckDB', () => {
-  it('are skipped with a reason and fail the verdict closed', async () => {
-    const run = await runOn('duckdb', join(TRIALS, 'adult-k5.yaml'), {
+  it('run on rows fetched from the engine, with the figures of --engine local (singling-out)', async () => {
+    const flags = {
       attacks: 'uniqueness,suda,singling-out',
       control: join(ROOT, 'datasets/adult/adult.csv'),
       original: join(ROOT, 'datasets/adult/adult.csv'),
-    });
+      option: ['singling-out.n=100'],
+    };
+    const local = await runOn('local', join(TRIALS, 'adult-raw.yaml'), flags);
+    const run = await runOn('duckdb', join(TRIALS, 'adult-raw.yaml'), flags);
     const status = Object.fromEntries(run.report.attacks.map((a) => [a.id, a.status]));
-    expect(status).toEqual({ uniqueness: 'ok', suda: 'ok', 'singling-out': 'skipped' });
+    expect(status).toEqual({ uniqueness: 'ok', suda: 'ok', 'singling-out': 'ok' });
     const so = run.report.attacks.find((a) => a.id === 'singling-out')!;
-    expect(so.reason).toMatch(/not yet available on --engine duckdb/);
-    expect(run.report.verdict).toBe('fail');
-    expect(run.exitCode).toBe(1);
+    expect(so.method).toMatch(/^Run on --engine duckdb by fetching every row of/);
+    expect(so.metrics).toEqual(local.report.attacks.find((a) => a.id === 'singling-out')!.metrics);
+    expect(run.report.verdict).toBe(local.report.verdict);
   });
 });
