@@ -134,7 +134,10 @@ console.log('|---|---:|---:|---:|---:|');
 for (const t of bench.tasks) {
   const r = t.result;
   if (r?.state !== 'completed') {
-    console.log(`| ${t.name} | failed | | | |`);
+    // Why, in one line (a benchmark that fails says so, with the engine's message).
+    const why =
+      r && 'error' in r && r.error instanceof Error ? r.error.message.split('\n')[0] : String(r?.state);
+    console.log(`| ${t.name} | failed: ${why.replace(/\|/g, '/')} | | | |`);
     continue;
   }
   const l = r.latency;
